@@ -1,0 +1,231 @@
+package checklist
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Outcome is the value of an esito answer.
+type Outcome string
+
+const (
+	OutcomeYes           Outcome = "si"
+	OutcomeNo            Outcome = "no"
+	OutcomePartial       Outcome = "parziale"
+	OutcomeNotApplicable Outcome = "na"
+	// OutcomeNone is an item not answered yet ("non verificato").
+	OutcomeNone Outcome = ""
+)
+
+// Outcomes lists the answerable outcomes.
+var Outcomes = []Outcome{OutcomeYes, OutcomeNo, OutcomePartial, OutcomeNotApplicable}
+
+// Label is the Italian display name.
+func (o Outcome) Label() string {
+	switch o {
+	case OutcomeYes:
+		return "Sì"
+	case OutcomeNo:
+		return "No"
+	case OutcomePartial:
+		return "Parziale"
+	case OutcomeNotApplicable:
+		return "Non applicabile"
+	case OutcomeNone:
+		return "Non verificato"
+	}
+	return string(o)
+}
+
+// ParseOutcome accepts the CLI spellings (si, sì, no, parziale, na, n/a).
+func ParseOutcome(s string) (Outcome, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "si", "sì", "s":
+		return OutcomeYes, nil
+	case "no", "n":
+		return OutcomeNo, nil
+	case "parziale", "p":
+		return OutcomePartial, nil
+	case "na", "n/a", "non applicabile", "x":
+		return OutcomeNotApplicable, nil
+	}
+	return "", fmt.Errorf("esito %q non valido: usare si, no, parziale o na", s)
+}
+
+// Answer is the current answer to one item at one scope.
+type Answer struct {
+	Scope Scope  `json:"scope"`
+	Item  string `json:"item"`
+	// Value is the answer in its canonical text form: an Outcome for esito
+	// items, a decimal number, free text, a YYYY-MM-DD date or a choice ID.
+	Value  string    `json:"value"`
+	Note   string    `json:"note,omitempty"`
+	Author string    `json:"author"`
+	At     time.Time `json:"at"`
+	// Rev counts the changes to this answer; it lets a writer detect that
+	// someone else changed the answer since it was read.
+	Rev int `json:"rev"`
+}
+
+// Outcome is what the answer means as a measure: the esito itself, or the
+// outcome of the chosen choice; OutcomeNone for answers that say nothing
+// about implementation (numbers, text, dates, descriptive choices).
+func (a Answer) Outcome(it *Item) Outcome {
+	switch it.Answer.Kind {
+	case KindOutcome, "":
+		return Outcome(a.Value)
+	case KindChoice:
+		if c := it.Answer.Choice(a.Value); c != nil {
+			return c.Outcome
+		}
+	}
+	return OutcomeNone
+}
+
+// ErrNeedsJustification is returned when a "non applicabile" answer has no note.
+var ErrNeedsJustification = errors.New("la risposta \"non applicabile\" richiede una nota di giustificazione")
+
+// NormaliseValue checks a raw answer against the item's answer kind and
+// returns its canonical form. A "non applicabile" answer needs a note.
+func NormaliseValue(it *Item, raw, note string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	switch it.Answer.Kind {
+	case KindOutcome, "":
+		o, err := ParseOutcome(raw)
+		if err != nil {
+			return "", err
+		}
+		if o == OutcomeNotApplicable && strings.TrimSpace(note) == "" {
+			return "", ErrNeedsJustification
+		}
+		return string(o), nil
+	case KindNumber:
+		f, err := strconv.ParseFloat(strings.ReplaceAll(raw, ",", "."), 64)
+		if err != nil {
+			return "", fmt.Errorf("%q non è un numero", raw)
+		}
+		return strconv.FormatFloat(f, 'f', -1, 64), nil
+	case KindText:
+		if raw == "" {
+			return "", errors.New("il testo della risposta è vuoto")
+		}
+		return raw, nil
+	case KindDate:
+		d, err := time.Parse(time.DateOnly, raw)
+		if err != nil {
+			return "", fmt.Errorf("%q non è una data nel formato AAAA-MM-GG", raw)
+		}
+		return d.Format(time.DateOnly), nil
+	case KindChoice:
+		for _, c := range it.Answer.Choices {
+			if strings.EqualFold(c.ID, raw) || strings.EqualFold(c.Label, raw) {
+				return c.ID, nil
+			}
+		}
+		ids := make([]string, len(it.Answer.Choices))
+		for i, c := range it.Answer.Choices {
+			ids[i] = c.ID
+		}
+		return "", fmt.Errorf("scelta %q non valida: usare una tra %s", raw, strings.Join(ids, ", "))
+	}
+	return "", fmt.Errorf("tipo di risposta %q sconosciuto", it.Answer.Kind)
+}
+
+// DisplayValue is the Italian rendering of an answer value for the item.
+func DisplayValue(it *Item, value string) string {
+	switch it.Answer.Kind {
+	case KindOutcome, "":
+		return Outcome(value).Label()
+	case KindChoice:
+		if c := it.Answer.Choice(value); c != nil {
+			return c.Label
+		}
+	case KindNumber:
+		if it.Answer.Unit != "" && value != "" {
+			return value + " " + it.Answer.Unit
+		}
+	}
+	return value
+}
+
+// ChangeKind says what a history entry records.
+type ChangeKind string
+
+const (
+	ChangeAnswer     ChangeKind = "risposta"
+	ChangeNote       ChangeKind = "nota"
+	ChangeEvaluation ChangeKind = "valutazione"
+	ChangeAudit      ChangeKind = "audit"
+	ChangeStatus     ChangeKind = "stato"
+	ChangeScope      ChangeKind = "perimetro"
+	ChangeRisk       ChangeKind = "rischio"
+	ChangeAction     ChangeKind = "azione"
+)
+
+// Change is one entry of an audit's append-only history.
+type Change struct {
+	Seq    uint64     `json:"seq"`
+	At     time.Time  `json:"at"`
+	Author string     `json:"author"`
+	Kind   ChangeKind `json:"kind"`
+	// Scope and Item locate the change when it concerns an answer, a note or
+	// a section evaluation (Item then holds the section ID).
+	Scope  string `json:"scope,omitempty"`
+	Item   string `json:"item,omitempty"`
+	Old    string `json:"old"`
+	New    string `json:"new"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Evaluation is the free-text "Valutazione" of one section at one scope, as
+// in the DPS documents.
+type Evaluation struct {
+	Scope   Scope     `json:"scope"`
+	Section string    `json:"section"`
+	Text    string    `json:"text"`
+	Author  string    `json:"author"`
+	At      time.Time `json:"at"`
+}
+
+// ActionStatus is the state of a remediation action.
+type ActionStatus string
+
+const (
+	ActionToStart    ActionStatus = "da_avviare"
+	ActionInProgress ActionStatus = "in_corso"
+	ActionDone       ActionStatus = "completata"
+)
+
+// Label is the Italian display name.
+func (s ActionStatus) Label() string {
+	switch s {
+	case ActionToStart, "":
+		return "Da avviare"
+	case ActionInProgress:
+		return "In corso"
+	case ActionDone:
+		return "Completata"
+	}
+	return string(s)
+}
+
+// ActionPlan is the editable part of a remediation action, keyed by item:
+// who owns it, by when, and how far it is.
+type ActionPlan struct {
+	Item   string       `json:"item"`
+	Owner  string       `json:"owner"`
+	Due    string       `json:"due"` // YYYY-MM-DD
+	Status ActionStatus `json:"status"`
+}
+
+// RiskOverride replaces a threat's default probability and impact for one
+// audit; the reason is required and kept in the history.
+type RiskOverride struct {
+	Threat      string `json:"threat"`
+	Probability int    `json:"probability"`
+	Impact      int    `json:"impact"`
+	Reason      string `json:"reason"`
+}

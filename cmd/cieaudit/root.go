@@ -1,0 +1,161 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cieaudit/cieaudit/storage"
+)
+
+// app is what every command shares: where the database is, the streams, who
+// is acting and the clock. Commands open the store through it.
+type app struct {
+	dbPath string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	now    func() time.Time
+	store  *storage.Store
+}
+
+// usageError marks a mistake in how the command was called (exit code 2).
+type usageError struct{ error }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if a.store != nil {
+		if cerr := a.store.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(stderr, "cieaudit: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "cieaudit",
+		Short: "Audit di sicurezza delle postazioni di emissione CIE",
+		Long: `cieaudit guida l'audit in loco delle postazioni di emissione della Carta d'Identità
+Elettronica (D.M. Interno 2 agosto 2005 e Allegato A): checklist di misure fisiche,
+tecniche e organizzative per ente, sedi e postazioni, analisi dei rischi e report.
+
+Senza sottocomandi apre l'interfaccia a terminale sul database predefinito.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.runTUI(cmd)
+		},
+	}
+	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "file del database (predefinito: $CIEAUDIT_DB, altrimenti la cartella dati dell'utente)")
+	root.Flags().String("audit", "", "apre direttamente l'audit con questo ID")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usageError{fmt.Errorf("%w (vedere %s --help)", err, cmd.CommandPath())}
+	})
+
+	root.AddCommand(
+		newDemoCmd(a),
+		newCatalogCmd(a),
+		newAuditCmd(a),
+		newWorkstationCmd(a),
+		newAnswerCmd(a),
+		newBackupCmd(a),
+		newDoctorCmd(a),
+	)
+	for _, c := range root.Commands() {
+		wrapArgs(c)
+	}
+	return root
+}
+
+// wrapArgs makes cobra's positional-argument errors usage errors (exit 2).
+func wrapArgs(c *cobra.Command) {
+	if c.Args != nil {
+		check := c.Args
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return usageError{fmt.Errorf("%w (vedere %s --help)", err, cmd.CommandPath())}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		wrapArgs(sub)
+	}
+}
+
+// databasePath resolves --db, then $CIEAUDIT_DB, then the user data directory.
+func (a *app) databasePath() (string, error) {
+	if a.dbPath != "" {
+		return a.dbPath, nil
+	}
+	if p := os.Getenv("CIEAUDIT_DB"); p != "" {
+		return p, nil
+	}
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("impossibile trovare la cartella dell'utente; indicare il database con --db: %w", err)
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "cieaudit", "cieaudit.db"), nil
+}
+
+// open returns the store, opening it on first use.
+func (a *app) open() (*storage.Store, error) {
+	if a.store != nil {
+		return a.store, nil
+	}
+	path, err := a.databasePath()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("impossibile creare la cartella del database: %w", err)
+	}
+	s, err := storage.Open(path, storage.Options{Now: a.now})
+	if err != nil {
+		return nil, err
+	}
+	a.store = s
+	return s, nil
+}
+
+// author is who the CLI records as the author of a change: $CIEAUDIT_USER,
+// else the operating-system user.
+func (a *app) author() string {
+	if u := os.Getenv("CIEAUDIT_USER"); u != "" {
+		return u
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "sconosciuto"
+}
