@@ -16,6 +16,9 @@ type Problem struct {
 }
 
 func (p Problem) String() string {
+	if p.Field == "" {
+		return fmt.Sprintf("%s:%d:%d: %s", p.File, p.Line, p.Column, p.Message)
+	}
 	return fmt.Sprintf("%s:%d:%d: %s: %s", p.File, p.Line, p.Column, p.Field, p.Message)
 }
 
@@ -29,7 +32,11 @@ func (e *ValidationError) Error() string {
 	for i, p := range e.Problems {
 		lines[i] = p.String()
 	}
-	return fmt.Sprintf("catalogo non valido (%d errori):\n%s", len(e.Problems), strings.Join(lines, "\n"))
+	noun := "errori"
+	if len(e.Problems) == 1 {
+		noun = "errore"
+	}
+	return fmt.Sprintf("catalogo non valido (%d %s):\n%s", len(e.Problems), noun, strings.Join(lines, "\n"))
 }
 
 // BuiltinSource is the YAML of the catalogue embedded in the binary.

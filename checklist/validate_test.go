@@ -1,0 +1,108 @@
+package checklist
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseGoodCatalogues(t *testing.T) {
+	files, _ := filepath.Glob("../testdata/catalogues/good/*.yaml")
+	if len(files) == 0 {
+		t.Fatal("no good catalogues found")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := Parse(src, f)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if c.Digest == "" || len(c.Items()) == 0 {
+				t.Fatalf("parsed catalogue has digest %q and %d items", c.Digest, len(c.Items()))
+			}
+			for _, it := range c.Items() {
+				if it.Answer.Kind == "" {
+					t.Errorf("%s: answer kind not defaulted to esito", it.ID)
+				}
+				if c.Item(it.ID) != it || it.Section == "" {
+					t.Errorf("%s: not indexed", it.ID)
+				}
+			}
+		})
+	}
+}
+
+func TestParseBadCatalogues(t *testing.T) {
+	type want struct {
+		line, col int
+		field     string
+		message   string // substring
+	}
+	tests := []struct {
+		file string
+		want []want
+	}{
+		{"unknown-field.yaml", []want{{44, 9, "sections[0].items[0].guidanse", `campo sconosciuto "guidanse"`}}},
+		{"duplicate-ids.yaml", []want{
+			{28, 9, "threats[1].id", `id di minaccia "T01" duplicato`},
+			{49, 22, "sections[0].items[0].threats[1].threat", `minaccia "T02" non definita`},
+			{75, 13, "sections[1].items[1].id", `id di misura "ORG-01" duplicato`},
+		}},
+		{"dangling-threat.yaml", []want{{49, 22, "sections[0].items[0].threats[1].threat", `minaccia "T99" non definita in threats`}}},
+		{"mitigation-range.yaml", []want{
+			{48, 39, "sections[0].items[0].threats[0].mitigation", "mitigazione 140% fuori intervallo"},
+			{63, 39, "sections[0].items[1].threats[0].mitigation", "mitigazione -5% fuori intervallo"},
+		}},
+		{"missing-italian.yaml", []want{
+			{36, 12, "sections[0].title", "titolo in italiano della sezione"},
+			// The question key is gone: the problem points at the item.
+			{67, 9, "sections[1].items[0].question", "domanda in italiano (question) mancante"},
+		}},
+		{"bad-enums.yaml", []want{
+			{30, 13, "threats[1].source", `origine "alieni" non valida`},
+			{39, 19, "sections[0].items[0].category", `categoria "logica" non valida`},
+			{40, 16, "sections[0].items[0].scope", `ambito "ufficio" non valido`},
+			{53, 16, "sections[0].items[1].level", `livello "massimo" non valido`},
+			{74, 18, "sections[1].items[0].origin[0]", `origine "legge" non valida`},
+		}},
+		{"syntax.yaml", []want{{21, 1, "", "YAML non valido"}}},
+		{"wrong-type.yaml", []want{{32, 18, "threats[1].probability", `atteso un numero intero, trovato "alta"`}}},
+		{"number-with-threats.yaml", []want{{84, 11, "sections[1].items[1].threats", "non può mitigare minacce"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			path := filepath.Join("..", "testdata", "catalogues", "bad", tt.file)
+			src, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Parse(src, tt.file)
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("Parse error = %v, want *ValidationError", err)
+			}
+			if len(ve.Problems) != len(tt.want) {
+				t.Fatalf("got %d problems, want %d:\n%v", len(ve.Problems), len(tt.want), err)
+			}
+			for i, w := range tt.want {
+				p := ve.Problems[i]
+				if p.File != tt.file || p.Line != w.line || p.Column != w.col || p.Field != w.field || !strings.Contains(p.Message, w.message) {
+					t.Errorf("problem %d = %s\nwant %s:%d:%d: %s: …%s…", i, p, tt.file, w.line, w.col, w.field, w.message)
+				}
+			}
+		})
+	}
+}
+
+func TestParseEmptyFile(t *testing.T) {
+	_, err := Parse(nil, "vuoto.yaml")
+	if err == nil || !strings.Contains(err.Error(), "vuoto.yaml:1:1: il file è vuoto") {
+		t.Fatalf("err = %v", err)
+	}
+}
