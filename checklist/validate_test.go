@@ -106,3 +106,18 @@ func TestParseEmptyFile(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestBuiltinCatalogueIsValid(t *testing.T) {
+	c, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(c.Items()); n < 70 {
+		t.Fatalf("builtin catalogue has %d items, want at least 70", n)
+	}
+	for _, it := range c.Items() {
+		if it.Answer.Kind == KindOutcome && len(it.Threats) == 0 {
+			t.Errorf("%s: esito item linked to no threat", it.ID)
+		}
+	}
+}
