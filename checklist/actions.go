@@ -1,0 +1,129 @@
+package checklist
+
+import "slices"
+
+// Action is the remediation of one measure answered no or parziale at one or
+// more scopes. There is one action per measure, because its editable plan
+// (owner, due date, status) is kept per measure: one person puts the measure
+// in place wherever it is missing.
+type Action struct {
+	Item *Item
+	// Outcome is the worst finding: no if the measure is missing at some
+	// scope, parziale otherwise.
+	Outcome Outcome
+	// Findings are the scopes where the measure is answered no or parziale,
+	// in Audit.Scopes order.
+	Findings []Finding
+	// Scopes are every scope the findings affect: each finding's scope and
+	// the scopes inheriting its answer, in Audit.Scopes order.
+	Scopes []Scope
+	// Reductions say, for every affected scope and every threat the measure
+	// counters, the residual risk now and once the measure is fully in
+	// place (sì) at that scope, in Scopes order then catalogue order.
+	Reductions []Reduction
+	// PriorityValue is the highest current residual risk among Reductions,
+	// and Priority its band; both are zero for a measure linked to no
+	// threat. Actions are ordered by PriorityValue.
+	Priority      Band
+	PriorityValue float64
+	// Plan is the editable part, from Snapshot.Actions; its Status defaults
+	// to ActionToStart.
+	Plan ActionPlan
+}
+
+// Finding is one scope where a measure is not (fully) in place.
+type Finding struct {
+	At      Scope
+	Outcome Outcome // OutcomeNo or OutcomePartial
+}
+
+// Reduction is the effect of an action on one threat at one scope.
+type Reduction struct {
+	Scope  Scope
+	Threat *Threat
+	// Before is the residual risk now; After is the residual risk with the
+	// measure answered sì and every other answer unchanged.
+	Before, After float64
+}
+
+// Gain is the total residual risk the action removes over all its
+// reductions.
+func (a *Action) Gain() float64 {
+	g := 0.0
+	for _, r := range a.Reductions {
+		g += r.Before - r.After
+	}
+	return g
+}
+
+// actions derives the remediation actions from the answers and the risks
+// already computed in a.
+func (e *engine) actions(a *Assessment) []Action {
+	s := e.s
+	scopes := s.Audit.Scopes()
+	var out []Action
+	for _, it := range s.Catalogue.Items() {
+		act := Action{Item: it}
+		for _, at := range scopes {
+			if at.Kind != it.Scope {
+				continue
+			}
+			ans, ok := e.answer(at, it.ID)
+			if !ok {
+				continue
+			}
+			o := ans.Outcome(it)
+			if o != OutcomeNo && o != OutcomePartial {
+				continue
+			}
+			act.Findings = append(act.Findings, Finding{At: at, Outcome: o})
+			if act.Outcome != OutcomeNo {
+				act.Outcome = o
+			}
+		}
+		if len(act.Findings) == 0 {
+			continue
+		}
+		for _, sc := range scopes {
+			at, ok := e.answeringScope(sc, it)
+			if !ok || !act.hasFinding(at) {
+				continue
+			}
+			act.Scopes = append(act.Scopes, sc)
+			for _, l := range it.Threats {
+				r := a.Risk(sc, l.Threat)
+				if r == nil {
+					continue // a dangling link: Parse refuses these
+				}
+				after := *r
+				e.combine(&after, it.ID)
+				act.Reductions = append(act.Reductions, Reduction{Scope: sc, Threat: r.Threat, Before: r.Residual, After: after.Residual})
+				if len(act.Reductions) == 1 || r.Residual > act.PriorityValue {
+					act.PriorityValue = r.Residual
+				}
+			}
+		}
+		if len(act.Reductions) > 0 {
+			act.Priority = e.scale.Band(act.PriorityValue)
+		}
+		act.Plan = s.Actions[it.ID]
+		act.Plan.Item = it.ID
+		if act.Plan.Status == "" {
+			act.Plan.Status = ActionToStart
+		}
+		out = append(out, act)
+	}
+	// Most urgent first; among equals the action removing more risk, then
+	// catalogue order (the sort is stable).
+	slices.SortStableFunc(out, func(x, y Action) int {
+		if c := cmpFloat(y.PriorityValue, x.PriorityValue); c != 0 {
+			return c
+		}
+		return cmpFloat(y.Gain(), x.Gain())
+	})
+	return out
+}
+
+func (a *Action) hasFinding(at Scope) bool {
+	return slices.ContainsFunc(a.Findings, func(f Finding) bool { return f.At == at })
+}

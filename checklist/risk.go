@@ -1,0 +1,652 @@
+package checklist
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// TopRisks is how many risks Assessment.Top holds.
+const TopRisks = 10
+
+// Assessment is the risk picture of one audit, computed by Assess from a
+// Snapshot. It is a value: recompute it after the answers change.
+//
+// The model is documented for auditors in docs/rischio.md.
+type Assessment struct {
+	// AuditID and CatalogueKey identify what was assessed.
+	AuditID      string
+	CatalogueKey string
+	// Scale is the catalogue's risk scale the figures were computed with.
+	Scale RiskScale
+	// Risks holds one entry per scope × threat: scopes in Audit.Scopes
+	// order, threats in catalogue order.
+	Risks []ThreatRisk
+	// Top holds the TopRisks highest residual risks, highest first; ties
+	// go to the higher inherent risk, then scope order, then threat ID.
+	Top []ThreatRisk
+	// Actions holds one remediation action per measure answered no or
+	// parziale somewhere, most urgent first.
+	Actions []Action
+	// Summary counts the answers and the compliance per category and level.
+	Summary Summary
+	// Provisional is true when any risk is provisional.
+	Provisional bool
+
+	index map[riskKey]int
+}
+
+type riskKey struct {
+	scope  Scope
+	threat string
+}
+
+// ThreatRisk is the risk of one threat at one scope.
+type ThreatRisk struct {
+	Scope  Scope
+	Threat *Threat
+	// Probability and Impact are the threat's defaults or, when Overridden,
+	// the per-audit override.
+	Probability, Impact int
+	Overridden          bool
+	OverrideReason      string
+	// Inherent is Probability × Impact: the risk with no measure in place.
+	Inherent     float64
+	InherentBand Band
+	// Mitigation is the combined share of the risk removed by the measures
+	// in place, 0..1, after the catalogue's cap.
+	Mitigation float64
+	// Uncapped is the combined mitigation before the cap; Capped reports
+	// whether the cap lowered it.
+	Uncapped float64
+	Capped   bool
+	// Residual is Inherent × (1 − Mitigation), classified by Band.
+	Residual float64
+	Band     Band
+	// Provisional is true when some linked measure is not answered yet:
+	// the residual then counts it as not implemented (the conservative
+	// reading), so it can only fall as the audit is completed.
+	Provisional bool
+	// Missing lists the linked measures not answered yet, in catalogue order.
+	Missing []*Item
+	// Measures explains the mitigation: every measure linked to the threat
+	// that applies to the scope, in catalogue order, counted or not.
+	Measures []MeasureEffect
+}
+
+// MeasureEffect is the contribution of one measure to one ThreatRisk.
+type MeasureEffect struct {
+	Item *Item
+	// At is the scope the measure is answered at: the risk's own scope, or
+	// the sede or ente it inherits the answer from.
+	At Scope
+	// Outcome is what the answer means as a measure (OutcomeNone when the
+	// item is not answered).
+	Outcome Outcome
+	// Link is the mitigation the catalogue gives the measure for the
+	// threat when fully in place, in percent.
+	Link int
+	// Effective is the share of the risk this measure removes on its own,
+	// 0..1: Link/100 for sì, Link/100 × PartialFactor for parziale, 0
+	// otherwise.
+	Effective float64
+	// Counted reports whether the measure enters the combined mitigation
+	// (sì and parziale).
+	Counted bool
+	// Reason is the Italian explanation of the figure, e.g.
+	// "parziale: 50% di 40% = 20%".
+	Reason string
+}
+
+// Assess computes the risk picture of an audit: the inherent and residual
+// risk of every threat at every scope, the remediation actions and the
+// compliance summary. It does not modify s, so several goroutines may
+// assess the same snapshot at once.
+func Assess(s *Snapshot) *Assessment {
+	a := &Assessment{index: map[riskKey]int{}}
+	if s == nil || s.Catalogue == nil {
+		return a
+	}
+	a.AuditID, a.CatalogueKey = s.Audit.ID, s.Catalogue.Key()
+	a.Scale = s.Catalogue.Risk
+	e := newEngine(s)
+	for _, scope := range s.Audit.Scopes() {
+		for ti := range s.Catalogue.Threats {
+			r := e.threatRisk(scope, &s.Catalogue.Threats[ti])
+			a.index[riskKey{scope, r.Threat.ID}] = len(a.Risks)
+			a.Risks = append(a.Risks, r)
+			a.Provisional = a.Provisional || r.Provisional
+		}
+	}
+	a.Top = topRisks(a.Risks, TopRisks)
+	a.Actions = e.actions(a)
+	a.Summary = e.summarise(a)
+	return a
+}
+
+// Risk returns the risk of the threat at the scope, or nil.
+func (a *Assessment) Risk(scope Scope, threatID string) *ThreatRisk {
+	i, ok := a.index[riskKey{scope, threatID}]
+	if !ok {
+		return nil
+	}
+	return &a.Risks[i]
+}
+
+// RisksAt returns the risks at one scope, threats in catalogue order. The
+// slice aliases Risks.
+func (a *Assessment) RisksAt(scope Scope) []ThreatRisk {
+	start := -1
+	for i := range a.Risks {
+		if a.Risks[i].Scope == scope {
+			if start < 0 {
+				start = i
+			}
+		} else if start >= 0 {
+			return a.Risks[start:i]
+		}
+	}
+	if start < 0 {
+		return nil
+	}
+	return a.Risks[start:]
+}
+
+// engine holds what Assess computes once per snapshot.
+type engine struct {
+	s       *Snapshot
+	scale   RiskScale
+	partial float64
+	cap     float64
+	// linked maps a threat ID to the items that counter it, in catalogue
+	// order, with the link's mitigation.
+	linked map[string][]link
+	// reasons memoises the explanations, which only depend on the outcome
+	// and the link: a measure answered at the ente explains every scope.
+	reasons map[reasonKey]string
+	// parents caches Audit.Parents for every scope.
+	parents map[Scope][]Scope
+	// answers indexes s.Answers (the last answer to a key wins, as in
+	// Snapshot.Answer) without touching the snapshot's own lazy index.
+	answers map[answerKey]*Answer
+}
+
+type reasonKey struct {
+	outcome Outcome
+	link    int
+}
+
+type link struct {
+	item       *Item
+	mitigation int
+}
+
+func newEngine(s *Snapshot) *engine {
+	e := &engine{
+		s:       s,
+		scale:   s.Catalogue.Risk,
+		partial: s.Catalogue.Risk.PartialFactor,
+		cap:     float64(s.Catalogue.Risk.MaxMitigation) / 100,
+		linked:  map[string][]link{},
+		reasons: map[reasonKey]string{},
+		parents: map[Scope][]Scope{},
+		answers: make(map[answerKey]*Answer, len(s.Answers)),
+	}
+	for i := range s.Answers {
+		a := &s.Answers[i]
+		e.answers[answerKey{a.Scope, a.Item}] = a
+	}
+	for _, sc := range s.Audit.Scopes() {
+		e.parents[sc] = s.Audit.Parents(sc)
+	}
+	for _, it := range s.Catalogue.Items() {
+		for _, l := range it.Threats {
+			e.linked[l.Threat] = append(e.linked[l.Threat], link{it, l.Mitigation})
+		}
+	}
+	return e
+}
+
+// threatRisk computes the risk of threat t at scope from the answers.
+func (e *engine) threatRisk(scope Scope, t *Threat) ThreatRisk {
+	r := ThreatRisk{Scope: scope, Threat: t, Probability: t.Probability, Impact: t.Impact}
+	if o, ok := e.s.Overrides[t.ID]; ok {
+		r.Probability, r.Impact = o.Probability, o.Impact
+		r.Overridden, r.OverrideReason = true, o.Reason
+	}
+	r.Inherent = float64(r.Probability * r.Impact)
+	r.InherentBand = e.scale.Band(r.Inherent)
+	r.Measures = make([]MeasureEffect, 0, len(e.linked[t.ID]))
+	for _, l := range e.linked[t.ID] {
+		at, applies := e.answeringScope(scope, l.item)
+		if !applies {
+			continue // e.g. a postazione measure seen from the ente
+		}
+		ans, answered := e.answer(at, l.item.ID)
+		m, missing := e.effect(l, at, ans, answered)
+		if missing {
+			r.Provisional = true
+			r.Missing = append(r.Missing, l.item)
+		}
+		r.Measures = append(r.Measures, m)
+	}
+	e.combine(&r, "")
+	return r
+}
+
+// answer is Snapshot.Answer over the engine's own index.
+func (e *engine) answer(scope Scope, item string) (Answer, bool) {
+	if a, ok := e.answers[answerKey{scope, item}]; ok {
+		return *a, true
+	}
+	return Answer{}, false
+}
+
+// answeringScope is Snapshot.AnsweringScope with the parents cached.
+func (e *engine) answeringScope(scope Scope, it *Item) (Scope, bool) {
+	if it.Scope == scope.Kind {
+		return scope, true
+	}
+	for _, p := range e.parents[scope] {
+		if p.Kind == it.Scope {
+			return p, true
+		}
+	}
+	return Scope{}, false
+}
+
+// effect is the contribution of the measure l, answered ans at scope at.
+// missing reports that the measure still has to be verified.
+func (e *engine) effect(l link, at Scope, ans Answer, answered bool) (m MeasureEffect, missing bool) {
+	m = MeasureEffect{Item: l.item, At: at, Link: l.mitigation}
+	if !answered || ans.Value == "" {
+		m.Reason = "non verificato: non conta (risultato provvisorio)"
+		return m, true
+	}
+	m.Outcome = ans.Outcome(l.item)
+	if l.item.Answer.Kind == KindChoice && l.item.Answer.Choice(ans.Value) == nil {
+		m.Outcome = "?" // a choice the catalogue does not offer
+	}
+	full := float64(l.mitigation) / 100
+	switch m.Outcome {
+	case OutcomeYes:
+		m.Effective, m.Counted = full, true
+	case OutcomePartial:
+		m.Effective, m.Counted = full*e.partial, true
+	case OutcomeNo, OutcomeNotApplicable:
+	case OutcomeNone:
+		// A descriptive choice says nothing about the measure being in place.
+		m.Reason = "risposta senza esito (" + DisplayValue(l.item, ans.Value) + "): non conta"
+		return m, false
+	default:
+		// A value the catalogue does not know cannot prove anything: treat
+		// the measure as still to be verified.
+		m.Outcome = OutcomeNone
+		m.Reason = fmt.Sprintf("risposta %q sconosciuta: non conta (risultato provvisorio)", ans.Value)
+		return m, true
+	}
+	m.Reason = e.reason(m.Outcome, l.mitigation, m.Effective)
+	return m, false
+}
+
+// reason explains the effect of an sì, parziale, no or na answer.
+func (e *engine) reason(o Outcome, link int, effective float64) string {
+	k := reasonKey{o, link}
+	if r, ok := e.reasons[k]; ok {
+		return r
+	}
+	var r string
+	switch o {
+	case OutcomeYes:
+		r = "sì: " + percent(effective)
+	case OutcomePartial:
+		r = fmt.Sprintf("parziale: %s di %s = %s", percent(e.partial), percent(float64(link)/100), percent(effective))
+	case OutcomeNo:
+		r = "no: non conta"
+	case OutcomeNotApplicable:
+		r = "non applicabile: escluso"
+	}
+	e.reasons[k] = r
+	return r
+}
+
+// combine sets the mitigation, residual and band of r from its measures.
+// If skip is not empty, that item is counted as fully in place (sì): this is
+// how actions compute the residual after remediation.
+func (e *engine) combine(r *ThreatRisk, skip string) {
+	remaining := 1.0
+	for _, m := range r.Measures {
+		eff := m.Effective
+		if skip != "" && m.Item.ID == skip {
+			eff = float64(m.Link) / 100
+		}
+		remaining *= 1 - eff
+	}
+	r.Uncapped = 1 - remaining
+	r.Mitigation = r.Uncapped
+	if r.Mitigation > e.cap {
+		r.Mitigation, r.Capped = e.cap, true
+	}
+	r.Residual = r.Inherent * (1 - r.Mitigation)
+	r.Band = e.scale.Band(r.Residual)
+}
+
+// topRisks returns the n highest residual risks (see Assessment.Top).
+func topRisks(risks []ThreatRisk, n int) []ThreatRisk {
+	// Scope order is the order in which scopes first appear in risks,
+	// which Assess builds in Audit.Scopes order.
+	rank := map[Scope]int{}
+	for _, r := range risks {
+		if _, ok := rank[r.Scope]; !ok {
+			rank[r.Scope] = len(rank)
+		}
+	}
+	top := slices.Clone(risks)
+	slices.SortFunc(top, func(a, b ThreatRisk) int {
+		if c := cmpFloat(b.Residual, a.Residual); c != 0 {
+			return c
+		}
+		if c := cmpFloat(b.Inherent, a.Inherent); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(rank[a.Scope], rank[b.Scope]); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Threat.ID, b.Threat.ID)
+	})
+	return slices.Clip(top[:min(n, len(top))])
+}
+
+// cmpFloat compares risk values, treating values within rounding noise
+// (1e-9) as equal so that ties are decided by the documented rules.
+func cmpFloat(a, b float64) int {
+	if math.Abs(a-b) < 1e-9 {
+		return 0
+	}
+	return cmp.Compare(a, b)
+}
+
+// percent renders a share 0..1 as an Italian percentage: "40%", "12,5%".
+func percent(share float64) string {
+	return formatDecimal(share*100, 1) + "%"
+}
+
+// formatDecimal renders v with at most prec decimals and a decimal comma,
+// dropping trailing zeros: 7,2 not 7,20.
+func formatDecimal(v float64, prec int) string {
+	// Round half away from zero on the decimal value the reader computes by
+	// hand: 6 × 0.3825 is 2.2949999… in binary but 2,295 → 2,3 on paper.
+	scale := math.Pow10(prec)
+	v = math.Round(v*scale+math.Copysign(1e-6, v)) / scale
+	s := strconv.FormatFloat(v, 'f', prec, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" {
+		s = "0"
+	}
+	return strings.Replace(s, ".", ",", 1)
+}
+
+// FormatRisk renders a risk value for Italian readers with up to two
+// decimals: "7,2", "6", "0,36".
+func FormatRisk(v float64) string { return formatDecimal(v, 2) }
+
+// FormatPercent renders a share 0..1 as an Italian percentage with up to one
+// decimal: "40%", "12,5%".
+func FormatPercent(share float64) string { return percent(share) }
+
+// MarshalJSON encodes the assessment in the stable form documented in
+// docs/rischio.md: snake_case keys, scopes as strings ("postazione:001234"),
+// threats, items and bands by ID, "non_verificato" for an unanswered
+// outcome, figures rounded to four decimals (shares 0..1, risks on the
+// probability × impact scale).
+func (a *Assessment) MarshalJSON() ([]byte, error) {
+	return json.Marshal(a.jsonView())
+}
+
+type assessmentJSON struct {
+	Audit       string       `json:"audit"`
+	Catalogue   string       `json:"catalogue"`
+	Provisional bool         `json:"provisional"`
+	Scale       scaleJSON    `json:"scale"`
+	Summary     summaryJSON  `json:"summary"`
+	Risks       []riskJSON   `json:"risks"`
+	Top         []riskJSON   `json:"top"`
+	Actions     []actionJSON `json:"actions"`
+}
+
+type scaleJSON struct {
+	PartialFactor float64    `json:"partial_factor"`
+	MaxMitigation int        `json:"max_mitigation"`
+	MaxRisk       int        `json:"max_risk"`
+	Bands         []bandJSON `json:"bands"`
+}
+
+type bandJSON struct {
+	ID    string  `json:"id"`
+	Label string  `json:"label"`
+	Max   float64 `json:"max"`
+}
+
+type riskJSON struct {
+	Scope              string        `json:"scope"`
+	Threat             string        `json:"threat"`
+	Probability        int           `json:"probability"`
+	Impact             int           `json:"impact"`
+	Overridden         bool          `json:"overridden"`
+	OverrideReason     string        `json:"override_reason,omitempty"`
+	Inherent           float64       `json:"inherent"`
+	InherentBand       string        `json:"inherent_band"`
+	Mitigation         float64       `json:"mitigation"`
+	UncappedMitigation float64       `json:"uncapped_mitigation"`
+	Capped             bool          `json:"capped"`
+	Residual           float64       `json:"residual"`
+	Band               string        `json:"band"`
+	Provisional        bool          `json:"provisional"`
+	Missing            []string      `json:"missing"`
+	Measures           []measureJSON `json:"measures"`
+}
+
+type measureJSON struct {
+	Item      string  `json:"item"`
+	At        string  `json:"at"`
+	Outcome   string  `json:"outcome"`
+	Link      int     `json:"link"`
+	Effective float64 `json:"effective"`
+	Counted   bool    `json:"counted"`
+	Reason    string  `json:"reason"`
+}
+
+type actionJSON struct {
+	Item          string          `json:"item"`
+	Outcome       string          `json:"outcome"`
+	Findings      []findingJSON   `json:"findings"`
+	Scopes        []string        `json:"scopes"`
+	Reductions    []reductionJSON `json:"reductions"`
+	Priority      string          `json:"priority"`
+	PriorityValue float64         `json:"priority_value"`
+	Gain          float64         `json:"gain"`
+	Owner         string          `json:"owner"`
+	Due           string          `json:"due"`
+	Status        string          `json:"status"`
+}
+
+type findingJSON struct {
+	At      string `json:"at"`
+	Outcome string `json:"outcome"`
+}
+
+type reductionJSON struct {
+	Scope  string  `json:"scope"`
+	Threat string  `json:"threat"`
+	Before float64 `json:"before"`
+	After  float64 `json:"after"`
+}
+
+type summaryJSON struct {
+	Total      complianceJSON   `json:"total"`
+	ByCategory []complianceJSON `json:"by_category"`
+	ByLevel    []complianceJSON `json:"by_level"`
+	ByBand     []bandCountJSON  `json:"by_band"`
+}
+
+type complianceJSON struct {
+	Key           string `json:"key"`
+	Label         string `json:"label"`
+	Yes           int    `json:"si"`
+	No            int    `json:"no"`
+	Partial       int    `json:"parziale"`
+	NotApplicable int    `json:"na"`
+	Unanswered    int    `json:"non_verificato"`
+	Informative   int    `json:"informative"`
+	// Compliance is null while nothing has been assessed.
+	Compliance *float64 `json:"compliance"`
+}
+
+type bandCountJSON struct {
+	Band     string `json:"band"`
+	Label    string `json:"label"`
+	Inherent int    `json:"inherent"`
+	Residual int    `json:"residual"`
+}
+
+func (a *Assessment) jsonView() assessmentJSON {
+	v := assessmentJSON{
+		Audit:       a.AuditID,
+		Catalogue:   a.CatalogueKey,
+		Provisional: a.Provisional,
+		Scale: scaleJSON{
+			PartialFactor: round4(a.Scale.PartialFactor),
+			MaxMitigation: a.Scale.MaxMitigation,
+			MaxRisk:       a.Scale.MaxRisk(),
+			Bands:         []bandJSON{},
+		},
+		Risks:   make([]riskJSON, 0, len(a.Risks)),
+		Top:     make([]riskJSON, 0, len(a.Top)),
+		Actions: make([]actionJSON, 0, len(a.Actions)),
+	}
+	for _, b := range a.Scale.Bands {
+		v.Scale.Bands = append(v.Scale.Bands, bandJSON{b.ID, b.Label, b.Max})
+	}
+	for i := range a.Risks {
+		v.Risks = append(v.Risks, riskView(&a.Risks[i]))
+	}
+	for i := range a.Top {
+		v.Top = append(v.Top, riskView(&a.Top[i]))
+	}
+	for i := range a.Actions {
+		v.Actions = append(v.Actions, actionView(&a.Actions[i]))
+	}
+	v.Summary = summaryJSON{
+		Total:      complianceView(a.Summary.Total),
+		ByCategory: []complianceJSON{},
+		ByLevel:    []complianceJSON{},
+		ByBand:     []bandCountJSON{},
+	}
+	for _, c := range a.Summary.ByCategory {
+		v.Summary.ByCategory = append(v.Summary.ByCategory, complianceView(c))
+	}
+	for _, c := range a.Summary.ByLevel {
+		v.Summary.ByLevel = append(v.Summary.ByLevel, complianceView(c))
+	}
+	for _, b := range a.Summary.ByBand {
+		v.Summary.ByBand = append(v.Summary.ByBand, bandCountJSON{b.Band.ID, b.Band.Label, b.Inherent, b.Residual})
+	}
+	return v
+}
+
+func riskView(r *ThreatRisk) riskJSON {
+	v := riskJSON{
+		Scope:              r.Scope.String(),
+		Threat:             r.Threat.ID,
+		Probability:        r.Probability,
+		Impact:             r.Impact,
+		Overridden:         r.Overridden,
+		OverrideReason:     r.OverrideReason,
+		Inherent:           round4(r.Inherent),
+		InherentBand:       r.InherentBand.ID,
+		Mitigation:         round4(r.Mitigation),
+		UncappedMitigation: round4(r.Uncapped),
+		Capped:             r.Capped,
+		Residual:           round4(r.Residual),
+		Band:               r.Band.ID,
+		Provisional:        r.Provisional,
+		Missing:            make([]string, 0, len(r.Missing)),
+		Measures:           make([]measureJSON, 0, len(r.Measures)),
+	}
+	for _, it := range r.Missing {
+		v.Missing = append(v.Missing, it.ID)
+	}
+	for _, m := range r.Measures {
+		v.Measures = append(v.Measures, measureJSON{
+			Item:      m.Item.ID,
+			At:        m.At.String(),
+			Outcome:   outcomeKey(m.Outcome),
+			Link:      m.Link,
+			Effective: round4(m.Effective),
+			Counted:   m.Counted,
+			Reason:    m.Reason,
+		})
+	}
+	return v
+}
+
+func actionView(a *Action) actionJSON {
+	v := actionJSON{
+		Item:          a.Item.ID,
+		Outcome:       outcomeKey(a.Outcome),
+		Findings:      make([]findingJSON, 0, len(a.Findings)),
+		Scopes:        make([]string, 0, len(a.Scopes)),
+		Reductions:    make([]reductionJSON, 0, len(a.Reductions)),
+		Priority:      a.Priority.ID,
+		PriorityValue: round4(a.PriorityValue),
+		Gain:          round4(a.Gain()),
+		Owner:         a.Plan.Owner,
+		Due:           a.Plan.Due,
+		Status:        string(a.Plan.Status),
+	}
+	for _, f := range a.Findings {
+		v.Findings = append(v.Findings, findingJSON{f.At.String(), outcomeKey(f.Outcome)})
+	}
+	for _, sc := range a.Scopes {
+		v.Scopes = append(v.Scopes, sc.String())
+	}
+	for _, r := range a.Reductions {
+		v.Reductions = append(v.Reductions, reductionJSON{r.Scope.String(), r.Threat.ID, round4(r.Before), round4(r.After)})
+	}
+	return v
+}
+
+func complianceView(c Compliance) complianceJSON {
+	v := complianceJSON{
+		Key:           c.Key,
+		Label:         c.Label,
+		Yes:           c.Counts.Yes,
+		No:            c.Counts.No,
+		Partial:       c.Counts.Partial,
+		NotApplicable: c.Counts.NotApplicable,
+		Unanswered:    c.Counts.Unanswered,
+		Informative:   c.Counts.Informative,
+	}
+	if pct, ok := c.Counts.Percent(); ok {
+		pct = round4(pct)
+		v.Compliance = &pct
+	}
+	return v
+}
+
+// outcomeKey is the JSON spelling of an outcome: its value, or
+// "non_verificato" for OutcomeNone.
+func outcomeKey(o Outcome) string {
+	if o == OutcomeNone {
+		return "non_verificato"
+	}
+	return string(o)
+}
+
+func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
