@@ -116,6 +116,9 @@ func Assess(s *Snapshot) *Assessment {
 	e := newEngine(s)
 	for _, scope := range s.Audit.Scopes() {
 		for ti := range s.Catalogue.Threats {
+			if !e.assessedAt(scope.Kind, s.Catalogue.Threats[ti].ID) {
+				continue
+			}
 			r := e.threatRisk(scope, &s.Catalogue.Threats[ti])
 			a.index[riskKey{scope, r.Threat.ID}] = len(a.Risks)
 			a.Risks = append(a.Risks, r)
@@ -209,6 +212,24 @@ func newEngine(s *Snapshot) *engine {
 		}
 	}
 	return e
+}
+
+// assessedAt reports whether a threat is assessed at scopes of this kind. A
+// postazione, the unit the plan protects, inherits every measure and
+// assesses every threat. The ente and a sede assess only the threats that
+// at least one of their own measures counters: otherwise a physical threat
+// would show at the ente at its full inherent risk although nothing there
+// could counter it, crowding the top risks with figures that mean nothing.
+func (e *engine) assessedAt(kind ScopeKind, threat string) bool {
+	if kind == ScopePostazione {
+		return true
+	}
+	for _, l := range e.linked[threat] {
+		if l.item.Scope == kind {
+			return true
+		}
+	}
+	return false
 }
 
 // threatRisk computes the risk of threat t at scope from the answers.

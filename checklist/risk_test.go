@@ -195,12 +195,6 @@ func TestAssessThreatRisk(t *testing.T) {
 			inherent: 9, mitigation: 0.58, residual: 3.78, band: "medio", measures: 3,
 		},
 		{
-			name:    "ente does not see postazione measures",
-			answers: []string{"postazione:PA P1 si", "postazione:PA P2 si", "postazione:PA P3 si"},
-			scope:   "ente", threat: "T2",
-			inherent: 4, mitigation: 0, residual: 4, band: "medio", measures: 0,
-		},
-		{
 			name:    "mitigation is capped",
 			answers: []string{"postazione:PA P1 si", "postazione:PA P2 si", "postazione:PA P3 si"},
 			scope:   "postazione:PA", threat: "T2",
@@ -330,15 +324,17 @@ func TestMeasureEffectExplains(t *testing.T) {
 
 func TestAssessLayout(t *testing.T) {
 	a := Assess(testSnapshot(t))
-	// 5 scopes × 3 threats, scopes in audit order, threats in catalogue order.
-	if len(a.Risks) != 15 {
-		t.Fatalf("%d risks, want 15", len(a.Risks))
+	// T1 has measures at every level: assessed at the 5 scopes. T2 and T3
+	// are countered only by postazione measures: assessed at the 2
+	// postazioni only. Scopes in audit order, threats in catalogue order.
+	if len(a.Risks) != 9 {
+		t.Fatalf("%d risks, want 9", len(a.Risks))
 	}
 	var got []string
-	for _, r := range a.Risks[:4] {
+	for _, r := range a.Risks[:5] {
 		got = append(got, r.Scope.String()+"/"+r.Threat.ID)
 	}
-	if want := []string{"ente/T1", "ente/T2", "ente/T3", "sede:A/T1"}; !slices.Equal(got, want) {
+	if want := []string{"ente/T1", "sede:A/T1", "sede:B/T1", "postazione:PA/T1", "postazione:PA/T2"}; !slices.Equal(got, want) {
 		t.Errorf("risk order %v, want %v", got, want)
 	}
 	pa := a.RisksAt(Scope{ScopePostazione, "PA"})
@@ -347,6 +343,9 @@ func TestAssessLayout(t *testing.T) {
 	}
 	if a.RisksAt(Scope{ScopePostazione, "ZZ"}) != nil || a.Risk(EnteScope, "T9") != nil {
 		t.Error("unknown scope or threat should give nothing")
+	}
+	if a.Risk(EnteScope, "T2") != nil || a.Risk(Scope{ScopeSede, "A"}, "T3") != nil {
+		t.Error("a threat no measure of the ente (or sede) counters must not be assessed there")
 	}
 	if !a.Provisional {
 		t.Error("an unanswered audit must be provisional")
@@ -357,8 +356,8 @@ func TestAssessLayout(t *testing.T) {
 }
 
 func TestTopRisks(t *testing.T) {
-	// Residuals: every T1 is 9 except PA (P1 si → 7.2); T2 is 4 at sedi/ente
-	// and at PB, PA has P2 si → 2; T3 is 3.
+	// Residuals: every T1 is 9 except PA (P1 si → 7.2); T2 is assessed only
+	// at the postazioni: 4 at PB, 4 × 0.4 × 0.5 = 0.8 at PA; T3 is 3 at both.
 	a := Assess(testSnapshot(t, "postazione:PA P1 si", "postazione:PA P2 si"))
 	var got []string
 	for _, r := range a.Top {
@@ -366,9 +365,10 @@ func TestTopRisks(t *testing.T) {
 	}
 	want := []string{
 		"ente/T1", "sede:A/T1", "sede:B/T1", "postazione:PB/T1", // 9
-		"postazione:PA/T1",                                      // 7.2
-		"ente/T2", "sede:A/T2", "sede:B/T2", "postazione:PB/T2", // 4 (inherent 4)
-		"ente/T3", // 3
+		"postazione:PA/T1",                     // 7.2
+		"postazione:PB/T2",                     // 4
+		"postazione:PA/T3", "postazione:PB/T3", // 3: same inherent, scope order
+		"postazione:PA/T2", // 0.8
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("top\n got %v\nwant %v", got, want)
@@ -721,7 +721,15 @@ func TestAssessBuiltinInvariants(t *testing.T) {
 	for range 20 {
 		s := randomSnapshot(rng, c, randomAudit(2, 5))
 		a := Assess(s)
-		if want := len(s.Audit.Scopes()) * len(c.Threats); len(a.Risks) != want {
+		want := 0
+		for _, sc := range s.Audit.Scopes() {
+			for _, th := range c.Threats {
+				if sc.Kind == ScopePostazione || countersAt(c, th.ID, sc.Kind) {
+					want++
+				}
+			}
+		}
+		if len(a.Risks) != want {
 			t.Fatalf("%d risks, want %d", len(a.Risks), want)
 		}
 		for _, r := range a.Risks {
@@ -779,4 +787,16 @@ func TestFormat(t *testing.T) {
 			t.Errorf("got %q, want %q", tt.got, tt.want)
 		}
 	}
+}
+
+// countersAt reports whether an item answered at kind counters threat.
+func countersAt(c *Catalogue, threat string, kind ScopeKind) bool {
+	for _, it := range c.ItemsFor(kind) {
+		for _, l := range it.Threats {
+			if l.Threat == threat {
+				return true
+			}
+		}
+	}
+	return false
 }

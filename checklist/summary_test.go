@@ -55,11 +55,11 @@ func TestSummary(t *testing.T) {
 		inh += b.Inherent
 		res += b.Residual
 	}
-	if inh != 15 || res != 15 || len(sum.ByBand) != 4 {
-		t.Errorf("band counts sum to %d inherent, %d residual over %d bands; want 15, 15, 4", inh, res, len(sum.ByBand))
+	if inh != 9 || res != 9 || len(sum.ByBand) != 4 {
+		t.Errorf("band counts sum to %d inherent, %d residual over %d bands; want 9, 9, 4", inh, res, len(sum.ByBand))
 	}
-	// Inherent: T1 9 critico ×5, T2 4 medio ×5, T3 3 medio ×5.
-	if sum.ByBand[3].Inherent != 5 || sum.ByBand[1].Inherent != 10 {
+	// Inherent: T1 9 critico ×5, T2 4 medio ×2, T3 3 medio ×2.
+	if sum.ByBand[3].Inherent != 5 || sum.ByBand[1].Inherent != 4 {
 		t.Errorf("inherent bands %+v", sum.ByBand)
 	}
 }
