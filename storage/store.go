@@ -1,12 +1,49 @@
 // Package storage persists cieaudit's data in one bbolt file.
 //
-// API CONTRACT (bodies are being implemented; signatures are fixed — other
-// packages build against them).
+// # Layout (schema version 2)
+//
+// Every value is JSON unless stated otherwise; keys are plain bytes.
+//
+//	meta                      schema_version → uint32 big-endian
+//	                          created_by     → program that created the file
+//	                          created_at     → RFC 3339 time
+//	catalogues                "id@version"   → catalogue YAML, byte for byte
+//	catalogue_info            "id@version"   → {digest, filename, stored_at}
+//	audits/<id>/              one nested bucket per audit:
+//	    info                  key            → checklist.Audit
+//	    answers/              "scope\x00item"   → checklist.Answer
+//	    history/              uint64 BE seq  → checklist.Change (append-only)
+//	    evaluations/          "scope\x00section" → checklist.Evaluation
+//	    actions/              item           → checklist.ActionPlan
+//	    overrides/            threat         → checklist.RiskOverride
+//	uistate                   user           → UIState
+//	deleted_audits            uint64 BE seq  → who deleted which audit, when
+//
+// The SSH users and the access log (users.go, accesslog.go) add buckets of
+// their own through the same update and view helpers.
+//
+// Scopes are written in their textual form ("ente", "sede:NAME",
+// "postazione:CODE"). The schema version covers every value, so values carry
+// no version of their own: a format change is a migration, run at Open inside
+// one write transaction (see migrate.go).
+//
+// # Locking
+//
+// bbolt takes an exclusive flock on the file for a writable handle and a
+// shared one for a read-only handle. By default a Store opens, locks and
+// closes the file around every transaction, so a TUI in one terminal and the
+// CLI in another can both use the same file; a writer waits at most
+// Options.LockTimeout. With Options.Hold the file stays open for the life of
+// the Store, which is what the SSH server does. docs/storage.md explains the
+// choice.
 package storage
 
 import (
 	"errors"
+	"sync"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/cieaudit/cieaudit/checklist"
 )
@@ -16,9 +53,16 @@ var (
 	ErrNotFound    = errors.New("non trovato")
 	ErrLocked      = errors.New("database in uso da un altro processo")
 	ErrAuditClosed = errors.New("audit chiuso: riaprirlo (con motivazione) per modificarlo")
+	// ErrCorrupt reports a file that is not a readable cieaudit database:
+	// truncated, overwritten, or not a bbolt file at all.
+	ErrCorrupt = errors.New("database danneggiato o non valido")
+	// ErrSchemaTooNew reports a database written by a newer cieaudit.
+	ErrSchemaTooNew = errors.New("database creato da una versione più recente di cieaudit")
+	// ErrReadOnly reports a write attempted on a Store opened with ReadOnly.
+	ErrReadOnly = errors.New("database aperto in sola lettura")
+	// ErrClosed reports use of a Store after Close.
+	ErrClosed = errors.New("database già chiuso")
 )
-
-var errNotImplemented = errors.New("not implemented yet")
 
 // Options tune Open.
 type Options struct {
@@ -34,12 +78,33 @@ type Options struct {
 	ReadOnly bool
 	// Now is the clock used for timestamps (default time.Now).
 	Now func() time.Time
+
+	// maxSize caps the file size (bbolt Options.MaxSize); tests use it to
+	// make commits fail as on a full disk.
+	maxSize int
 }
+
+// DefaultLockTimeout is the wait for the file lock when Options.LockTimeout
+// is zero.
+const DefaultLockTimeout = 2 * time.Second
 
 // Store is the handle on one database file. It is safe for concurrent use.
 type Store struct {
 	path string
 	opts Options
+
+	// mu serialises this process's own transactions in the default mode:
+	// two handles of one process on the same file would otherwise fight
+	// over the flock like two processes do. In Hold mode it guards db.
+	mu sync.RWMutex
+	db *bolt.DB // Hold mode only
+	// closed is set by Close; guarded by mu.
+	closed bool
+
+	subMu      sync.Mutex
+	subs       map[int]chan Event
+	next       int
+	subsClosed bool // set by Close: later subscribers get a closed channel
 }
 
 // AuditSummary is one row of the audit list.
@@ -90,106 +155,8 @@ type CheckReport struct {
 	Problems      []string
 }
 
-// Open opens (creating if needed) the database at path and migrates it to the
-// current schema.
-func Open(path string, opts Options) (*Store, error) { return nil, errNotImplemented }
-
-// Close releases the file.
-func (s *Store) Close() error { return nil }
-
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
-
-// SaveCatalogue parses, validates and stores a catalogue snapshot under
-// id@version; storing the same bytes again is a no-op, different bytes under
-// an existing id@version are refused.
-func (s *Store) SaveCatalogue(src []byte, filename string) (*checklist.Catalogue, error) {
-	return nil, errNotImplemented
-}
-
-// Catalogue returns the stored catalogue "id@version".
-func (s *Store) Catalogue(key string) (*checklist.Catalogue, error) { return nil, errNotImplemented }
-
-// Catalogues lists the stored catalogues.
-func (s *Store) Catalogues() ([]CatalogueInfo, error) { return nil, errNotImplemented }
-
-// CreateAudit stores a new audit pinned to an already stored catalogue and
-// returns it with its ID, status and timestamps set.
-func (s *Store) CreateAudit(a checklist.Audit, author string) (checklist.Audit, error) {
-	return checklist.Audit{}, errNotImplemented
-}
-
-// Audit returns one audit.
-func (s *Store) Audit(id string) (checklist.Audit, error) { return checklist.Audit{}, errNotImplemented }
-
-// ListAudits returns every audit with its progress, newest first.
-func (s *Store) ListAudits() ([]AuditSummary, error) { return nil, errNotImplemented }
-
-// UpdateAudit applies fn to the audit in one transaction and records what
-// changed in the history. It refuses closed audits.
-func (s *Store) UpdateAudit(id, author, reason string, fn func(*checklist.Audit) error) (checklist.Audit, error) {
-	return checklist.Audit{}, errNotImplemented
-}
-
-// SetStatus moves an audit through bozza → in_corso → chiuso; closing stores
-// the sign-off, reopening a closed audit needs a reason. Both go in the history.
-func (s *Store) SetStatus(id string, st checklist.Status, author, reason string, signOff *checklist.SignOff) (checklist.Audit, error) {
-	return checklist.Audit{}, errNotImplemented
-}
-
-// DeleteAudit removes an audit and everything under it.
-func (s *Store) DeleteAudit(id, author string) error { return errNotImplemented }
-
-// SaveAnswer validates and commits one answer in its own transaction before
-// returning. expectRev is the Rev the caller last saw (-1: don't check).
-func (s *Store) SaveAnswer(auditID string, a checklist.Answer, expectRev int) (SaveResult, error) {
-	return SaveResult{}, errNotImplemented
-}
-
-// SaveNote changes only the note of an answer (creating an empty-valued
-// answer if the item is not answered yet).
-func (s *Store) SaveNote(auditID string, scope checklist.Scope, item, note, author string) (SaveResult, error) {
-	return SaveResult{}, errNotImplemented
-}
-
-// Answers returns the current answers of an audit.
-func (s *Store) Answers(auditID string) ([]checklist.Answer, error) { return nil, errNotImplemented }
-
-// SaveEvaluation stores a section's "Valutazione" text at one scope.
-func (s *Store) SaveEvaluation(auditID string, e checklist.Evaluation) error { return errNotImplemented }
-
-// SaveActionPlan stores owner, due date and status of a remediation action.
-func (s *Store) SaveActionPlan(auditID string, p checklist.ActionPlan, author string) error {
-	return errNotImplemented
-}
-
-// SaveRiskOverride stores a per-audit probability/impact override of a threat.
-func (s *Store) SaveRiskOverride(auditID string, o checklist.RiskOverride, author string) error {
-	return errNotImplemented
-}
-
-// History returns an audit's append-only history, oldest first.
-func (s *Store) History(auditID string) ([]checklist.Change, error) { return nil, errNotImplemented }
-
-// Load returns everything about one audit, read in one transaction.
-func (s *Store) Load(auditID string) (*checklist.Snapshot, error) { return nil, errNotImplemented }
-
-// EachAudit calls fn with the snapshot of every audit, oldest first, each
-// read in its own short transaction so that memory stays flat and writers
-// are never blocked for long.
-func (s *Store) EachAudit(fn func(*checklist.Snapshot) error) error { return errNotImplemented }
-
-// SaveUIState remembers where user left the TUI.
-func (s *Store) SaveUIState(user string, st UIState) error { return errNotImplemented }
-
-// UIState returns where user left the TUI (zero value if never saved).
-func (s *Store) UIState(user string) (UIState, error) { return UIState{}, errNotImplemented }
-
-// Backup writes a consistent copy of the database to dst while it is in use.
-func (s *Store) Backup(dst string) error { return errNotImplemented }
-
-// Check verifies the file's integrity and counts what it holds.
-func (s *Store) Check() (CheckReport, error) { return CheckReport{}, errNotImplemented }
 
 // Event tells subscribers that an audit changed (after the commit).
 type Event struct {
@@ -198,12 +165,4 @@ type Event struct {
 	Scope   string
 	Item    string
 	Author  string
-}
-
-// Subscribe returns a channel of the changes committed through this Store
-// (in this process), and a function to stop receiving. Slow subscribers miss
-// events rather than block writers; an event means "reload", not a diff.
-func (s *Store) Subscribe() (<-chan Event, func()) {
-	ch := make(chan Event)
-	return ch, func() {}
 }

@@ -1,0 +1,414 @@
+package storage
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/cieaudit/cieaudit/checklist"
+)
+
+// scopedKey is the key of answers and evaluations: "scope\x00id". The scope
+// comes first so that one scope's entries are contiguous.
+func scopedKey(scope checklist.Scope, id string) []byte {
+	return []byte(scope.String() + "\x00" + id)
+}
+
+// item returns the catalogue item answered at scope, checking that both
+// exist and that the item is answered at that kind of scope.
+func (at *auditTx) item(scope checklist.Scope, id string) (*checklist.Item, error) {
+	if !at.audit.HasScope(scope) {
+		return nil, fmt.Errorf("ambito %q non presente nell'audit %s", scope.String(), at.audit.ID)
+	}
+	cat, err := at.catalogue()
+	if err != nil {
+		return nil, err
+	}
+	it := cat.Item(id)
+	if it == nil {
+		return nil, fmt.Errorf("misura %q non presente nel catalogo %s dell'audit", id, cat.Key())
+	}
+	if it.Scope != scope.Kind {
+		return nil, fmt.Errorf("la misura %s si valuta per ambito %s, non %s", id, strings.ToLower(it.Scope.Label()), strings.ToLower(scope.Kind.Label()))
+	}
+	return it, nil
+}
+
+// start moves a draft audit to in_corso when its first answer is saved.
+func (at *auditTx) start(author string) error {
+	if at.audit.Status != checklist.StatusDraft {
+		return nil
+	}
+	at.audit.Status = checklist.StatusInProgress
+	return at.record(checklist.Change{Author: author, Kind: checklist.ChangeStatus,
+		Old: string(checklist.StatusDraft), New: string(checklist.StatusInProgress), Reason: "prima risposta registrata"})
+}
+
+// putAnswer stores next, records what changed since prev and bumps the audit.
+func (at *auditTx) putAnswer(prev, next checklist.Answer) error {
+	where := checklist.Change{Author: next.Author, Scope: next.Scope.String(), Item: next.Item}
+	if prev.Value != next.Value {
+		c := where
+		c.Kind, c.Old, c.New = checklist.ChangeAnswer, prev.Value, next.Value
+		if err := at.record(c); err != nil {
+			return err
+		}
+	}
+	if prev.Note != next.Note {
+		c := where
+		c.Kind, c.Old, c.New = checklist.ChangeNote, prev.Note, next.Note
+		if err := at.record(c); err != nil {
+			return err
+		}
+	}
+	if err := putJSON(at.bucket(bucketAnswers), scopedKey(next.Scope, next.Item), next); err != nil {
+		return err
+	}
+	if err := at.start(next.Author); err != nil {
+		return err
+	}
+	return at.save()
+}
+
+// SaveAnswer validates and commits one answer in its own transaction before
+// returning. expectRev is the Rev the caller last saw (-1: don't check).
+//
+// The value is normalised for the item's answer kind (a "non applicabile"
+// needs a note); saving the same value and note again changes nothing. The
+// first answer moves a draft audit to in_corso.
+func (s *Store) SaveAnswer(auditID string, a checklist.Answer, expectRev int) (SaveResult, error) {
+	var res SaveResult
+	var changes []checklist.Change
+	err := s.update(func(tx *bolt.Tx) error {
+		at, err := s.openAudit(tx, auditID)
+		if err != nil {
+			return err
+		}
+		it, err := at.item(a.Scope, a.Item)
+		if err != nil {
+			return err
+		}
+		note := strings.TrimSpace(a.Note)
+		value, err := checklist.NormaliseValue(it, a.Value, note)
+		if err != nil {
+			return err
+		}
+		var prev checklist.Answer
+		had, err := getJSON(at.bucket(bucketAnswers), scopedKey(a.Scope, a.Item), &prev)
+		if err != nil {
+			return err
+		}
+		res = SaveResult{Conflict: expectRev >= 0 && expectRev != prev.Rev}
+		if had {
+			p := prev
+			res.Previous = &p
+			if prev.Value == value && prev.Note == note {
+				res.Answer = prev
+				return nil
+			}
+		}
+		next := checklist.Answer{Scope: a.Scope, Item: a.Item, Value: value, Note: note,
+			Author: authorOr(a.Author), At: at.now, Rev: prev.Rev + 1}
+		if err := at.putAnswer(prev, next); err != nil {
+			return err
+		}
+		res.Answer, changes = next, at.changes
+		return nil
+	})
+	if err != nil {
+		return SaveResult{}, fmt.Errorf("risposta %s (%s): %w", a.Item, a.Scope.String(), err)
+	}
+	s.publishChanges(auditID, changes)
+	return res, nil
+}
+
+func authorOr(author string) string {
+	if strings.TrimSpace(author) == "" {
+		return unknownAuthor
+	}
+	return author
+}
+
+// SaveNote changes only the note of an answer (creating an empty-valued
+// answer if the item is not answered yet).
+func (s *Store) SaveNote(auditID string, scope checklist.Scope, item, note, author string) (SaveResult, error) {
+	var res SaveResult
+	var changes []checklist.Change
+	note = strings.TrimSpace(note)
+	err := s.update(func(tx *bolt.Tx) error {
+		at, err := s.openAudit(tx, auditID)
+		if err != nil {
+			return err
+		}
+		if _, err := at.item(scope, item); err != nil {
+			return err
+		}
+		var prev checklist.Answer
+		had, err := getJSON(at.bucket(bucketAnswers), scopedKey(scope, item), &prev)
+		if err != nil {
+			return err
+		}
+		if had {
+			p := prev
+			res.Previous = &p
+			if prev.Note == note {
+				res.Answer = prev
+				return nil
+			}
+			if prev.Value == string(checklist.OutcomeNotApplicable) && note == "" {
+				return checklist.ErrNeedsJustification
+			}
+		}
+		next := prev
+		next.Scope, next.Item, next.Note = scope, item, note
+		next.Author, next.At, next.Rev = authorOr(author), at.now, prev.Rev+1
+		if err := at.putAnswer(prev, next); err != nil {
+			return err
+		}
+		res.Answer, changes = next, at.changes
+		return nil
+	})
+	if err != nil {
+		return SaveResult{}, fmt.Errorf("nota di %s (%s): %w", item, scope.String(), err)
+	}
+	s.publishChanges(auditID, changes)
+	return res, nil
+}
+
+// readAnswers decodes an audit's answers, in key order (scope, then item).
+func readAnswers(b *bolt.Bucket) ([]checklist.Answer, error) {
+	var answers []checklist.Answer
+	err := forEachJSON(b.Bucket(bucketAnswers), func(a checklist.Answer) { answers = append(answers, a) })
+	return answers, err
+}
+
+// forEachJSON decodes every value of b in key order.
+func forEachJSON[T any](b *bolt.Bucket, fn func(T)) error {
+	return b.ForEach(func(k, v []byte) error {
+		var x T
+		if err := json.Unmarshal(v, &x); err != nil {
+			return fmt.Errorf("%w: chiave %q: %v", ErrCorrupt, k, err)
+		}
+		fn(x)
+		return nil
+	})
+}
+
+// Answers returns the current answers of an audit.
+func (s *Store) Answers(auditID string) ([]checklist.Answer, error) {
+	var answers []checklist.Answer
+	err := s.view(func(tx *bolt.Tx) error {
+		b, _, err := readAudit(tx, auditID)
+		if err != nil {
+			return err
+		}
+		answers, err = readAnswers(b)
+		return err
+	})
+	return answers, err
+}
+
+// SaveEvaluation stores a section's "Valutazione" text at one scope.
+// An empty text removes the evaluation.
+func (s *Store) SaveEvaluation(auditID string, e checklist.Evaluation) error {
+	var changes []checklist.Change
+	err := s.update(func(tx *bolt.Tx) error {
+		at, err := s.openAudit(tx, auditID)
+		if err != nil {
+			return err
+		}
+		if !at.audit.HasScope(e.Scope) {
+			return fmt.Errorf("ambito %q non presente nell'audit %s", e.Scope.String(), auditID)
+		}
+		cat, err := at.catalogue()
+		if err != nil {
+			return err
+		}
+		if cat.Section(e.Section) == nil {
+			return fmt.Errorf("sezione %q non presente nel catalogo %s", e.Section, cat.Key())
+		}
+		b := at.bucket(bucketEvaluations)
+		key := scopedKey(e.Scope, e.Section)
+		var prev checklist.Evaluation
+		if _, err := getJSON(b, key, &prev); err != nil {
+			return err
+		}
+		e.Text = strings.TrimSpace(e.Text)
+		if prev.Text == e.Text {
+			return nil
+		}
+		e.Author, e.At = authorOr(e.Author), at.now
+		if e.Text == "" {
+			err = b.Delete(key)
+		} else {
+			err = putJSON(b, key, e)
+		}
+		if err != nil {
+			return err
+		}
+		if err := at.record(checklist.Change{Author: e.Author, Kind: checklist.ChangeEvaluation,
+			Scope: e.Scope.String(), Item: e.Section, Old: prev.Text, New: e.Text}); err != nil {
+			return err
+		}
+		changes = at.changes
+		return at.save()
+	})
+	if err != nil {
+		return fmt.Errorf("valutazione della sezione %s (%s): %w", e.Section, e.Scope.String(), err)
+	}
+	s.publishChanges(auditID, changes)
+	return nil
+}
+
+func actionSummary(p checklist.ActionPlan) string {
+	return fmt.Sprintf("responsabile: %s; scadenza: %s; stato: %s", p.Owner, p.Due, p.Status.Label())
+}
+
+// SaveActionPlan stores owner, due date and status of a remediation action.
+func (s *Store) SaveActionPlan(auditID string, p checklist.ActionPlan, author string) error {
+	p.Owner, p.Due = strings.TrimSpace(p.Owner), strings.TrimSpace(p.Due)
+	if p.Status == "" {
+		p.Status = checklist.ActionToStart
+	}
+	switch p.Status {
+	case checklist.ActionToStart, checklist.ActionInProgress, checklist.ActionDone:
+	default:
+		return fmt.Errorf("azione %s: stato %q non valido: usare da_avviare, in_corso o completata", p.Item, p.Status)
+	}
+	if p.Due != "" {
+		if _, err := time.Parse(time.DateOnly, p.Due); err != nil {
+			return fmt.Errorf("azione %s: scadenza %q non nel formato AAAA-MM-GG", p.Item, p.Due)
+		}
+	}
+	var changes []checklist.Change
+	err := s.update(func(tx *bolt.Tx) error {
+		at, err := s.openAudit(tx, auditID)
+		if err != nil {
+			return err
+		}
+		cat, err := at.catalogue()
+		if err != nil {
+			return err
+		}
+		if cat.Item(p.Item) == nil {
+			return fmt.Errorf("misura %q non presente nel catalogo %s", p.Item, cat.Key())
+		}
+		b := at.bucket(bucketActions)
+		var prev checklist.ActionPlan
+		had, err := getJSON(b, []byte(p.Item), &prev)
+		if err != nil {
+			return err
+		}
+		if had && prev == p {
+			return nil
+		}
+		old := ""
+		if had {
+			old = actionSummary(prev)
+		}
+		if err := putJSON(b, []byte(p.Item), p); err != nil {
+			return err
+		}
+		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeAction, Item: p.Item, Old: old, New: actionSummary(p)}); err != nil {
+			return err
+		}
+		changes = at.changes
+		return at.save()
+	})
+	if err != nil {
+		return fmt.Errorf("azione %s: %w", p.Item, err)
+	}
+	s.publishChanges(auditID, changes)
+	return nil
+}
+
+// SaveRiskOverride stores a per-audit probability/impact override of a threat.
+// The reason is required; an override with probability and impact both zero
+// removes the override, restoring the catalogue's values.
+func (s *Store) SaveRiskOverride(auditID string, o checklist.RiskOverride, author string) error {
+	o.Reason = strings.TrimSpace(o.Reason)
+	if o.Reason == "" {
+		return fmt.Errorf("rischio %s: la modifica di probabilità e impatto richiede una motivazione", o.Threat)
+	}
+	remove := o.Probability == 0 && o.Impact == 0
+	var changes []checklist.Change
+	err := s.update(func(tx *bolt.Tx) error {
+		at, err := s.openAudit(tx, auditID)
+		if err != nil {
+			return err
+		}
+		cat, err := at.catalogue()
+		if err != nil {
+			return err
+		}
+		t := cat.Threat(o.Threat)
+		if t == nil {
+			return fmt.Errorf("minaccia %q non presente nel catalogo %s", o.Threat, cat.Key())
+		}
+		if !remove {
+			if np := len(cat.Risk.Probability); o.Probability < 1 || o.Probability > np {
+				return fmt.Errorf("probabilità %d fuori scala: deve essere tra 1 e %d", o.Probability, np)
+			}
+			if ni := len(cat.Risk.Impact); o.Impact < 1 || o.Impact > ni {
+				return fmt.Errorf("impatto %d fuori scala: deve essere tra 1 e %d", o.Impact, ni)
+			}
+		}
+		b := at.bucket(bucketOverrides)
+		var prev checklist.RiskOverride
+		had, err := getJSON(b, []byte(o.Threat), &prev)
+		if err != nil {
+			return err
+		}
+		old := fmt.Sprintf("probabilità %d × impatto %d (catalogo)", t.Probability, t.Impact)
+		if had {
+			old = fmt.Sprintf("probabilità %d × impatto %d", prev.Probability, prev.Impact)
+		}
+		var next string
+		switch {
+		case remove && !had:
+			return nil
+		case remove:
+			next = fmt.Sprintf("probabilità %d × impatto %d (catalogo)", t.Probability, t.Impact)
+			err = b.Delete([]byte(o.Threat))
+		default:
+			next = fmt.Sprintf("probabilità %d × impatto %d", o.Probability, o.Impact)
+			err = putJSON(b, []byte(o.Threat), o)
+		}
+		if err != nil {
+			return err
+		}
+		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeRisk, Item: o.Threat, Old: old, New: next, Reason: o.Reason}); err != nil {
+			return err
+		}
+		changes = at.changes
+		return at.save()
+	})
+	if err != nil {
+		return fmt.Errorf("rischio %s: %w", o.Threat, err)
+	}
+	s.publishChanges(auditID, changes)
+	return nil
+}
+
+// History returns an audit's append-only history, oldest first.
+func (s *Store) History(auditID string) ([]checklist.Change, error) {
+	var history []checklist.Change
+	err := s.view(func(tx *bolt.Tx) error {
+		b, _, err := readAudit(tx, auditID)
+		if err != nil {
+			return err
+		}
+		history, err = readHistory(b)
+		return err
+	})
+	return history, err
+}
+
+func readHistory(b *bolt.Bucket) ([]checklist.Change, error) {
+	var history []checklist.Change
+	err := forEachJSON(b.Bucket(bucketHistory), func(c checklist.Change) { history = append(history, c) })
+	return history, err
+}

@@ -1,0 +1,608 @@
+package storage
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/cieaudit/cieaudit/checklist"
+)
+
+// idAlphabet has no 0/o, 1/l/i: IDs are read aloud and typed from paper.
+const idAlphabet = "23456789abcdefghjkmnpqrstuvwxyz"
+
+// idLength gives 31^8 ≈ 8.5e11 IDs: collisions are retried anyway.
+const idLength = 8
+
+func newAuditID() (string, error) {
+	id := make([]byte, 0, idLength)
+	buf := make([]byte, 16)
+	// 248 is the largest multiple of len(idAlphabet) below 256: rejecting
+	// bytes above it keeps every letter equally likely.
+	limit := byte(256 / len(idAlphabet) * len(idAlphabet))
+	for len(id) < idLength {
+		if _, err := rand.Read(buf); err != nil {
+			return "", fmt.Errorf("generazione dell'ID dell'audit: %w", err)
+		}
+		for _, b := range buf {
+			if b < limit && len(id) < idLength {
+				id = append(id, idAlphabet[int(b)%len(idAlphabet)])
+			}
+		}
+	}
+	return string(id), nil
+}
+
+// auditTx is one audit inside a transaction.
+type auditTx struct {
+	tx    *bolt.Tx
+	b     *bolt.Bucket
+	audit checklist.Audit
+	now   time.Time
+	cat   *checklist.Catalogue
+	// changes are the history entries appended, for the events sent after
+	// the commit.
+	changes []checklist.Change
+}
+
+func readAudit(tx *bolt.Tx, id string) (*bolt.Bucket, checklist.Audit, error) {
+	var a checklist.Audit
+	b := tx.Bucket(bucketAudits).Bucket([]byte(id))
+	if b == nil {
+		return nil, a, fmt.Errorf("audit %q: %w", id, ErrNotFound)
+	}
+	v := b.Get(keyInfo)
+	if v == nil {
+		return nil, a, fmt.Errorf("%w: audit %s senza dati (audits/%s/info mancante)", ErrCorrupt, id, id)
+	}
+	if err := json.Unmarshal(v, &a); err != nil {
+		return nil, a, fmt.Errorf("%w: audits/%s/info: %v", ErrCorrupt, id, err)
+	}
+	return b, a, nil
+}
+
+// openAudit reads an audit for a write: closed audits are refused.
+func (s *Store) openAudit(tx *bolt.Tx, id string) (*auditTx, error) {
+	b, a, err := readAudit(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.Status == checklist.StatusClosed {
+		return nil, fmt.Errorf("audit %s: %w", id, ErrAuditClosed)
+	}
+	return &auditTx{tx: tx, b: b, audit: a, now: s.opts.Now()}, nil
+}
+
+func (at *auditTx) catalogue() (*checklist.Catalogue, error) {
+	if at.cat == nil {
+		c, err := readCatalogue(at.tx, at.audit.CatalogueKey(), at.audit.CatalogueDigest)
+		if err != nil {
+			return nil, err
+		}
+		at.cat = c
+	}
+	return at.cat, nil
+}
+
+func (at *auditTx) bucket(name []byte) *bolt.Bucket { return at.b.Bucket(name) }
+
+// record appends c to the audit's history.
+func (at *auditTx) record(c checklist.Change) error {
+	c.At = at.now
+	if c.Author == "" {
+		c.Author = unknownAuthor
+	}
+	c, err := appendChange(at.bucket(bucketHistory), c)
+	if err != nil {
+		return err
+	}
+	at.changes = append(at.changes, c)
+	return nil
+}
+
+// save writes the audit's info with UpdatedAt moved to now.
+func (at *auditTx) save() error {
+	at.audit.UpdatedAt = at.now
+	return putJSON(at.b, keyInfo, at.audit)
+}
+
+// unknownAuthor is recorded when a caller gives no author.
+const unknownAuthor = "(non indicato)"
+
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(key, data)
+}
+
+func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
+	data := b.Get(key)
+	if data == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return true, fmt.Errorf("%w: valore %q illeggibile: %v", ErrCorrupt, key, err)
+	}
+	return true, nil
+}
+
+// publish sends an event per recorded change.
+func (s *Store) publishChanges(id string, changes []checklist.Change) {
+	for _, c := range changes {
+		s.publish(Event{AuditID: id, Kind: c.Kind, Scope: c.Scope, Item: c.Item, Author: c.Author})
+	}
+}
+
+// validateAudit checks what an auditor types about the ente and its
+// perimeter; messages name the field so that the CLI and the TUI can point
+// at it.
+func validateAudit(a *checklist.Audit) error {
+	var problems []string
+	bad := func(field, format string, args ...any) {
+		problems = append(problems, field+": "+fmt.Sprintf(format, args...))
+	}
+	if strings.TrimSpace(a.Ente.Name) == "" {
+		bad("ente.name", "nome dell'ente mancante")
+	}
+	if a.Year < 0 || a.Year > 9999 {
+		bad("year", "anno %d non valido", a.Year)
+	}
+	for _, d := range []struct{ field, value string }{{"start_date", a.StartDate}, {"end_date", a.EndDate}} {
+		if d.value != "" {
+			if _, err := time.Parse(time.DateOnly, d.value); err != nil {
+				bad(d.field, "data %q non nel formato AAAA-MM-GG", d.value)
+			}
+		}
+	}
+	if a.StartDate != "" && a.EndDate != "" && a.EndDate < a.StartDate {
+		bad("end_date", "la fine (%s) precede l'inizio (%s)", a.EndDate, a.StartDate)
+	}
+	sedi := map[string]bool{}
+	for i, s := range a.Sedi {
+		f := fmt.Sprintf("sedi[%d].name", i)
+		switch {
+		case strings.TrimSpace(s.Name) == "":
+			bad(f, "nome della sede mancante")
+		case s.Name != strings.TrimSpace(s.Name) || strings.ContainsRune(s.Name, 0):
+			bad(f, "nome della sede %q con spazi iniziali/finali o caratteri non ammessi", s.Name)
+		case sedi[s.Name]:
+			bad(f, "sede %q ripetuta", s.Name)
+		}
+		sedi[s.Name] = true
+	}
+	codes := map[string]bool{}
+	for i, p := range a.Postazioni {
+		f := fmt.Sprintf("postazioni[%d]", i)
+		switch {
+		case strings.TrimSpace(p.Code) == "":
+			bad(f+".code", "codice della postazione mancante")
+		case p.Code != strings.TrimSpace(p.Code) || strings.ContainsRune(p.Code, 0):
+			bad(f+".code", "codice %q con spazi iniziali/finali o caratteri non ammessi", p.Code)
+		case codes[p.Code]:
+			bad(f+".code", "postazione %q ripetuta", p.Code)
+		}
+		codes[p.Code] = true
+		if p.Sede != "" && !sedi[p.Sede] {
+			bad(f+".sede", "sede %q non presente nell'audit", p.Sede)
+		}
+		if p.Office != "" && p.Office != checklist.OfficeFront && p.Office != checklist.OfficeBack {
+			bad(f+".office", "ufficio %q non valido: usare front o back", p.Office)
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("dati dell'audit non validi: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// CreateAudit stores a new audit pinned to an already stored catalogue and
+// returns it with its ID, status and timestamps set.
+func (s *Store) CreateAudit(a checklist.Audit, author string) (checklist.Audit, error) {
+	if err := validateAudit(&a); err != nil {
+		return checklist.Audit{}, err
+	}
+	if a.CatalogueID == "" || a.CatalogueVersion == "" {
+		return checklist.Audit{}, errors.New("catalogo dell'audit non indicato (catalogue_id e catalogue_version)")
+	}
+	now := s.opts.Now()
+	var changes []checklist.Change
+	err := s.update(func(tx *bolt.Tx) error {
+		rec, err := catalogueInfo(tx, a.CatalogueKey())
+		if err != nil {
+			return err
+		}
+		if a.CatalogueDigest != "" && a.CatalogueDigest != rec.Digest {
+			return fmt.Errorf("il catalogo %s memorizzato non è quello indicato (impronta %.12s… invece di %.12s…)", a.CatalogueKey(), rec.Digest, a.CatalogueDigest)
+		}
+		a.CatalogueDigest = rec.Digest
+		audits := tx.Bucket(bucketAudits)
+		for {
+			if a.ID, err = newAuditID(); err != nil {
+				return err
+			}
+			if audits.Bucket([]byte(a.ID)) == nil {
+				break
+			}
+		}
+		a.Status = checklist.StatusDraft
+		a.SignOff = nil
+		a.CreatedAt, a.UpdatedAt = now, now
+		b, err := audits.CreateBucket([]byte(a.ID))
+		if err != nil {
+			return err
+		}
+		for _, name := range auditBuckets {
+			if _, err := b.CreateBucket(name); err != nil {
+				return err
+			}
+		}
+		at := &auditTx{tx: tx, b: b, audit: a, now: now}
+		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeAudit,
+			New: fmt.Sprintf("audit creato: %s, anno %d, catalogo %s", a.Ente.Name, a.Year, a.CatalogueKey())}); err != nil {
+			return err
+		}
+		changes = at.changes
+		return putJSON(b, keyInfo, a)
+	})
+	if err != nil {
+		return checklist.Audit{}, fmt.Errorf("creazione dell'audit: %w", err)
+	}
+	s.publishChanges(a.ID, changes)
+	return a, nil
+}
+
+// Audit returns one audit.
+func (s *Store) Audit(id string) (checklist.Audit, error) {
+	var a checklist.Audit
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		_, a, err = readAudit(tx, id)
+		return err
+	})
+	return a, err
+}
+
+// ListAudits returns every audit with its progress, newest first.
+func (s *Store) ListAudits() ([]AuditSummary, error) {
+	var out []AuditSummary
+	err := s.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketAudits).ForEachBucket(func(k []byte) error {
+			b, a, err := readAudit(tx, string(k))
+			if err != nil {
+				return err
+			}
+			cat, err := readCatalogue(tx, a.CatalogueKey(), a.CatalogueDigest)
+			if err != nil {
+				return fmt.Errorf("audit %s: %w", a.ID, err)
+			}
+			answers, err := readAnswers(b)
+			if err != nil {
+				return fmt.Errorf("audit %s: %w", a.ID, err)
+			}
+			snap := checklist.Snapshot{Audit: a, Catalogue: cat, Answers: answers}
+			out = append(out, AuditSummary{
+				ID: a.ID, Ente: a.Ente.Name, ISTAT: a.Ente.ISTAT, Year: a.Year, Status: a.Status,
+				Catalogue: a.CatalogueKey(), Progress: snap.AuditProgress(), UpdatedAt: a.UpdatedAt,
+			})
+			return nil
+		})
+	})
+	sort.SliceStable(out, func(i, j int) bool {
+		if !out[i].UpdatedAt.Equal(out[j].UpdatedAt) {
+			return out[i].UpdatedAt.After(out[j].UpdatedAt)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, err
+}
+
+// UpdateAudit applies fn to the audit in one transaction and records what
+// changed in the history. It refuses closed audits.
+//
+// fn may change the ente, year, auditors, dates, sedi and postazioni. It
+// may not change the ID, the status and sign-off (see SetStatus), the pinned
+// catalogue or the creation time, nor remove or rename a sede or postazione
+// that already has answers or evaluations.
+func (s *Store) UpdateAudit(id, author, reason string, fn func(*checklist.Audit) error) (checklist.Audit, error) {
+	var result checklist.Audit
+	var changes []checklist.Change
+	err := s.update(func(tx *bolt.Tx) error {
+		at, err := s.openAudit(tx, id)
+		if err != nil {
+			return err
+		}
+		old := at.audit
+		edited := cloneAudit(old)
+		if err := fn(&edited); err != nil {
+			return err
+		}
+		if err := immutableFields(&old, &edited); err != nil {
+			return err
+		}
+		if err := validateAudit(&edited); err != nil {
+			return err
+		}
+		if err := at.checkRemovedScopes(&edited); err != nil {
+			return err
+		}
+		general, perimeter := diffAudit(&old, &edited)
+		result = old
+		if general == nil && perimeter == nil {
+			return nil
+		}
+		at.audit = edited
+		for _, d := range []struct {
+			kind checklist.ChangeKind
+			diff *auditDiff
+		}{{checklist.ChangeAudit, general}, {checklist.ChangeScope, perimeter}} {
+			if d.diff == nil {
+				continue
+			}
+			if err := at.record(checklist.Change{Author: author, Kind: d.kind, Old: d.diff.old, New: d.diff.new, Reason: reason}); err != nil {
+				return err
+			}
+		}
+		if err := at.save(); err != nil {
+			return err
+		}
+		result, changes = at.audit, at.changes
+		return nil
+	})
+	if err != nil {
+		return checklist.Audit{}, fmt.Errorf("modifica dell'audit %s: %w", id, err)
+	}
+	s.publishChanges(id, changes)
+	return result, nil
+}
+
+// cloneAudit deep-copies a so that fn cannot alter the stored value through
+// shared slices.
+func cloneAudit(a checklist.Audit) checklist.Audit {
+	data, _ := json.Marshal(a)
+	var c checklist.Audit
+	_ = json.Unmarshal(data, &c)
+	c.CreatedAt, c.UpdatedAt = a.CreatedAt, a.UpdatedAt // keep the monotonic-free originals
+	return c
+}
+
+func immutableFields(old, edited *checklist.Audit) error {
+	switch {
+	case edited.ID != old.ID:
+		return errors.New("l'ID dell'audit non si può cambiare")
+	case edited.Status != old.Status || !signOffEqual(edited.SignOff, old.SignOff):
+		return errors.New("stato e chiusura dell'audit si cambiano con SetStatus (cieaudit audit close/reopen)")
+	case edited.CatalogueID != old.CatalogueID || edited.CatalogueVersion != old.CatalogueVersion || edited.CatalogueDigest != old.CatalogueDigest:
+		return errors.New("il catalogo di un audit non si può cambiare: creare un nuovo audit")
+	case !edited.CreatedAt.Equal(old.CreatedAt):
+		return errors.New("la data di creazione dell'audit non si può cambiare")
+	}
+	return nil
+}
+
+func signOffEqual(a, b *checklist.SignOff) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Place == b.Place && a.Date == b.Date && slices.Equal(a.Auditors, b.Auditors)
+}
+
+// checkRemovedScopes refuses to drop a scope that still has answers or
+// evaluations: they would be orphaned.
+func (at *auditTx) checkRemovedScopes(edited *checklist.Audit) error {
+	for _, sc := range at.audit.Scopes() {
+		if edited.HasScope(sc) {
+			continue
+		}
+		prefix := []byte(sc.String() + "\x00")
+		for _, name := range [][]byte{bucketAnswers, bucketEvaluations} {
+			if k, _ := at.bucket(name).Cursor().Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) {
+				return fmt.Errorf("%s ha già risposte o valutazioni registrate: non si può rimuovere né rinominare", sc.Label())
+			}
+		}
+	}
+	return nil
+}
+
+type auditDiff struct{ old, new string }
+
+// diffAudit describes what changed, as "field: value" lists joined by "; ",
+// split between the audit's general data and its perimeter (sedi and
+// postazioni). A nil diff means no change.
+func diffAudit(old, edited *checklist.Audit) (general, perimeter *auditDiff) {
+	og, op := flattenAudit(old)
+	ng, np := flattenAudit(edited)
+	return diffMaps(og, ng), diffMaps(op, np)
+}
+
+func flattenAudit(a *checklist.Audit) (general, perimeter map[string]string) {
+	general, perimeter = map[string]string{}, map[string]string{}
+	flattenJSON(general, "ente", a.Ente)
+	if a.Year != 0 {
+		general["anno"] = fmt.Sprint(a.Year)
+	}
+	flattenJSON(general, "auditor", a.Auditors)
+	flattenJSON(general, "inizio", a.StartDate)
+	flattenJSON(general, "fine", a.EndDate)
+	for _, s := range a.Sedi {
+		flattenJSON(perimeter, "sede "+s.Name, s)
+	}
+	for _, p := range a.Postazioni {
+		flattenJSON(perimeter, "postazione "+p.Code, p)
+	}
+	return general, perimeter
+}
+
+// flattenJSON writes v's JSON leaves into m under dotted keys; lists become
+// comma-separated text and empty values are left out.
+func flattenJSON(m map[string]string, prefix string, v any) {
+	data, _ := json.Marshal(v)
+	var generic any
+	_ = json.Unmarshal(data, &generic)
+	var walk func(string, any)
+	walk = func(key string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, sub := range v {
+				walk(key+"."+k, sub)
+			}
+		case []any:
+			parts := make([]string, 0, len(v))
+			for _, e := range v {
+				parts = append(parts, fmt.Sprint(e))
+			}
+			if len(parts) > 0 {
+				m[key] = strings.Join(parts, ", ")
+			}
+		case nil:
+		default:
+			if s := fmt.Sprint(v); s != "" && s != "0" {
+				m[key] = s
+			}
+		}
+	}
+	walk(prefix, generic)
+}
+
+func diffMaps(old, new map[string]string) *auditDiff {
+	keys := map[string]bool{}
+	for k := range old {
+		keys[k] = true
+	}
+	for k := range new {
+		keys[k] = true
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		if old[k] != new[k] {
+			sorted = append(sorted, k)
+		}
+	}
+	if len(sorted) == 0 {
+		return nil
+	}
+	sort.Strings(sorted)
+	var o, n []string
+	for _, k := range sorted {
+		if v, ok := old[k]; ok {
+			o = append(o, k+": "+v)
+		}
+		if v, ok := new[k]; ok {
+			n = append(n, k+": "+v)
+		}
+	}
+	return &auditDiff{old: strings.Join(o, "; "), new: strings.Join(n, "; ")}
+}
+
+// SetStatus moves an audit through bozza → in_corso → chiuso; closing stores
+// the sign-off, reopening a closed audit needs a reason. Both go in the history.
+//
+// A closed audit can only be reopened to in_corso, and an audit that has
+// started does not go back to bozza. A sign-off without a date gets today's.
+func (s *Store) SetStatus(id string, st checklist.Status, author, reason string, signOff *checklist.SignOff) (checklist.Audit, error) {
+	var result checklist.Audit
+	var changes []checklist.Change
+	err := s.update(func(tx *bolt.Tx) error {
+		b, a, err := readAudit(tx, id)
+		if err != nil {
+			return err
+		}
+		at := &auditTx{tx: tx, b: b, audit: a, now: s.opts.Now()}
+		from := a.Status
+		change := checklist.Change{Author: author, Kind: checklist.ChangeStatus, Old: string(from), New: string(st), Reason: strings.TrimSpace(reason)}
+		switch {
+		case st != checklist.StatusDraft && st != checklist.StatusInProgress && st != checklist.StatusClosed:
+			return fmt.Errorf("stato %q non valido: usare bozza, in_corso o chiuso", st)
+		case from == st:
+			return fmt.Errorf("l'audit %s è già nello stato %q", id, st.Label())
+		case st == checklist.StatusClosed:
+			if signOff == nil {
+				return errors.New("per chiudere l'audit servono i dati di chiusura (auditor, luogo, data)")
+			}
+			so := *signOff
+			so.Auditors = slices.Clone(so.Auditors)
+			if len(so.Auditors) == 0 {
+				so.Auditors = slices.Clone(a.Auditors)
+			}
+			if so.Date == "" {
+				so.Date = at.now.Format(time.DateOnly)
+			} else if _, err := time.Parse(time.DateOnly, so.Date); err != nil {
+				return fmt.Errorf("data di chiusura %q non nel formato AAAA-MM-GG", so.Date)
+			}
+			at.audit.SignOff = &so
+			change.New = fmt.Sprintf("%s (firmato da %s, %s, %s)", st, strings.Join(so.Auditors, ", "), so.Place, so.Date)
+		case from == checklist.StatusClosed:
+			if st != checklist.StatusInProgress {
+				return fmt.Errorf("un audit chiuso si riapre nello stato %q", checklist.StatusInProgress.Label())
+			}
+			if change.Reason == "" {
+				return errors.New("per riaprire un audit chiuso serve una motivazione")
+			}
+			at.audit.SignOff = nil
+		case st == checklist.StatusDraft:
+			return errors.New("un audit già iniziato non torna in bozza")
+		}
+		at.audit.Status = st
+		if err := at.record(change); err != nil {
+			return err
+		}
+		if err := at.save(); err != nil {
+			return err
+		}
+		result, changes = at.audit, at.changes
+		return nil
+	})
+	if err != nil {
+		return checklist.Audit{}, fmt.Errorf("cambio di stato dell'audit %s: %w", id, err)
+	}
+	s.publishChanges(id, changes)
+	return result, nil
+}
+
+// deletion is one entry of deleted_audits.
+type deletion struct {
+	Audit   string    `json:"audit"`
+	Ente    string    `json:"ente"`
+	Year    int       `json:"year"`
+	Author  string    `json:"author"`
+	At      time.Time `json:"at"`
+	Answers int       `json:"answers"`
+}
+
+// DeleteAudit removes an audit and everything under it. Who deleted what
+// stays in the deleted_audits journal.
+func (s *Store) DeleteAudit(id, author string) error {
+	err := s.update(func(tx *bolt.Tx) error {
+		b, a, err := readAudit(tx, id)
+		if err != nil {
+			return err
+		}
+		if author == "" {
+			author = unknownAuthor
+		}
+		d := deletion{Audit: id, Ente: a.Ente.Name, Year: a.Year, Author: author, At: s.opts.Now(), Answers: b.Bucket(bucketAnswers).Stats().KeyN}
+		journal := tx.Bucket(bucketDeleted)
+		seq, err := journal.NextSequence()
+		if err != nil {
+			return err
+		}
+		if err := putJSON(journal, seqKey(seq), d); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketAudits).DeleteBucket([]byte(id))
+	})
+	if err != nil {
+		return fmt.Errorf("eliminazione dell'audit %s: %w", id, err)
+	}
+	s.publish(Event{AuditID: id, Kind: checklist.ChangeAudit, Author: author})
+	return nil
+}
