@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -23,6 +24,9 @@ type app struct {
 	stderr io.Writer
 	now    func() time.Time
 	store  *storage.Store
+	// started is set once a command's own code runs; errors before that
+	// (unknown command, missing required flag) are usage errors.
+	started bool
 }
 
 // usageError marks a mistake in how the command was called (exit code 2).
@@ -40,6 +44,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.Execute()
+	if err != nil && !a.started {
+		// Cobra failed before any command ran: the call itself is wrong.
+		err = asUsageError(err)
+	}
 	if a.store != nil {
 		if cerr := a.store.Close(); err == nil && cerr != nil {
 			err = cerr
@@ -86,15 +94,42 @@ Senza sottocomandi apre l'interfaccia a terminale sul database predefinito.`,
 		newAnswerCmd(a),
 		newBackupCmd(a),
 		newDoctorCmd(a),
+		newRiskCmd(a),
 	)
-	for _, c := range root.Commands() {
-		wrapArgs(c)
-	}
+	wrapCommands(a, root)
 	return root
 }
 
-// wrapArgs makes cobra's positional-argument errors usage errors (exit 2).
-func wrapArgs(c *cobra.Command) {
+// asUsageError marks err as a usage error, translating cobra's messages.
+func asUsageError(err error) error {
+	var ue usageError
+	if errors.As(err, &ue) {
+		return err
+	}
+	msg := err.Error()
+	for prefix, it := range map[string]string{
+		"required flag(s) ":        "opzioni obbligatorie mancanti: ",
+		"unknown command ":         "comando sconosciuto ",
+		"unknown flag: ":           "opzione sconosciuta: ",
+		"unknown shorthand flag: ": "opzione sconosciuta: ",
+	} {
+		if rest, ok := strings.CutPrefix(msg, prefix); ok {
+			msg = it + strings.TrimSuffix(rest, " not set")
+			break
+		}
+	}
+	return usageError{errors.New(msg + " (vedere cieaudit --help)")}
+}
+
+// wrapCommands makes cobra's positional-argument errors usage errors (exit
+// 2) and records when a command's own code starts running.
+func wrapCommands(a *app, c *cobra.Command) {
+	if run := c.RunE; run != nil {
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			a.started = true
+			return run(cmd, args)
+		}
+	}
 	if c.Args != nil {
 		check := c.Args
 		c.Args = func(cmd *cobra.Command, args []string) error {
@@ -105,7 +140,7 @@ func wrapArgs(c *cobra.Command) {
 		}
 	}
 	for _, sub := range c.Commands() {
-		wrapArgs(sub)
+		wrapCommands(a, sub)
 	}
 }
 

@@ -1,0 +1,316 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+	buildDir  string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+// buildBinary builds the real cieaudit binary once per test run and returns
+// its path. End-to-end tests drive it as users do.
+func buildBinary(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "cieaudit-bin-")
+		if buildErr != nil {
+			return
+		}
+		binPath = filepath.Join(buildDir, "cieaudit")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = &buildError{err, string(out)}
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("building cieaudit: %v", buildErr)
+	}
+	return binPath
+}
+
+type buildError struct {
+	err    error
+	output string
+}
+
+func (e *buildError) Error() string { return e.err.Error() + "\n" + e.output }
+
+// cliResult is what one run of the binary produced.
+type cliResult struct {
+	Stdout, Stderr string
+	Code           int
+}
+
+// runCLI runs the binary with --db db (when db is not empty) and the given
+// arguments, as user "collaudo", and returns its output and exit code.
+func runCLI(t testing.TB, db string, args ...string) cliResult {
+	t.Helper()
+	return runCLIInput(t, db, "", args...)
+}
+
+func runCLIInput(t testing.TB, db, stdin string, args ...string) cliResult {
+	t.Helper()
+	bin := buildBinary(t)
+	if db != "" {
+		args = append([]string{"--db", db}, args...)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), "CIEAUDIT_USER=collaudo", "CIEAUDIT_DB=", "NO_COLOR=1")
+	cmd.Stdin = strings.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running cieaudit %v: %v", args, err)
+	}
+	return cliResult{stdout.String(), stderr.String(), code}
+}
+
+// mustRun runs the binary and fails the test unless it exits 0.
+func mustRun(t testing.TB, db string, args ...string) string {
+	t.Helper()
+	r := runCLI(t, db, args...)
+	if r.Code != 0 {
+		t.Fatalf("cieaudit %v: exit %d\nstdout: %s\nstderr: %s", args, r.Code, r.Stdout, r.Stderr)
+	}
+	return r.Stdout
+}
+
+// newAuditWithWorkstation creates an audit with one workstation "PC01" in
+// sede "Municipio" and returns its ID.
+func newAuditWithWorkstation(t testing.TB, db string) string {
+	t.Helper()
+	id := strings.TrimSpace(mustRun(t, db, "audit", "new", "--ente", "Comune di Prova", "--istat", "054001", "--year", "2026", "--auditor", "Rossi"))
+	mustRun(t, db, "workstation", "add", id, "--code", "PC01", "--sede", "Municipio", "--room", "Anagrafe")
+	return id
+}
+
+type shownAudit struct {
+	ID         string                `json:"id"`
+	Status     string                `json:"status"`
+	Ente       struct{ Name string } `json:"ente"`
+	Sedi       []struct{ Name string }
+	Postazioni []struct{ Code, Sede, Room string }
+	Answers    []struct {
+		Scope, Item, Value, Note, Author string
+		Rev                              int
+	} `json:"answers"`
+	Progress struct{ Total, Answered int } `json:"progress"`
+}
+
+func showAudit(t testing.TB, db, id string) shownAudit {
+	t.Helper()
+	var s shownAudit
+	if err := json.Unmarshal([]byte(mustRun(t, db, "audit", "show", id, "--json")), &s); err != nil {
+		t.Fatalf("audit show --json: %v", err)
+	}
+	return s
+}
+
+func TestCLIAuditLifecycle(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "audit.db")
+	id := newAuditWithWorkstation(t, db)
+	if len(id) != 8 {
+		t.Fatalf("audit id %q: want 8 characters", id)
+	}
+
+	mustRun(t, db, "answer", id, "--scope", "postazione:PC01", "--item", "TEC-01", "--value", "si")
+	mustRun(t, db, "answer", id, "--scope", "postazione:PC01", "--item", "TEC-01", "--value", "parziale", "--note", "Una SCO è condivisa")
+	mustRun(t, db, "answer", id, "--scope", "ente", "--item", "ORG-01", "--value", "no")
+
+	got := showAudit(t, db, id)
+	if got.ID != id || got.Ente.Name != "Comune di Prova" || len(got.Postazioni) != 1 || got.Postazioni[0].Sede != "Municipio" || len(got.Sedi) != 1 {
+		t.Fatalf("audit show: %+v", got)
+	}
+	answers := map[string]string{}
+	for _, a := range got.Answers {
+		answers[a.Scope+"/"+a.Item] = a.Value + "|" + a.Note + "|" + a.Author
+	}
+	want := map[string]string{
+		"postazione:PC01/TEC-01": "parziale|Una SCO è condivisa|collaudo",
+		"ente/ORG-01":            "no||collaudo",
+	}
+	for k, v := range want {
+		if answers[k] != v {
+			t.Errorf("answer %s = %q, want %q", k, answers[k], v)
+		}
+	}
+	if got.Progress.Answered != 2 || got.Status != "in_corso" {
+		t.Errorf("progress %+v, status %q: want 2 answered, in_corso", got.Progress, got.Status)
+	}
+
+	list := mustRun(t, db, "audit", "list")
+	if !strings.Contains(list, id) || !strings.Contains(list, "Comune di Prova") {
+		t.Errorf("audit list does not show the audit:\n%s", list)
+	}
+	var rows []struct {
+		ID       string `json:"id"`
+		Answered int    `json:"answered"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, db, "audit", "list", "--json")), &rows); err != nil || len(rows) != 1 || rows[0].ID != id || rows[0].Answered != 2 {
+		t.Errorf("audit list --json = %+v (%v)", rows, err)
+	}
+}
+
+func TestCLIRejectsBadInput(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "audit.db")
+	id := newAuditWithWorkstation(t, db)
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		stderrIn string
+	}{
+		{"unknown value", []string{"answer", id, "--scope", "ente", "--item", "ORG-01", "--value", "forse"}, 1, `esito "forse" non valido`},
+		{"na without note", []string{"answer", id, "--scope", "ente", "--item", "ORG-01", "--value", "na"}, 1, "giustificazione"},
+		{"unknown item", []string{"answer", id, "--scope", "ente", "--item", "XYZ-99", "--value", "si"}, 1, "XYZ-99"},
+		{"item at the wrong scope", []string{"answer", id, "--scope", "ente", "--item", "TEC-01", "--value", "si"}, 1, "TEC-01"},
+		{"unknown workstation", []string{"answer", id, "--scope", "postazione:NOPE", "--item", "TEC-01", "--value", "si"}, 1, "NOPE"},
+		{"malformed scope", []string{"answer", id, "--scope", "ufficio:1", "--item", "TEC-01", "--value", "si"}, 2, "ambito"},
+		{"unknown audit", []string{"audit", "show", "zzzzzzzz"}, 1, "non trovato"},
+		{"missing flag", []string{"answer", id, "--scope", "ente", "--item", "ORG-01"}, 2, "value"},
+		{"unknown command", []string{"frobnicate"}, 2, "frobnicate"},
+		{"bad istat", []string{"audit", "new", "--ente", "X", "--istat", "12", "--year", "2026", "--auditor", "Y"}, 2, "ISTAT"},
+		{"duplicate workstation", []string{"workstation", "add", id, "--code", "PC01", "--sede", "Municipio"}, 1, "esiste già"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, db, tt.args...)
+			if r.Code != tt.code || !strings.Contains(r.Stderr, tt.stderrIn) {
+				t.Fatalf("exit %d, stderr %q: want exit %d and stderr containing %q", r.Code, r.Stderr, tt.code, tt.stderrIn)
+			}
+			if strings.Count(strings.TrimSpace(r.Stderr), "\n") > 1 || strings.Contains(r.Stderr, "panic") {
+				t.Errorf("stderr should be one clear sentence, got %q", r.Stderr)
+			}
+		})
+	}
+	// Nothing of the refused answers reached the database.
+	if got := showAudit(t, db, id); len(got.Answers) != 0 {
+		t.Errorf("refused answers were stored: %+v", got.Answers)
+	}
+}
+
+func TestCLIDemoIsIdempotent(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "audit.db")
+	first := strings.TrimSpace(mustRun(t, db, "demo"))
+	second := strings.TrimSpace(mustRun(t, db, "demo"))
+	if first == "" || first != second {
+		t.Fatalf("demo ids %q then %q: want the same audit", first, second)
+	}
+	got := showAudit(t, db, first)
+	if len(got.Sedi) != 2 || len(got.Postazioni) != 3 {
+		t.Errorf("demo has %d sedi and %d postazioni, want 2 and 3", len(got.Sedi), len(got.Postazioni))
+	}
+	pct := float64(got.Progress.Answered) / float64(got.Progress.Total)
+	if pct < 0.3 || pct > 0.7 {
+		t.Errorf("demo is %.0f%% answered, want about half", pct*100)
+	}
+	values := map[string]int{}
+	notes := 0
+	for _, a := range got.Answers {
+		values[a.Value]++
+		if a.Note != "" {
+			notes++
+		}
+	}
+	for _, v := range []string{"si", "no", "parziale", "na"} {
+		if values[v] == 0 {
+			t.Errorf("demo has no %q answers", v)
+		}
+	}
+	if notes == 0 {
+		t.Error("demo has no notes")
+	}
+}
+
+func TestCLICatalogValidate(t *testing.T) {
+	good := mustRun(t, "", "catalog", "validate", "../../testdata/catalogues/good/base.yaml")
+	if !strings.Contains(good, "valido") {
+		t.Errorf("validate good: %q", good)
+	}
+	r := runCLI(t, "", "catalog", "validate", "../../testdata/catalogues/bad/bad-enums.yaml")
+	if r.Code != 1 {
+		t.Fatalf("validate bad: exit %d, want 1", r.Code)
+	}
+	lines := strings.Split(strings.TrimSpace(r.Stdout), "\n")
+	if len(lines) != 5 || !strings.HasPrefix(lines[0], "../../testdata/catalogues/bad/bad-enums.yaml:30:13: threats[1].source:") {
+		t.Errorf("validate bad printed:\n%s", r.Stdout)
+	}
+	if !strings.Contains(r.Stderr, "5 problemi") {
+		t.Errorf("stderr %q", r.Stderr)
+	}
+	if r := runCLI(t, "", "catalog", "validate", "/nonexistent.yaml"); r.Code != 1 || !strings.Contains(r.Stderr, "nonexistent.yaml") {
+		t.Errorf("missing file: exit %d stderr %q", r.Code, r.Stderr)
+	}
+}
+
+func TestCLICustomCatalogueIsPinned(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "audit.db")
+	id := strings.TrimSpace(mustRun(t, db, "audit", "new", "--ente", "Comune di Prova", "--istat", "054001", "--year", "2026", "--auditor", "Rossi", "--catalog", "../../testdata/catalogues/good/base.yaml"))
+	mustRun(t, db, "answer", id, "--scope", "ente", "--item", "ORG-02", "--value", "4,0")
+	// Same id@version, different content: refused, the audit keeps its meaning.
+	src, _ := os.ReadFile("../../testdata/catalogues/good/base.yaml")
+	changed := filepath.Join(dir, "changed.yaml")
+	os.WriteFile(changed, bytes.Replace(src, []byte("Quanti operatori"), []byte("Quante persone"), 1), 0o600)
+	r := runCLI(t, db, "audit", "new", "--ente", "Altro", "--istat", "054002", "--year", "2026", "--auditor", "Rossi", "--catalog", changed)
+	if r.Code == 0 {
+		t.Fatal("storing different content under the same id@version was accepted")
+	}
+	got := showAudit(t, db, id)
+	if len(got.Answers) != 1 || got.Answers[0].Value != "4" {
+		t.Errorf("answers %+v: want ORG-02 = 4", got.Answers)
+	}
+}
+
+func TestCLIBackupAndDoctor(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "audit.db")
+	id := strings.TrimSpace(mustRun(t, db, "demo"))
+	backup := filepath.Join(dir, "copia.db")
+	mustRun(t, db, "backup", backup)
+	if got := showAudit(t, backup, id); got.ID != id || len(got.Answers) == 0 {
+		t.Fatalf("backup does not hold the demo audit: %+v", got)
+	}
+	out := mustRun(t, backup, "doctor")
+	for _, want := range []string{"Integrità: OK", "Audit: 1", "Versione dello schema:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("doctor output lacks %q:\n%s", want, out)
+		}
+	}
+
+	// A truncated file and a file of garbage get a clear error, not a panic.
+	data, _ := os.ReadFile(backup)
+	truncated := filepath.Join(dir, "troncato.db")
+	os.WriteFile(truncated, data[:len(data)/3], 0o600)
+	garbage := filepath.Join(dir, "garbage.db")
+	os.WriteFile(garbage, bytes.Repeat([]byte("non è un database "), 500), 0o600)
+	for _, f := range []string{truncated, garbage} {
+		r := runCLI(t, f, "doctor")
+		if r.Code != 1 || strings.Contains(r.Stderr, "panic") || !strings.HasPrefix(r.Stderr, "cieaudit: ") {
+			t.Errorf("doctor on %s: exit %d stderr %q", filepath.Base(f), r.Code, r.Stderr)
+		}
+	}
+}

@@ -1,0 +1,522 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cieaudit/cieaudit/checklist"
+	"github.com/cieaudit/cieaudit/checklist/demo"
+	"github.com/cieaudit/cieaudit/storage"
+)
+
+func newDemoCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "demo",
+		Short: "Crea (una sola volta) l'audit dimostrativo e ne stampa l'ID",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.open()
+			if err != nil {
+				return err
+			}
+			id, created, err := demo.Ensure(s, demo.Author)
+			if err != nil {
+				return err
+			}
+			if created {
+				fmt.Fprintf(a.stderr, "Creato l'audit dimostrativo del Comune di Valdoria.\n")
+			}
+			fmt.Fprintln(a.stdout, id)
+			return nil
+		},
+	}
+}
+
+func newCatalogCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{Use: "catalog", Short: "Cataloghi di misure: elenco, dettaglio, validazione"}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "list",
+		Short: "Elenca i cataloghi disponibili",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.open()
+			if err != nil {
+				return err
+			}
+			if _, err := s.EnsureBuiltin(); err != nil {
+				return err
+			}
+			cats, err := s.Catalogues()
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "CATALOGO\tTITOLO\tMISURE\tMINACCE")
+			for _, c := range cats {
+				fmt.Fprintf(tw, "%s@%s\t%s\t%d\t%d\n", c.ID, c.Version, c.Title, c.Items, c.Threats)
+			}
+			return tw.Flush()
+		},
+	})
+	cmd.AddCommand(&cobra.Command{
+		Use:   "show ID[@VERSIONE]",
+		Short: "Mostra minacce e misure di un catalogo",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.open()
+			if err != nil {
+				return err
+			}
+			c, err := resolveCatalogue(s, args[0])
+			if err != nil {
+				return err
+			}
+			printCatalogue(a.stdout, c)
+			return nil
+		},
+	})
+	cmd.AddCommand(&cobra.Command{
+		Use:   "validate FILE",
+		Short: "Controlla un file di catalogo e ne elenca tutti gli errori",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			src, err := os.ReadFile(args[0])
+			if err != nil {
+				return fmt.Errorf("lettura del catalogo: %w", err)
+			}
+			c, err := checklist.Parse(src, args[0])
+			if err != nil {
+				var ve *checklist.ValidationError
+				if errors.As(err, &ve) {
+					for _, p := range ve.Problems {
+						fmt.Fprintln(a.stdout, p)
+					}
+					return fmt.Errorf("%s: %d problemi nel catalogo", args[0], len(ve.Problems))
+				}
+				return err
+			}
+			fmt.Fprintf(a.stdout, "%s: valido (%s, %d minacce, %d misure)\n", args[0], c.Key(), len(c.Threats), len(c.Items()))
+			return nil
+		},
+	})
+	return cmd
+}
+
+// resolveCatalogue finds a stored catalogue by "id@version", or by "id"
+// alone when exactly one version is stored (the builtin is stored first).
+func resolveCatalogue(s *storage.Store, ref string) (*checklist.Catalogue, error) {
+	if _, err := s.EnsureBuiltin(); err != nil {
+		return nil, err
+	}
+	if strings.Contains(ref, "@") {
+		return s.Catalogue(ref)
+	}
+	cats, err := s.Catalogues()
+	if err != nil {
+		return nil, err
+	}
+	var match []storage.CatalogueInfo
+	for _, c := range cats {
+		if c.ID == ref {
+			match = append(match, c)
+		}
+	}
+	switch len(match) {
+	case 0:
+		return nil, fmt.Errorf("catalogo %q non trovato (vedere cieaudit catalog list)", ref)
+	case 1:
+		return s.Catalogue(match[0].ID + "@" + match[0].Version)
+	}
+	return nil, fmt.Errorf("il catalogo %q ha più versioni: indicare ID@VERSIONE (vedere cieaudit catalog list)", ref)
+}
+
+func printCatalogue(w io.Writer, c *checklist.Catalogue) {
+	fmt.Fprintf(w, "%s\n%s — lingua %s\n%s\n\n", c.Title, c.Key(), c.Language, c.Source)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "MINACCIA\tNOME\tP\tI")
+	for _, t := range c.Threats {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\n", t.ID, t.Name, t.Probability, t.Impact)
+	}
+	tw.Flush()
+	for _, s := range c.Sections {
+		fmt.Fprintf(w, "\n%s — %s\n", s.ID, s.Title)
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "MISURA\tCATEGORIA\tAMBITO\tLIVELLO\tDOMANDA")
+		for _, it := range s.Items {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", it.ID, it.Category, it.Scope, it.Level, it.Title())
+		}
+		tw.Flush()
+	}
+}
+
+func newAuditCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{Use: "audit", Short: "Audit: creazione, elenco, dettaglio"}
+
+	var ente, istat, auditor, catalog string
+	var year int
+	newCmd := &cobra.Command{
+		Use:   "new",
+		Short: "Crea un nuovo audit e ne stampa l'ID",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if strings.TrimSpace(ente) == "" || strings.TrimSpace(auditor) == "" {
+				return usagef("--ente e --auditor sono obbligatori")
+			}
+			if !validISTAT(istat) {
+				return usagef("--istat %q non valido: il codice ISTAT del comune ha 6 cifre", istat)
+			}
+			if year < 2005 || year > 2100 {
+				return usagef("--year %d non valido: indicare l'anno dell'audit, es. %d", year, a.now().Year())
+			}
+			s, err := a.open()
+			if err != nil {
+				return err
+			}
+			cat, err := catalogueFor(s, catalog)
+			if err != nil {
+				return err
+			}
+			au, err := s.CreateAudit(checklist.Audit{
+				Ente:             checklist.Ente{Name: ente, ISTAT: istat},
+				Year:             year,
+				Auditors:         []string{auditor},
+				StartDate:        a.now().Format(time.DateOnly),
+				CatalogueID:      cat.ID,
+				CatalogueVersion: cat.Version,
+			}, a.author())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(a.stdout, au.ID)
+			return nil
+		},
+	}
+	newCmd.Flags().StringVar(&ente, "ente", "", "nome dell'ente, es. \"Comune di Valdoria\" (obbligatorio)")
+	newCmd.Flags().StringVar(&istat, "istat", "", "codice ISTAT del comune, 6 cifre (obbligatorio)")
+	newCmd.Flags().IntVar(&year, "year", 0, "anno dell'audit (obbligatorio)")
+	newCmd.Flags().StringVar(&auditor, "auditor", "", "nome dell'auditor (obbligatorio)")
+	newCmd.Flags().StringVar(&catalog, "catalog", "", "catalogo: ID[@VERSIONE] già caricato o FILE YAML (predefinito: quello incorporato)")
+	for _, f := range []string{"ente", "istat", "year", "auditor"} {
+		newCmd.MarkFlagRequired(f)
+	}
+	cmd.AddCommand(newCmd)
+
+	var listJSON bool
+	listCmd := &cobra.Command{
+		Use:   "list",
+		Short: "Elenca gli audit",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.open()
+			if err != nil {
+				return err
+			}
+			audits, err := s.ListAudits()
+			if err != nil {
+				return err
+			}
+			if listJSON {
+				rows := make([]auditListJSON, len(audits))
+				for i, au := range audits {
+					rows[i] = auditListJSON{au.ID, au.Ente, au.ISTAT, au.Year, au.Status, au.Catalogue,
+						au.Progress.Answered, au.Progress.Total, au.UpdatedAt}
+				}
+				return writeJSON(a.stdout, rows)
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tENTE\tANNO\tSTATO\tAVANZAMENTO\tCATALOGO")
+			for _, au := range audits {
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d/%d (%.0f%%)\t%s\n", au.ID, au.Ente, au.Year, au.Status.Label(),
+					au.Progress.Answered, au.Progress.Total, au.Progress.Percent(), au.Catalogue)
+			}
+			return tw.Flush()
+		},
+	}
+	listCmd.Flags().BoolVar(&listJSON, "json", false, "stampa in JSON")
+	cmd.AddCommand(listCmd)
+
+	var showJSON bool
+	showCmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "Mostra un audit con tutte le risposte",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.open()
+			if err != nil {
+				return err
+			}
+			snap, err := s.Load(args[0])
+			if err != nil {
+				return auditErr(args[0], err)
+			}
+			if showJSON {
+				p := snap.AuditProgress()
+				return writeJSON(a.stdout, auditShowJSON{
+					Audit:       snap.Audit,
+					Answers:     nonNil(snap.Answers),
+					Evaluations: nonNil(snap.Evaluations),
+					Progress:    progressJSON{p.Total, p.Answered, p.Yes, p.No, p.Partial, p.NotApplic, p.Unanswered},
+				})
+			}
+			printAudit(a.stdout, snap)
+			return nil
+		},
+	}
+	showCmd.Flags().BoolVar(&showJSON, "json", false, "stampa in JSON")
+	cmd.AddCommand(showCmd)
+	return cmd
+}
+
+type auditListJSON struct {
+	ID        string           `json:"id"`
+	Ente      string           `json:"ente"`
+	ISTAT     string           `json:"istat"`
+	Year      int              `json:"year"`
+	Status    checklist.Status `json:"status"`
+	Catalogue string           `json:"catalogue"`
+	Answered  int              `json:"answered"`
+	Total     int              `json:"total"`
+	UpdatedAt time.Time        `json:"updated_at"`
+}
+
+type auditShowJSON struct {
+	checklist.Audit
+	Answers     []checklist.Answer     `json:"answers"`
+	Evaluations []checklist.Evaluation `json:"evaluations"`
+	Progress    progressJSON           `json:"progress"`
+}
+
+type progressJSON struct {
+	Total         int `json:"total"`
+	Answered      int `json:"answered"`
+	Yes           int `json:"si"`
+	No            int `json:"no"`
+	Partial       int `json:"parziale"`
+	NotApplicable int `json:"na"`
+	Unanswered    int `json:"non_verificato"`
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func validISTAT(code string) bool {
+	if len(code) != 6 {
+		return false
+	}
+	_, err := strconv.Atoi(code)
+	return err == nil
+}
+
+// catalogueFor returns the catalogue a new audit is pinned to: the builtin,
+// a stored "id[@version]", or a YAML file that is validated and stored.
+func catalogueFor(s *storage.Store, ref string) (*checklist.Catalogue, error) {
+	if ref == "" {
+		return s.EnsureBuiltin()
+	}
+	if st, err := os.Stat(ref); err == nil && !st.IsDir() {
+		src, err := os.ReadFile(ref)
+		if err != nil {
+			return nil, err
+		}
+		return s.SaveCatalogue(src, ref)
+	}
+	return resolveCatalogue(s, ref)
+}
+
+func auditErr(id string, err error) error {
+	if errors.Is(err, storage.ErrNotFound) {
+		return fmt.Errorf("audit %q non trovato (vedere cieaudit audit list)", id)
+	}
+	return err
+}
+
+func printAudit(w io.Writer, snap *checklist.Snapshot) {
+	au := snap.Audit
+	p := snap.AuditProgress()
+	fmt.Fprintf(w, "%s — audit %d (%s)\n", au.Ente.Name, au.Year, au.ID)
+	fmt.Fprintf(w, "Stato: %s   Catalogo: %s   Auditor: %s\n", au.Status.Label(), au.CatalogueKey(), strings.Join(au.Auditors, ", "))
+	fmt.Fprintf(w, "Avanzamento: %d/%d risposte (%.0f%%): sì %d, no %d, parziale %d, n/a %d\n",
+		p.Answered, p.Total, p.Percent(), p.Yes, p.No, p.Partial, p.NotApplic)
+	for _, sc := range au.Scopes() {
+		sp := snap.ScopeProgress(sc)
+		fmt.Fprintf(w, "\n%s — %d/%d\n", sc.Label(), sp.Answered, sp.Total)
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, it := range snap.Catalogue.ItemsFor(sc.Kind) {
+			ans, ok := snap.Answer(sc, it.ID)
+			if !ok || ans.Value == "" {
+				continue
+			}
+			note := ""
+			if ans.Note != "" {
+				note = "  — " + strings.ReplaceAll(ans.Note, "\n", " ")
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s%s\n", it.ID, checklist.DisplayValue(it, ans.Value), it.Title(), note)
+		}
+		tw.Flush()
+	}
+}
+
+func newWorkstationCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{Use: "workstation", Short: "Postazioni di emissione CIE di un audit"}
+	var code, sede, room, office, osName, notes string
+	var hw checklist.Inventory
+	add := &cobra.Command{
+		Use:   "add AUDIT",
+		Short: "Aggiunge una postazione (e la sede, se nuova)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			code, sede = strings.TrimSpace(code), strings.TrimSpace(sede)
+			if code == "" || sede == "" {
+				return usagef("--code e --sede sono obbligatori")
+			}
+			if office != "" && office != string(checklist.OfficeFront) && office != string(checklist.OfficeBack) {
+				return usagef("--office %q non valido: usare front o back", office)
+			}
+			s, err := a.open()
+			if err != nil {
+				return err
+			}
+			_, err = s.UpdateAudit(args[0], a.author(), "", func(au *checklist.Audit) error {
+				if au.Postazione(code) != nil {
+					return fmt.Errorf("la postazione %q esiste già nell'audit", code)
+				}
+				if au.Sede(sede) == nil {
+					au.Sedi = append(au.Sedi, checklist.Sede{Name: sede})
+					fmt.Fprintf(a.stderr, "Aggiunta la nuova sede %q.\n", sede)
+				}
+				au.Postazioni = append(au.Postazioni, checklist.Postazione{
+					Code: code, Sede: sede, Room: room, Office: checklist.Office(office), Hardware: hw, OS: osName, Notes: notes,
+				})
+				return nil
+			})
+			if err != nil {
+				return auditErr(args[0], err)
+			}
+			fmt.Fprintf(a.stdout, "postazione:%s\n", code)
+			return nil
+		},
+	}
+	f := add.Flags()
+	f.StringVar(&code, "code", "", "codice della postazione assegnato dal Ministero (obbligatorio)")
+	f.StringVar(&sede, "sede", "", "nome della sede (obbligatorio; creata se non esiste)")
+	f.StringVar(&room, "room", "", "locale")
+	f.StringVar(&office, "office", "", "front o back (office)")
+	f.StringVar(&osName, "os", "", "sistema operativo")
+	f.StringVar(&notes, "notes", "", "note")
+	f.StringVar(&hw.PC, "pc", "", "PC (modello, matricola)")
+	f.StringVar(&hw.LettoreImpronte, "lettore-impronte", "", "lettore di impronte")
+	f.StringVar(&hw.LettoreSmartCard, "lettore-smartcard", "", "lettore di smart card")
+	f.StringVar(&hw.Multifunzione, "multifunzione", "", "stampante multifunzione")
+	f.StringVar(&hw.LettoreBarcode, "lettore-barcode", "", "lettore di codici a barre")
+	f.StringVar(&hw.Altro, "altro", "", "altri apparati")
+	add.MarkFlagRequired("code")
+	add.MarkFlagRequired("sede")
+	cmd.AddCommand(add)
+	return cmd
+}
+
+func newAnswerCmd(a *app) *cobra.Command {
+	var scope, item, value, note string
+	cmd := &cobra.Command{
+		Use:   "answer AUDIT",
+		Short: "Registra la risposta a una misura",
+		Long: `Registra la risposta a una misura per un ambito dell'audit.
+
+AMBITO è ente, sede:NOME o postazione:CODICE. Per le misure di tipo esito il valore
+è si, no, parziale o na (na richiede --note con la giustificazione).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sc, err := checklist.ParseScope(scope)
+			if err != nil {
+				return usageError{err}
+			}
+			s, err := a.open()
+			if err != nil {
+				return err
+			}
+			res, err := s.SaveAnswer(args[0], checklist.Answer{
+				Scope: sc, Item: strings.TrimSpace(item), Value: value, Note: note, Author: a.author(),
+			}, -1)
+			if err != nil {
+				return auditErr(args[0], err)
+			}
+			fmt.Fprintf(a.stdout, "Salvato: %s %s = %s\n", res.Answer.Scope, res.Answer.Item, res.Answer.Value)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&scope, "scope", "", "ambito: ente, sede:NOME o postazione:CODICE (obbligatorio)")
+	f.StringVar(&item, "item", "", "ID della misura, es. TEC-01 (obbligatorio)")
+	f.StringVar(&value, "value", "", "valore: si, no, parziale, na, oppure numero/testo/data/scelta (obbligatorio)")
+	f.StringVar(&note, "note", "", "nota o giustificazione")
+	for _, n := range []string{"scope", "item", "value"} {
+		cmd.MarkFlagRequired(n)
+	}
+	return cmd
+}
+
+func newBackupCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "backup FILE",
+		Short: "Copia coerente del database, anche mentre è in uso",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.open()
+			if err != nil {
+				return err
+			}
+			if err := s.Backup(args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "Backup scritto in %s\n", args[0])
+			return nil
+		},
+	}
+}
+
+func newDoctorCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "doctor",
+		Short: "Verifica l'integrità del database e ne riassume il contenuto",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := a.open()
+			if err != nil {
+				return err
+			}
+			r, err := s.Check()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "Database: %s (%d byte)\nVersione dello schema: %d\nCataloghi: %d\nAudit: %d\nRisposte: %d\nVoci di storico: %d\n",
+				r.Path, r.SizeBytes, r.SchemaVersion, r.Catalogues, r.Audits, r.Answers, r.HistoryItems)
+			if len(r.Problems) > 0 {
+				for _, p := range r.Problems {
+					fmt.Fprintf(a.stdout, "PROBLEMA: %s\n", p)
+				}
+				return fmt.Errorf("il controllo di integrità ha trovato %d problemi", len(r.Problems))
+			}
+			fmt.Fprintln(a.stdout, "Integrità: OK")
+			return nil
+		},
+	}
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
