@@ -108,10 +108,13 @@ func (at *auditTx) record(c checklist.Change) error {
 	return nil
 }
 
-// save writes the audit's info with UpdatedAt moved to now.
+// save writes the audit's info with UpdatedAt moved to now, and its summary.
 func (at *auditTx) save() error {
 	at.audit.UpdatedAt = at.now
-	return putJSON(at.b, keyInfo, at.audit)
+	if err := putJSON(at.b, keyInfo, at.audit); err != nil {
+		return err
+	}
+	return at.writeSummary()
 }
 
 // unknownAuthor is recorded when a caller gives no author.
@@ -252,7 +255,10 @@ func (s *Store) CreateAudit(a checklist.Audit, author string) (checklist.Audit, 
 			return err
 		}
 		changes = at.changes
-		return putJSON(b, keyInfo, a)
+		if err := putJSON(b, keyInfo, a); err != nil {
+			return err
+		}
+		return at.writeSummary()
 	})
 	if err != nil {
 		return checklist.Audit{}, fmt.Errorf("creazione dell'audit: %w", err)
@@ -276,26 +282,9 @@ func (s *Store) Audit(id string) (checklist.Audit, error) {
 func (s *Store) ListAudits() ([]AuditSummary, error) {
 	var out []AuditSummary
 	err := s.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketAudits).ForEachBucket(func(k []byte) error {
-			b, a, err := readAudit(tx, string(k))
-			if err != nil {
-				return err
-			}
-			cat, err := readCatalogue(tx, a.CatalogueKey(), a.CatalogueDigest)
-			if err != nil {
-				return fmt.Errorf("audit %s: %w", a.ID, err)
-			}
-			answers, err := readAnswers(b)
-			if err != nil {
-				return fmt.Errorf("audit %s: %w", a.ID, err)
-			}
-			snap := checklist.Snapshot{Audit: a, Catalogue: cat, Answers: answers}
-			out = append(out, AuditSummary{
-				ID: a.ID, Ente: a.Ente.Name, ISTAT: a.Ente.ISTAT, Year: a.Year, Status: a.Status,
-				Catalogue: a.CatalogueKey(), Progress: snap.AuditProgress(), UpdatedAt: a.UpdatedAt,
-			})
-			return nil
-		})
+		var err error
+		out, err = listSummaries(tx)
+		return err
 	})
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].UpdatedAt.Equal(out[j].UpdatedAt) {
@@ -596,6 +585,9 @@ func (s *Store) DeleteAudit(id, author string) error {
 			return err
 		}
 		if err := putJSON(journal, seqKey(seq), d); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketAuditIndex).Delete([]byte(id)); err != nil {
 			return err
 		}
 		return tx.Bucket(bucketAudits).DeleteBucket([]byte(id))

@@ -17,9 +17,10 @@ import (
 
 // SchemaVersion is the layout this binary reads and writes. Older files are
 // migrated at Open; newer ones are refused.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
-// Bucket and key names of schema version 2 (see the package doc).
+// Bucket and key names of schema version 2 (see the package doc); version 3
+// adds bucketAuditIndex.
 var (
 	bucketMeta          = []byte("meta")
 	bucketCatalogues    = []byte("catalogues")
@@ -41,7 +42,7 @@ var (
 )
 
 // topBuckets are created with every new or migrated file.
-var topBuckets = [][]byte{bucketMeta, bucketCatalogues, bucketCatalogueInfo, bucketAudits, bucketUIState, bucketDeleted}
+var topBuckets = [][]byte{bucketMeta, bucketCatalogues, bucketCatalogueInfo, bucketAudits, bucketAuditIndex, bucketUIState, bucketDeleted}
 
 // auditBuckets are the nested buckets of audits/<id>.
 var auditBuckets = [][]byte{bucketAnswers, bucketHistory, bucketEvaluations, bucketActions, bucketOverrides}
@@ -53,6 +54,7 @@ const createdBy = "cieaudit"
 // kept forever: a file written years ago must still open.
 var migrations = map[int]func(tx *bolt.Tx, now time.Time) error{
 	1: migrateV1toV2,
+	2: migrateV2toV3,
 }
 
 // schemaVersion reads meta/schema_version; 0 means an empty file.

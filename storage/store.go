@@ -1,6 +1,6 @@
 // Package storage persists cieaudit's data in one bbolt file.
 //
-// # Layout (schema version 2)
+// # Layout (schema version 3)
 //
 // Every value is JSON unless stated otherwise; keys are plain bytes.
 //
@@ -16,6 +16,7 @@
 //	    evaluations/          "scope\x00section" → checklist.Evaluation
 //	    actions/              item           → checklist.ActionPlan
 //	    overrides/            threat         → checklist.RiskOverride
+//	audit_index               id             → what the audit list shows
 //	uistate                   user           → UIState
 //	deleted_audits            uint64 BE seq  → who deleted which audit, when
 //

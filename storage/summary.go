@@ -1,0 +1,82 @@
+package storage
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/cieaudit/cieaudit/checklist"
+)
+
+// bucketAuditIndex maps every audit ID to the little the audit list needs.
+// Reading one flat bucket of small records is far cheaper than opening each
+// audit's nested buckets and decoding its answers, so the home screen opens
+// at once on a database with thousands of audits (schema version 3). Every
+// write through auditTx.save rewrites the audit's record in the same
+// transaction.
+var bucketAuditIndex = []byte("audit_index")
+
+type summaryRecord struct {
+	V         int                `json:"v"`
+	ID        string             `json:"id"`
+	Ente      string             `json:"ente"`
+	ISTAT     string             `json:"istat"`
+	Year      int                `json:"year"`
+	Status    checklist.Status   `json:"status"`
+	Catalogue string             `json:"catalogue"`
+	Progress  checklist.Progress `json:"progress"`
+	UpdatedAt time.Time          `json:"updated_at"`
+}
+
+func (r summaryRecord) summary() AuditSummary {
+	return AuditSummary{ID: r.ID, Ente: r.Ente, ISTAT: r.ISTAT, Year: r.Year, Status: r.Status,
+		Catalogue: r.Catalogue, Progress: r.Progress, UpdatedAt: r.UpdatedAt}
+}
+
+// writeSummary recomputes the audit's summary from its answers.
+func (at *auditTx) writeSummary() error {
+	cat, err := at.catalogue()
+	if err != nil {
+		return err
+	}
+	answers, err := readAnswers(at.b)
+	if err != nil {
+		return err
+	}
+	snap := checklist.Snapshot{Audit: at.audit, Catalogue: cat, Answers: answers}
+	a := &at.audit
+	return putJSON(at.tx.Bucket(bucketAuditIndex), []byte(a.ID), summaryRecord{V: 1, ID: a.ID, Ente: a.Ente.Name, ISTAT: a.Ente.ISTAT,
+		Year: a.Year, Status: a.Status, Catalogue: a.CatalogueKey(), Progress: snap.AuditProgress(), UpdatedAt: a.UpdatedAt})
+}
+
+// listSummaries reads the audit index.
+func listSummaries(tx *bolt.Tx) ([]AuditSummary, error) {
+	var out []AuditSummary
+	err := tx.Bucket(bucketAuditIndex).ForEach(func(k, v []byte) error {
+		var r summaryRecord
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("%w: %s/%s: %v", ErrCorrupt, bucketAuditIndex, k, err)
+		}
+		out = append(out, r.summary())
+		return nil
+	})
+	return out, err
+}
+
+// migrateV2toV3 builds the audit index.
+func migrateV2toV3(tx *bolt.Tx, now time.Time) error {
+	if _, err := tx.CreateBucketIfNotExists(bucketAuditIndex); err != nil {
+		return err
+	}
+	audits := tx.Bucket(bucketAudits)
+	return audits.ForEachBucket(func(k []byte) error {
+		b, a, err := readAudit(tx, string(k))
+		if err != nil {
+			return err
+		}
+		at := &auditTx{tx: tx, b: b, audit: a, now: now}
+		return at.writeSummary()
+	})
+}
