@@ -95,6 +95,7 @@ Senza sottocomandi apre l'interfaccia a terminale sul database predefinito.`,
 		newBackupCmd(a),
 		newDoctorCmd(a),
 		newRiskCmd(a),
+		newExportCmd(a),
 	)
 	wrapCommands(a, root)
 	return root

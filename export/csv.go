@@ -1,0 +1,163 @@
+package export
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+
+	"github.com/cieaudit/cieaudit/checklist"
+)
+
+// Dialect is the flavour of CSV written.
+type Dialect string
+
+const (
+	// DialectExcel is for Italian-locale spreadsheets: ';' separator and a
+	// UTF-8 byte-order mark, which Excel needs to read accents correctly.
+	DialectExcel Dialect = "excel"
+	// DialectRFC4180 is plain RFC 4180 for programs: ',' and no BOM.
+	DialectRFC4180 Dialect = "rfc4180"
+)
+
+// ParseDialect accepts "excel" (or "") and "rfc4180".
+func ParseDialect(s string) (Dialect, error) {
+	switch s {
+	case "", string(DialectExcel):
+		return DialectExcel, nil
+	case string(DialectRFC4180):
+		return DialectRFC4180, nil
+	}
+	return "", fmt.Errorf("dialetto CSV %q sconosciuto: usare excel o rfc4180", s)
+}
+
+const utf8BOM = "\uFEFF"
+
+// tableWriter writes the header and rows of one table in one dialect,
+// guarding every text cell with SafeCell.
+type tableWriter struct {
+	table   Table
+	numeric []bool
+	buf     *bufio.Writer
+	csv     *csv.Writer
+	cells   []string
+}
+
+func newTableWriter(w io.Writer, t Table, d Dialect) (*tableWriter, error) {
+	cols := t.Columns()
+	tw := &tableWriter{table: t, numeric: make([]bool, len(cols)), buf: bufio.NewWriterSize(w, 64<<10)}
+	for i, c := range cols {
+		tw.numeric[i] = c.Numeric
+	}
+	tw.csv = csv.NewWriter(tw.buf)
+	if d != DialectRFC4180 {
+		tw.csv.Comma = ';'
+		if _, err := tw.buf.WriteString(utf8BOM); err != nil {
+			return nil, err
+		}
+	}
+	if err := tw.csv.Write(t.ColumnNames()); err != nil {
+		return nil, err
+	}
+	return tw, nil
+}
+
+func (tw *tableWriter) write(row []string) error {
+	if len(row) != len(tw.numeric) {
+		return fmt.Errorf("tabella %s: riga di %d colonne, attese %d", tw.table, len(row), len(tw.numeric))
+	}
+	tw.cells = tw.cells[:0]
+	for i, v := range row {
+		if !tw.numeric[i] {
+			v = SafeCell(v)
+		}
+		tw.cells = append(tw.cells, v)
+	}
+	return tw.csv.Write(tw.cells)
+}
+
+func (tw *tableWriter) flush() error {
+	tw.csv.Flush()
+	if err := tw.csv.Error(); err != nil {
+		return err
+	}
+	return tw.buf.Flush()
+}
+
+// WriteCSV writes one table of one audit as CSV. assessment may be nil, in
+// which case it is computed when the table needs it.
+func WriteCSV(w io.Writer, t Table, snap *checklist.Snapshot, assessment *checklist.Assessment, d Dialect) error {
+	tw, err := newTableWriter(w, t, d)
+	if err != nil {
+		return err
+	}
+	if assessment == nil && t.needsAssessment() {
+		assessment = checklist.Assess(snap)
+	}
+	if err := writeRows(t, snap, assessment, tw.write); err != nil {
+		return err
+	}
+	return tw.flush()
+}
+
+// EachFunc calls its argument with one snapshot after another, stopping at
+// the first error; storage.Store.EachAudit is one.
+type EachFunc func(fn func(*checklist.Snapshot) error) error
+
+// WriteBatchCSV writes one table for every audit that each yields, in one
+// CSV with a single header. Only one snapshot is held at a time, so memory
+// stays flat however many audits there are.
+func WriteBatchCSV(w io.Writer, t Table, each EachFunc, d Dialect, progress func(audits int)) error {
+	return WriteBatchTables(map[Table]io.Writer{t: w}, each, d, progress)
+}
+
+// WriteBatchTables writes several tables in a single pass over the audits:
+// writers maps each wanted table to its destination. progress, if not nil,
+// is called after each audit with the number of audits written so far.
+func WriteBatchTables(writers map[Table]io.Writer, each EachFunc, d Dialect, progress func(audits int)) error {
+	var tables []Table
+	tws := map[Table]*tableWriter{}
+	assess := false
+	for _, t := range Tables {
+		w, ok := writers[t]
+		if !ok {
+			continue
+		}
+		tw, err := newTableWriter(w, t, d)
+		if err != nil {
+			return err
+		}
+		tables = append(tables, t)
+		tws[t] = tw
+		assess = assess || t.needsAssessment()
+	}
+	if len(tables) != len(writers) {
+		return fmt.Errorf("tabella sconosciuta tra quelle richieste")
+	}
+	done := 0
+	err := each(func(snap *checklist.Snapshot) error {
+		var assessment *checklist.Assessment
+		if assess {
+			assessment = checklist.Assess(snap)
+		}
+		for _, t := range tables {
+			if err := writeRows(t, snap, assessment, tws[t].write); err != nil {
+				return fmt.Errorf("audit %s, tabella %s: %w", snap.Audit.ID, t, err)
+			}
+		}
+		done++
+		if progress != nil {
+			progress(done)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, t := range tables {
+		if err := tws[t].flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

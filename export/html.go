@@ -1,0 +1,46 @@
+package export
+
+import (
+	"bufio"
+	"embed"
+	"html/template"
+	"io"
+
+	"github.com/cieaudit/cieaudit/checklist"
+)
+
+//go:embed templates/report.html.tmpl templates/report.css
+var templateFS embed.FS
+
+var (
+	reportTemplate = template.Must(template.ParseFS(templateFS, "templates/report.html.tmpl"))
+	// reportCSS is cieaudit's own stylesheet, the only text marked safe:
+	// everything coming from the audit is escaped by html/template.
+	reportCSS = template.CSS(mustRead(templateFS, "templates/report.css"))
+)
+
+func mustRead(fsys embed.FS, name string) string {
+	b, err := fsys.ReadFile(name)
+	if err != nil {
+		panic(err) // embedded at build time: cannot fail at run time
+	}
+	return string(b)
+}
+
+type htmlReport struct {
+	*report
+	CSS template.CSS
+}
+
+// WriteHTML writes the report as one self-contained HTML page, printable on
+// A4. assessment may be nil, in which case it is computed.
+func WriteHTML(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Assessment) error {
+	if assessment == nil {
+		assessment = checklist.Assess(snap)
+	}
+	bw := bufio.NewWriter(w)
+	if err := reportTemplate.Execute(bw, htmlReport{buildReport(snap, assessment), reportCSS}); err != nil {
+		return err
+	}
+	return bw.Flush()
+}

@@ -1,0 +1,133 @@
+package export
+
+import (
+	"cmp"
+	"encoding/json"
+	"io"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/cieaudit/cieaudit/checklist"
+)
+
+// SchemaJSON identifies the layout of audit.json. It changes only when a
+// field is removed or changes meaning; added fields keep the version.
+const SchemaJSON = "cieaudit.audit/v1"
+
+// auditDocument is the layout of audit.json, documented in docs/export.md.
+// It is lossless: everything the snapshot holds is in it, with the pinned
+// catalogue referenced by id, version and digest.
+type auditDocument struct {
+	Schema string `json:"schema"`
+	// GeneratedAt is the snapshot's last change, never the wall clock.
+	GeneratedAt time.Time                `json:"generated_at"`
+	Audit       checklist.Audit          `json:"audit"`
+	Catalogue   catalogueRef             `json:"catalogue"`
+	Progress    progressDocument         `json:"progress"`
+	Answers     []checklist.Answer       `json:"answers"`
+	Evaluations []checklist.Evaluation   `json:"evaluations"`
+	History     []checklist.Change       `json:"history"`
+	ActionPlans []checklist.ActionPlan   `json:"action_plans"`
+	Overrides   []checklist.RiskOverride `json:"overrides"`
+	// Risk is the assessment in the form documented in docs/rischio.md.
+	Risk *checklist.Assessment `json:"risk"`
+}
+
+type catalogueRef struct {
+	ID      string `json:"id"`
+	Version string `json:"version"`
+	Digest  string `json:"digest"`
+	Title   string `json:"title"`
+}
+
+type progressDocument struct {
+	Total      int `json:"total"`
+	Answered   int `json:"answered"`
+	Unanswered int `json:"unanswered"`
+}
+
+// WriteJSON writes audit.json: the whole audit, schema-versioned, with
+// answers in report order and every list sorted so that the output is
+// deterministic. assessment may be nil, in which case it is computed.
+func WriteJSON(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Assessment) error {
+	if assessment == nil {
+		assessment = checklist.Assess(snap)
+	}
+	prog := snap.AuditProgress()
+	doc := auditDocument{
+		Schema:      SchemaJSON,
+		GeneratedAt: snap.LastChange().UTC(),
+		Audit:       snap.Audit,
+		Catalogue:   catalogueRef{snap.Catalogue.ID, snap.Catalogue.Version, snap.Catalogue.Digest, snap.Catalogue.Title},
+		Progress:    progressDocument{prog.Total, prog.Answered, prog.Unanswered},
+		Answers:     nonNil(sortedAnswers(snap)),
+		Evaluations: nonNil(sortedEvaluations(snap)),
+		History:     nonNil(slices.SortedStableFunc(slices.Values(snap.History), func(a, b checklist.Change) int { return cmp.Compare(a.Seq, b.Seq) })),
+		ActionPlans: nonNil(sortedValues(snap.Actions)),
+		Overrides:   nonNil(sortedValues(snap.Overrides)),
+		Risk:        assessment,
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	// Notes are shown to people, not embedded in HTML: keep <, > and &
+	// readable.
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}
+
+// sortedEvaluations orders evaluations by scope (audit order) and section
+// (catalogue order).
+func sortedEvaluations(snap *checklist.Snapshot) []checklist.Evaluation {
+	scopeRank := map[checklist.Scope]int{}
+	for i, sc := range snap.Audit.Scopes() {
+		scopeRank[sc] = i
+	}
+	sectionRank := map[string]int{}
+	for i, s := range snap.Catalogue.Sections {
+		sectionRank[s.ID] = i
+	}
+	rank := func(m map[checklist.Scope]int, k checklist.Scope) int {
+		if r, ok := m[k]; ok {
+			return r
+		}
+		return len(m)
+	}
+	evs := slices.Clone(snap.Evaluations)
+	slices.SortStableFunc(evs, func(a, b checklist.Evaluation) int {
+		sa, ok := sectionRank[a.Section]
+		if !ok {
+			sa = len(sectionRank)
+		}
+		sb, ok := sectionRank[b.Section]
+		if !ok {
+			sb = len(sectionRank)
+		}
+		return cmp.Or(
+			cmp.Compare(rank(scopeRank, a.Scope), rank(scopeRank, b.Scope)),
+			cmp.Compare(a.Scope.String(), b.Scope.String()),
+			cmp.Compare(sa, sb),
+			cmp.Compare(a.Section, b.Section),
+		)
+	})
+	return evs
+}
+
+// sortedValues returns a map's values ordered by key.
+func sortedValues[V any](m map[string]V) []V {
+	keys := slices.Sorted(maps.Keys(m))
+	out := make([]V, len(keys))
+	for i, k := range keys {
+		out[i] = m[k]
+	}
+	return out
+}
+
+// nonNil makes empty lists encode as [] rather than null, so that consumers
+// need no special case.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

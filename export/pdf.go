@@ -1,0 +1,890 @@
+package export
+
+import (
+	_ "embed"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/cieaudit/cieaudit/checklist"
+)
+
+// DejaVu Sans (Bitstream Vera licence, see fonts/LICENSE) covers Italian
+// accents, typographic quotes and the euro sign; fpdf embeds only the glyphs
+// used.
+var (
+	//go:embed fonts/DejaVuSans.ttf
+	fontRegular []byte
+	//go:embed fonts/DejaVuSans-Bold.ttf
+	fontBold []byte
+)
+
+// Page geometry in millimetres (A4 portrait).
+const (
+	pageWidth    = 210.0
+	pageHeight   = 297.0
+	marginLeft   = 18.0
+	marginRight  = 18.0
+	marginTop    = 22.0
+	marginBottom = 18.0
+	contentWidth = pageWidth - marginLeft - marginRight
+	pageBottom   = pageHeight - marginBottom
+
+	fontFamily = "DejaVu"
+	bodySize   = 9.5
+	bodyLine   = 4.6
+	tableSize  = 8.2
+	tableLine  = 3.8
+	cellPad    = 1.2
+)
+
+type rgb struct{ r, g, b int }
+
+var (
+	colourInk     = rgb{26, 26, 26}
+	colourMuted   = rgb{90, 90, 90}
+	colourHead    = rgb{31, 58, 95}
+	colourRule    = rgb{200, 206, 214}
+	colourZebra   = rgb{244, 246, 249}
+	colourSecret  = rgb{139, 26, 26}
+	colourNo      = rgb{183, 28, 28}
+	colourPartial = rgb{178, 106, 0}
+	colourYes     = rgb{27, 94, 32}
+	colourNote    = rgb{255, 247, 230}
+)
+
+// parseColour reads a "#rrggbb" catalogue colour; anything else is grey.
+func parseColour(s string) rgb {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "#")
+	if len(s) != 6 {
+		return rgb{150, 150, 150}
+	}
+	v, err := strconv.ParseUint(s, 16, 32)
+	if err != nil {
+		return rgb{150, 150, 150}
+	}
+	return rgb{int(v >> 16 & 0xff), int(v >> 8 & 0xff), int(v & 0xff)}
+}
+
+// readableOn is black or white, whichever reads better on background c.
+func readableOn(c rgb) rgb {
+	lum := 0.299*float64(c.r) + 0.587*float64(c.g) + 0.114*float64(c.b)
+	if lum > 150 {
+		return colourInk
+	}
+	return rgb{255, 255, 255}
+}
+
+// pdfText makes user text printable: line breaks normalised, tabs and
+// other control characters turned into spaces, and what fpdf cannot encode
+// (invalid UTF-8, characters beyond the Basic Multilingual Plane such as
+// emoji, on which fpdf v0.12.0 panics) replaced by U+FFFD.
+func pdfText(s string) string {
+	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\r\n", "\n"), "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n':
+			return r
+		case r == '\r', r == '\t':
+			return ' '
+		case r < 0x20 || r == 0x7f:
+			return -1
+		case r > 0xFFFF:
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
+
+// pdfDoc wraps fpdf with the layout primitives of the report: headings that
+// keep with what follows, wrapped paragraphs, and tables whose rows size to
+// their content and break across pages with the header repeated.
+type pdfDoc struct {
+	*fpdf.Fpdf
+	rep *report
+}
+
+// WritePDF writes the report as an A4 PDF with embedded fonts. The creation
+// and modification dates are the audit's last change, so the same audit
+// always gives the same bytes. assessment may be nil, in which case it is
+// computed.
+func WritePDF(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Assessment) (err error) {
+	// fpdf panics on some inputs; pdfText avoids the known ones, and this
+	// turns any other into an error rather than a crash of the TUI or the
+	// SSH server.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("composizione del PDF non riuscita: %v", r)
+		}
+	}()
+	if assessment == nil {
+		assessment = checklist.Assess(snap)
+	}
+	rep := buildReport(snap, assessment)
+	f := fpdf.New("P", "mm", "A4", "")
+	d := &pdfDoc{Fpdf: f, rep: rep}
+	f.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
+	f.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
+	f.SetMargins(marginLeft, marginTop, marginRight)
+	f.SetAutoPageBreak(true, marginBottom)
+	f.SetCellMargin(cellPad)
+	f.AliasNbPages("{nb}")
+	changed := snap.LastChange()
+	f.SetCreationDate(changed)
+	f.SetModificationDate(changed)
+	f.SetCatalogSort(true)
+	f.SetTitle(pdfText(rep.Title+" — "+rep.Ente.Name), true)
+	f.SetSubject("Audit di sicurezza delle postazioni CIE "+strconv.Itoa(rep.Year), true)
+	f.SetAuthor(pdfText(strings.Join(rep.Auditors, ", ")), true)
+	f.SetCreator("cieaudit", true)
+	f.SetLang("it-IT")
+	f.SetHeaderFunc(d.header)
+	f.SetFooterFunc(d.footer)
+
+	d.cover()
+	d.normative()
+	d.organisation()
+	d.perimeter()
+	d.outcome()
+	d.currentState()
+	d.riskAnalysis()
+	d.actions()
+	d.register()
+
+	if err := f.Error(); err != nil {
+		return fmt.Errorf("composizione del PDF: %w", err)
+	}
+	return f.Output(w)
+}
+
+func (d *pdfDoc) colour(c rgb) { d.SetTextColor(c.r, c.g, c.b) }
+func (d *pdfDoc) fill(c rgb)   { d.SetFillColor(c.r, c.g, c.b) }
+func (d *pdfDoc) draw(c rgb)   { d.SetDrawColor(c.r, c.g, c.b) }
+func (d *pdfDoc) font(bold bool, size float64) {
+	style := ""
+	if bold {
+		style = "B"
+	}
+	d.SetFont(fontFamily, style, size)
+}
+
+func (d *pdfDoc) header() {
+	d.SetY(9)
+	d.font(false, 7.5)
+	d.colour(colourMuted)
+	d.CellFormat(contentWidth*0.7, 4, pdfText(d.rep.Ente.Name+" — "+d.rep.Title+" "+strconv.Itoa(d.rep.Year)), "", 0, "L", false, 0, "")
+	d.font(true, 7.5)
+	d.colour(colourSecret)
+	d.CellFormat(contentWidth*0.3, 4, Confidential, "", 1, "R", false, 0, "")
+	d.draw(colourRule)
+	d.SetLineWidth(0.2)
+	d.Line(marginLeft, 14, pageWidth-marginRight, 14)
+	d.SetY(marginTop)
+	d.colour(colourInk)
+}
+
+func (d *pdfDoc) footer() {
+	d.SetY(pageHeight - 13)
+	d.draw(colourRule)
+	d.SetLineWidth(0.2)
+	d.Line(marginLeft, pageHeight-14, pageWidth-marginRight, pageHeight-14)
+	d.font(false, 7.5)
+	d.colour(colourMuted)
+	d.CellFormat(contentWidth/2, 4, pdfText("Versione: "+d.rep.Version), "", 0, "L", false, 0, "")
+	d.CellFormat(contentWidth/2, 4, fmt.Sprintf("Pagina %d di {nb}", d.PageNo()), "", 0, "R", false, 0, "")
+	d.colour(colourInk)
+}
+
+// ensure starts a new page unless h millimetres are left on this one.
+func (d *pdfDoc) ensure(h float64) {
+	if d.GetY()+h > pageBottom {
+		d.AddPage()
+	}
+}
+
+// part starts a numbered part of the report: on a new page when newPage
+// is set or when little room is left on the current one.
+func (d *pdfDoc) part(title string, newPage bool) {
+	if newPage || d.PageNo() == 1 {
+		d.AddPage()
+	} else {
+		d.SetY(d.GetY() + 6)
+		d.ensure(70)
+	}
+	d.Bookmark(title, 0, -1)
+	d.font(true, 15)
+	d.colour(colourHead)
+	d.MultiCell(contentWidth, 7, pdfText(title), "", "L", false)
+	d.draw(colourHead)
+	d.SetLineWidth(0.6)
+	y := d.GetY() + 0.5
+	d.Line(marginLeft, y, pageWidth-marginRight, y)
+	d.SetY(y + 4)
+	d.colour(colourInk)
+}
+
+// heading is a sub-heading kept on the same page as at least need mm of
+// what follows.
+func (d *pdfDoc) heading(level int, title string, need float64) {
+	size, gap := 12.0, 3.0
+	if level > 1 {
+		size, gap = 10.5, 2.0
+	}
+	d.ensure(need + 8 + gap)
+	d.SetY(d.GetY() + gap)
+	if level == 1 {
+		d.Bookmark(pdfText(title), 1, -1)
+	}
+	d.font(true, size)
+	d.colour(colourHead)
+	d.MultiCell(contentWidth, size*0.5, pdfText(title), "", "L", false)
+	d.SetY(d.GetY() + 1.2)
+	d.colour(colourInk)
+}
+
+func (d *pdfDoc) paragraph(text string) {
+	d.font(false, bodySize)
+	d.colour(colourInk)
+	d.MultiCell(contentWidth, bodyLine, pdfText(text), "", "L", false)
+	d.SetY(d.GetY() + 1.5)
+}
+
+func (d *pdfDoc) muted(text string) {
+	d.font(false, 8)
+	d.colour(colourMuted)
+	d.MultiCell(contentWidth, 3.8, pdfText(text), "", "L", false)
+	d.SetY(d.GetY() + 1.5)
+	d.colour(colourInk)
+}
+
+// boxed is a paragraph in a shaded box with a bold title, as the DPS show
+// their "Valutazione".
+func (d *pdfDoc) boxed(title, text string, bg rgb) {
+	d.font(false, bodySize)
+	lines := d.SplitText(pdfText(text), contentWidth-4)
+	h := float64(len(lines)+1)*bodyLine + 3
+	if h <= pageBottom-marginTop {
+		d.ensure(h)
+	}
+	d.fill(bg)
+	d.draw(colourHead)
+	x, y := d.GetX(), d.GetY()
+	if h <= pageBottom-y {
+		d.Rect(x, y, contentWidth, h, "F")
+		d.SetLineWidth(0.8)
+		d.Line(x, y, x, y+h)
+	}
+	d.SetXY(x+2, y+1.5)
+	d.font(true, bodySize)
+	d.CellFormat(contentWidth-4, bodyLine, pdfText(title), "", 2, "L", false, 0, "")
+	d.font(false, bodySize)
+	d.SetX(x + 2)
+	d.MultiCell(contentWidth-4, bodyLine, pdfText(text), "", "L", false)
+	d.SetY(d.GetY() + 3.5)
+}
+
+// column of a pdf table.
+type column struct {
+	title string
+	width float64 // share of the content width
+	align string  // "L", "R", "C"
+}
+
+// cell is one table cell; zero fill means none.
+type cell struct {
+	text   string
+	bold   bool
+	colour *rgb
+	fill   *rgb
+	// badge draws text as a small coloured label, as the band chips of
+	// the HTML report.
+	badge bool
+}
+
+func plain(s string) cell { return cell{text: s} }
+
+// table draws a table whose rows grow to fit wrapped text and continue on
+// the next page, with the header row repeated, when they do not fit.
+func (d *pdfDoc) table(cols []column, rows [][]cell) {
+	widths := make([]float64, len(cols))
+	for i, c := range cols {
+		widths[i] = c.width * contentWidth
+	}
+	// Keep the header with at least a first row.
+	d.ensure(2*(tableLine+2*cellPad) + 2)
+	d.tableHeader(cols, widths)
+	for i, row := range rows {
+		var bg *rgb
+		if i%2 == 1 {
+			bg = &colourZebra
+		}
+		d.tableRow(cols, widths, row, bg)
+	}
+	d.SetY(d.GetY() + 3)
+}
+
+func (d *pdfDoc) tableHeader(cols []column, widths []float64) {
+	d.font(true, tableSize)
+	lines := make([][]string, len(cols))
+	n := 1
+	for i, c := range cols {
+		lines[i] = d.SplitText(pdfText(c.title), widths[i])
+		n = max(n, len(lines[i]))
+	}
+	h := float64(n)*tableLine + 2*cellPad
+	x, y := marginLeft, d.GetY()
+	d.fill(colourHead)
+	d.draw(colourRule)
+	d.SetLineWidth(0.2)
+	d.SetTextColor(255, 255, 255)
+	for i := range cols {
+		d.Rect(x, y, widths[i], h, "FD")
+		for j, l := range lines[i] {
+			d.SetXY(x, y+cellPad+float64(j)*tableLine)
+			d.CellFormat(widths[i], tableLine, l, "", 0, cols[i].align, false, 0, "")
+		}
+		x += widths[i]
+	}
+	d.SetXY(marginLeft, y+h)
+	d.colour(colourInk)
+}
+
+func (d *pdfDoc) tableRow(cols []column, widths []float64, row []cell, zebra *rgb) {
+	lines := make([][]string, len(cols))
+	for i := range cols {
+		if i >= len(row) {
+			continue
+		}
+		d.font(row[i].bold, tableSize)
+		lines[i] = d.SplitText(pdfText(row[i].text), widths[i])
+	}
+	for {
+		need := 1
+		for _, l := range lines {
+			need = max(need, len(l))
+		}
+		avail := pageBottom - d.GetY()
+		fit := int(math.Floor((avail - 2*cellPad) / tableLine))
+		if fit >= need {
+			d.drawRow(cols, widths, row, lines, need, zebra)
+			return
+		}
+		// A row taller than what is left: move it to a new page if it
+		// fits there, else print what fits and continue overleaf.
+		full := int(math.Floor((pageBottom - marginTop - 2*cellPad - 12) / tableLine))
+		if need <= full || fit < 3 {
+			d.AddPage()
+			d.tableHeader(cols, widths)
+			continue
+		}
+		head := make([][]string, len(lines))
+		for i, l := range lines {
+			head[i] = l[:min(fit, len(l))]
+			lines[i] = l[min(fit, len(l)):]
+		}
+		d.drawRow(cols, widths, row, head, fit, zebra)
+		d.AddPage()
+		d.tableHeader(cols, widths)
+		if len(row) > 0 && len(lines[0]) == 0 {
+			// Say which row continues, as its key cell is already printed.
+			d.font(row[0].bold, tableSize)
+			lines[0] = d.SplitText(pdfText(row[0].text+" (segue)"), widths[0])
+		}
+	}
+}
+
+func (d *pdfDoc) drawRow(cols []column, widths []float64, row []cell, lines [][]string, n int, zebra *rgb) {
+	h := float64(n)*tableLine + 2*cellPad
+	x, y := marginLeft, d.GetY()
+	d.draw(colourRule)
+	d.SetLineWidth(0.2)
+	for i := range cols {
+		var c cell
+		if i < len(row) {
+			c = row[i]
+		}
+		style := "D"
+		switch {
+		case c.fill != nil && !c.badge:
+			d.fill(*c.fill)
+			style = "FD"
+		case zebra != nil:
+			d.fill(*zebra)
+			style = "FD"
+		}
+		d.Rect(x, y, widths[i], h, style)
+		d.font(c.bold, tableSize)
+		switch {
+		case c.fill != nil:
+			d.colour(readableOn(*c.fill))
+		case c.colour != nil:
+			d.colour(*c.colour)
+		default:
+			d.colour(colourInk)
+		}
+		if c.badge && c.fill != nil && len(lines[i]) > 0 {
+			w := 0.0
+			for _, l := range lines[i] {
+				w = max(w, d.GetStringWidth(l))
+			}
+			d.fill(*c.fill)
+			d.Rect(x+cellPad*0.6, y+cellPad*0.6, min(w+2*cellPad*0.8, widths[i]-cellPad*1.2), float64(len(lines[i]))*tableLine+cellPad*0.8, "F")
+		}
+		for j, l := range lines[i] {
+			d.SetXY(x, y+cellPad+float64(j)*tableLine)
+			d.CellFormat(widths[i], tableLine, l, "", 0, cols[i].align, false, 0, "")
+		}
+		x += widths[i]
+	}
+	d.colour(colourInk)
+	d.SetXY(marginLeft, y+h)
+}
+
+// keyValue is a two-column table without header, for facts.
+func (d *pdfDoc) keyValue(rows [][2]string, keyShare float64) {
+	cols := []column{{"", keyShare, "L"}, {"", 1 - keyShare, "L"}}
+	widths := []float64{keyShare * contentWidth, (1 - keyShare) * contentWidth}
+	for _, r := range rows {
+		d.tableRow(cols, widths, []cell{{text: r[0], bold: true}, plain(r[1])}, nil)
+	}
+	d.SetY(d.GetY() + 3)
+}
+
+func (d *pdfDoc) cover() {
+	r := d.rep
+	d.AddPage()
+	d.Bookmark("Frontespizio", 0, -1)
+	d.SetY(55)
+	d.font(true, 10)
+	d.colour(colourSecret)
+	d.CellFormat(contentWidth, 6, strings.ToUpper(Confidential), "", 1, "L", false, 0, "")
+	d.SetY(d.GetY() + 4)
+	d.font(true, 15)
+	d.colour(colourInk)
+	ente := r.Ente.Name
+	if r.Ente.Province != "" {
+		ente += " (" + r.Ente.Province + ")"
+	}
+	d.MultiCell(contentWidth, 7.5, pdfText(ente), "", "L", false)
+	d.SetY(d.GetY() + 6)
+	d.font(true, 26)
+	d.colour(colourHead)
+	d.MultiCell(contentWidth, 12, pdfText(r.Title), "", "L", false)
+	d.font(false, 11)
+	d.colour(colourMuted)
+	d.MultiCell(contentWidth, 5.5, "Audit di sicurezza delle postazioni di emissione della Carta d'Identità Elettronica", "", "L", false)
+	d.draw(colourHead)
+	d.SetLineWidth(0.8)
+	d.Line(marginLeft, d.GetY()+4, marginLeft+60, d.GetY()+4)
+	d.SetY(d.GetY() + 12)
+	d.colour(colourInk)
+	facts := [][2]string{
+		{"Anno", strconv.Itoa(r.Year)},
+		{"Versione", r.Version},
+		{"Stato dell'audit", r.Status},
+	}
+	if r.Period != "" {
+		facts = append(facts, [2]string{"Periodo dell'audit", r.Period})
+	}
+	facts = append(facts, [2]string{"Data del documento", r.Generated}, [2]string{"Auditor", orDash(strings.Join(r.Auditors, ", "))})
+	if r.Ente.Prefettura != "" {
+		facts = append(facts, [2]string{"Destinatario", r.Ente.Prefettura})
+	}
+	for _, f := range facts {
+		d.font(false, 9.5)
+		d.colour(colourMuted)
+		y := d.GetY()
+		d.CellFormat(45, 6, f[0], "", 0, "L", false, 0, "")
+		d.font(true, 10)
+		d.colour(colourInk)
+		d.SetXY(marginLeft+45, y)
+		d.MultiCell(contentWidth-45, 6, pdfText(f[1]), "", "L", false)
+	}
+	d.SetY(245)
+	d.muted("Questo documento contiene informazioni sulla sicurezza delle postazioni di emissione della CIE: va custodito e trasmesso con riservatezza, ai soli destinatari.")
+}
+
+func (d *pdfDoc) normative() {
+	r := d.rep
+	d.part("2. Quadro normativo e metodo", true)
+	d.heading(1, "2.1 Riferimenti", 15)
+	d.paragraph("Le misure verificate provengono dal catalogo «" + r.CatalogueRef + "», che richiama i seguenti riferimenti:")
+	d.font(false, bodySize)
+	for _, ref := range r.Normative {
+		d.SetX(marginLeft + 3)
+		d.MultiCell(contentWidth-3, bodyLine, pdfText("•  "+ref), "", "L", false)
+	}
+	d.SetY(d.GetY() + 2)
+	if r.GoodPracticeItems > 0 {
+		d.paragraph(fmt.Sprintf("%d misure del catalogo sono buone pratiche dedotte dall'esperienza e non requisiti di legge: nel documento sono contrassegnate con «buona pratica».", r.GoodPracticeItems))
+	} else {
+		d.paragraph("Tutte le misure del catalogo poggiano su una fonte normativa.")
+	}
+	d.heading(1, "2.2 Metodo", 20)
+	d.paragraph(fmt.Sprintf("Ogni minaccia ha una probabilità e un impatto. Il rischio inerente è il prodotto probabilità × impatto (massimo %d). Ogni misura attuata riduce il rischio della percentuale indicata nel catalogo; una misura attuata parzialmente vale il %s della sua riduzione; le riduzioni si combinano in modo moltiplicativo e non superano complessivamente il %s. Il rischio residuo è il rischio inerente × (1 − mitigazione). Le misure non ancora verificate contano come non attuate.", r.Scale.MaxRisk, r.Scale.PartialFactor, r.Scale.MaxMitigation))
+	d.paragraph("La conformità è (sì + ½ × parziale) ÷ (sì + no + parziale): le misure non applicabili e le risposte descrittive non entrano nel calcolo.")
+	scaleTable := func(title string, levels []checklist.ScaleLevel) {
+		d.heading(2, title, 15)
+		rows := make([][]cell, len(levels))
+		for i, l := range levels {
+			rows[i] = []cell{plain(strconv.Itoa(l.Value)), {text: l.Label, bold: true}, plain(l.Description)}
+		}
+		d.table([]column{{"Valore", 0.1, "R"}, {"Livello", 0.25, "L"}, {"Descrizione", 0.65, "L"}}, rows)
+	}
+	scaleTable("Probabilità", r.Scale.Probability)
+	scaleTable("Impatto", r.Scale.Impact)
+	d.heading(2, "Fasce di rischio", 15)
+	rows := make([][]cell, len(r.Scale.Bands))
+	for i, b := range r.Scale.Bands {
+		c := parseColour(b.Colour)
+		rows[i] = []cell{{text: b.Label, bold: true, fill: &c, badge: true}, plain(b.Range)}
+	}
+	d.table([]column{{"Fascia", 0.3, "L"}, {"Valori del rischio", 0.7, "L"}}, rows)
+}
+
+func (d *pdfDoc) organisation() {
+	d.part("3. Organizzazione e responsabilità", false)
+	rows := make([][]cell, len(d.rep.Roles))
+	for i, r := range d.rep.Roles {
+		rows[i] = []cell{{text: r.Role, bold: true}, plain(r.Name)}
+	}
+	d.table([]column{{"Ruolo", 0.4, "L"}, {"Nominativo", 0.6, "L"}}, rows)
+}
+
+func (d *pdfDoc) perimeter() {
+	r := d.rep
+	d.part("4. Perimetro", false)
+	d.heading(1, "4.1 Sedi", 15)
+	if len(r.Sedi) == 0 {
+		d.paragraph("Nessuna sede registrata.")
+	} else {
+		rows := make([][]cell, len(r.Sedi))
+		for i, s := range r.Sedi {
+			rows[i] = []cell{{text: s.Name, bold: true}, plain(s.Address), plain(s.Rooms), plain(strconv.Itoa(s.Postazioni))}
+		}
+		d.table([]column{{"Sede", 0.22, "L"}, {"Indirizzo", 0.38, "L"}, {"Locali", 0.28, "L"}, {"Postazioni", 0.12, "R"}}, rows)
+	}
+	d.heading(1, "4.2 Postazioni e inventario", 30)
+	if len(r.Postazioni) == 0 {
+		d.paragraph("Nessuna postazione registrata.")
+	}
+	for _, p := range r.Postazioni {
+		d.heading(2, "Postazione "+p.Code, 45)
+		facts := [][2]string{{"Sede", p.Sede}, {"Locale", p.Room}, {"Tipo", p.Office}, {"Sistema operativo", p.OS}}
+		for _, h := range p.Hardware {
+			facts = append(facts, [2]string{h.Label, h.Value})
+		}
+		if p.Notes != "" {
+			facts = append(facts, [2]string{"Note", p.Notes})
+		}
+		d.keyValue(facts, 0.3)
+	}
+}
+
+func (d *pdfDoc) outcome() {
+	r := d.rep
+	d.part("5. Esito", false)
+	cols := []column{{"", 0.22, "L"}, {"Sì", 0.1, "R"}, {"No", 0.1, "R"}, {"Parziale", 0.12, "R"}, {"N/A", 0.1, "R"}, {"Non verificato", 0.18, "R"}, {"Conformità", 0.18, "R"}}
+	rowsOf := func(list []complianceRow) [][]cell {
+		rows := make([][]cell, 0, len(list))
+		for _, c := range list {
+			rows = append(rows, []cell{{text: c.Label, bold: true}, plain(strconv.Itoa(c.Yes)), plain(strconv.Itoa(c.No)),
+				plain(strconv.Itoa(c.Partial)), plain(strconv.Itoa(c.NotApplicable)), plain(strconv.Itoa(c.Unanswered)), {text: c.Percent, bold: true}})
+		}
+		return rows
+	}
+	d.heading(1, "5.1 Conformità per categoria", 20)
+	d.table(cols, rowsOf(r.ComplianceByCategory))
+	d.heading(1, "5.2 Conformità per livello", 20)
+	d.table(cols, rowsOf(r.ComplianceByLevel))
+	t := r.ComplianceTotal
+	d.font(true, 11)
+	d.MultiCell(contentWidth, 6, "Conformità complessiva: "+t.Percent, "", "L", false)
+	d.paragraph(fmt.Sprintf("Sì %d, no %d, parziale %d, non applicabile %d, non verificato %d.", t.Yes, t.No, t.Partial, t.NotApplicable, t.Unanswered))
+	bars := append([]complianceRow{}, r.ComplianceByCategory...)
+	for _, c := range r.ComplianceByLevel {
+		c.Label = "Livello " + strings.ToLower(c.Label)
+		bars = append(bars, c)
+	}
+	d.complianceBars(bars)
+}
+
+// complianceBars draws one horizontal bar per group: a quick picture of
+// where the ente stands.
+func (d *pdfDoc) complianceBars(rows []complianceRow) {
+	d.heading(2, "Conformità in sintesi", float64(len(rows))*6+4)
+	labelW, barW := 40.0, contentWidth-40-20
+	d.font(false, 8.5)
+	for _, c := range rows {
+		y := d.GetY()
+		d.colour(colourInk)
+		d.SetXY(marginLeft, y)
+		d.CellFormat(labelW, 5, pdfText(c.Label), "", 0, "L", false, 0, "")
+		d.fill(colourZebra)
+		d.Rect(marginLeft+labelW, y+0.8, barW, 3.4, "F")
+		if c.HasPercent {
+			d.fill(colourHead)
+			d.Rect(marginLeft+labelW, y+0.8, barW*c.PercentValue/100, 3.4, "F")
+		}
+		d.SetXY(marginLeft+labelW+barW, y)
+		d.CellFormat(20, 5, c.Percent, "", 0, "R", false, 0, "")
+		d.SetY(y + 6)
+	}
+	d.SetY(d.GetY() + 2)
+}
+
+func (d *pdfDoc) currentState() {
+	d.part("6. Stato attuale", true)
+	cols := []column{{"ID", 0.11, "L"}, {"Misura", 0.37, "L"}, {"Esito", 0.16, "L"}, {"Note", 0.36, "L"}}
+	for i, sc := range d.rep.Scopes {
+		if i > 0 {
+			d.SetY(d.GetY() + 2)
+		}
+		d.heading(1, sc.Label, 30)
+		if sc.Subtitle != "" {
+			d.muted(sc.Subtitle)
+		}
+		for _, sec := range sc.Sections {
+			d.heading(2, sec.ID+" — "+sec.Title, 20)
+			rows := make([][]cell, len(sec.Items))
+			for j, it := range sec.Items {
+				title := it.Title
+				if it.GoodPractice {
+					title += " [buona pratica]"
+				}
+				esito := cell{text: it.Outcome, bold: true}
+				switch it.OutcomeKey {
+				case string(checklist.OutcomeNo):
+					esito.colour = &colourNo
+				case string(checklist.OutcomePartial):
+					esito.colour = &colourPartial
+				case string(checklist.OutcomeYes):
+					esito.colour = &colourYes
+				default:
+					esito.bold = false
+				}
+				rows[j] = []cell{{text: it.ID, bold: true}, plain(title), esito, plain(it.Note)}
+			}
+			if len(rows) > 0 {
+				d.table(cols, rows)
+			}
+			text := sec.Evaluation
+			if text == "" {
+				text = "Nessuna valutazione registrata."
+			}
+			d.boxed("Valutazione", text, colourZebra)
+		}
+	}
+}
+
+func (d *pdfDoc) riskAnalysis() {
+	r := d.rep
+	d.part("7. Analisi dei rischi", true)
+	if r.ProvisionalNote != "" {
+		d.boxed("Risultato provvisorio", r.ProvisionalNote, colourNote)
+	}
+	d.heading(1, "7.1 Matrice probabilità × impatto", 70)
+	d.paragraph("Numero di coppie ambito × minaccia in ogni cella; il colore è la fascia del rischio inerente.")
+	d.matrix()
+	d.heading(1, "7.2 Rischio residuo per ambito e minaccia", 30)
+	cols := []column{{"Minaccia", 0.39, "L"}, {"P", 0.05, "R"}, {"I", 0.05, "R"}, {"Inerente", 0.1, "R"}, {"Mitigazione", 0.13, "R"}, {"Residuo", 0.15, "R"}, {"Fascia", 0.13, "L"}}
+	for _, sr := range r.ScopeRisks {
+		d.heading(2, sr.Label, 20)
+		rows := make([][]cell, len(sr.Risks))
+		for i, rk := range sr.Risks {
+			name := rk.ThreatID + " " + rk.Threat
+			if rk.Overridden {
+				name += " *"
+			}
+			residual := rk.Residual
+			if rk.Provisional {
+				residual += " (provv.)"
+			}
+			c := parseColour(rk.BandColour)
+			rows[i] = []cell{plain(name), plain(strconv.Itoa(rk.Probability)), plain(strconv.Itoa(rk.Impact)),
+				plain(rk.Inherent), plain(rk.Mitigation), {text: residual, bold: true}, {text: rk.Band, bold: true, fill: &c, badge: true}}
+		}
+		d.table(cols, rows)
+	}
+	d.muted("* probabilità e impatto modificati per questo audit; (provv.) rischio provvisorio: alcune misure non sono ancora verificate.")
+	d.heading(1, "7.3 Rischi principali", 30)
+	for _, t := range r.Top {
+		d.heading(2, fmt.Sprintf("Rischio n. %d — %s (%s)", t.Rank, t.Threat, t.Scope), 25)
+		if t.Description != "" {
+			d.paragraph(t.Description)
+		}
+		line := fmt.Sprintf("Probabilità %d × impatto %d = %s; mitigazione %s; rischio residuo %s (%s)", t.Probability, t.Impact, t.Inherent, t.Mitigation, t.Residual, t.Band)
+		if t.Provisional {
+			line += ", provvisorio"
+		}
+		d.font(true, bodySize)
+		d.MultiCell(contentWidth, bodyLine, pdfText(line+"."), "", "L", false)
+		d.SetY(d.GetY() + 1)
+		if t.Override != "" {
+			d.muted(t.Override)
+		}
+		d.font(false, 8.5)
+		measures := t.Measures
+		if len(measures) == 0 {
+			measures = []string{"Nessuna misura del catalogo contrasta questa minaccia in questo ambito."}
+		}
+		for _, m := range measures {
+			d.SetX(marginLeft + 3)
+			d.MultiCell(contentWidth-3, 4, pdfText("•  "+m), "", "L", false)
+		}
+		d.SetY(d.GetY() + 2)
+	}
+}
+
+// matrix draws the probability × impact grid, highest impact on top.
+func (d *pdfDoc) matrix() {
+	m := d.rep.Matrix
+	if len(m.Rows) == 0 || len(m.Probabilities) == 0 {
+		d.paragraph("La scala di rischio del catalogo è vuota.")
+		return
+	}
+	labelW := 38.0
+	cellW := math.Min(22, (contentWidth-labelW)/float64(len(m.Probabilities)))
+	cellH := 11.0
+	d.ensure(float64(len(m.Rows))*cellH + 20)
+	x0, y := marginLeft, d.GetY()
+	d.SetLineWidth(0.3)
+	d.draw(rgb{255, 255, 255})
+	for _, row := range m.Rows {
+		d.font(false, 8)
+		d.colour(colourInk)
+		d.SetXY(x0, y)
+		d.CellFormat(labelW, cellH, pdfText(fmt.Sprintf("%d — %s", row.Impact.Value, row.Impact.Label)), "", 0, "R", false, 0, "")
+		for j, c := range row.Cells {
+			bg := parseColour(c.Colour)
+			if c.Count == 0 {
+				// Empty cells are washed out so the populated ones stand out.
+				bg = rgb{(bg.r + 2*255) / 3, (bg.g + 2*255) / 3, (bg.b + 2*255) / 3}
+			}
+			d.fill(bg)
+			cx := x0 + labelW + float64(j)*cellW
+			d.Rect(cx, y, cellW, cellH, "FD")
+			d.font(true, 12)
+			d.colour(readableOn(bg))
+			d.SetXY(cx, y)
+			d.CellFormat(cellW, cellH, strconv.Itoa(c.Count), "", 0, "C", false, 0, "")
+		}
+		y += cellH
+	}
+	d.font(false, 7.5)
+	d.colour(colourInk)
+	for j, p := range m.Probabilities {
+		cx := x0 + labelW + float64(j)*cellW
+		d.SetXY(cx, y+1)
+		d.MultiCell(cellW, 3.3, pdfText(fmt.Sprintf("%d\n%s", p.Value, p.Label)), "", "C", false)
+	}
+	d.SetXY(x0, y+1)
+	d.CellFormat(labelW, 4, "Impatto ↑  Probabilità →", "", 0, "R", false, 0, "")
+	d.SetY(y + 12)
+	// Legend of the bands.
+	d.font(false, 8)
+	x := x0 + labelW
+	ly := d.GetY()
+	for _, b := range d.rep.Scale.Bands {
+		c := parseColour(b.Colour)
+		d.fill(c)
+		d.Rect(x, ly+0.8, 3.5, 3.5, "F")
+		label := pdfText(b.Label)
+		w := d.GetStringWidth(label) + 2*cellPad + 1
+		d.SetXY(x+4, ly)
+		d.CellFormat(w, 5, label, "", 0, "L", false, 0, "")
+		x += 4 + w + 3
+	}
+	d.SetY(ly + 9)
+	d.draw(colourRule)
+	d.SetLineWidth(0.2)
+}
+
+func (d *pdfDoc) actions() {
+	r := d.rep
+	d.part("8. Azioni migliorative", true)
+	if len(r.Actions) == 0 {
+		d.paragraph("Nessuna misura risulta mancante o parziale.")
+		return
+	}
+	d.paragraph("Una azione per ogni misura risultata mancante o parziale, dalla più urgente: la priorità è la fascia del rischio residuo più alto che l'azione riduce.")
+	cols := []column{{"N.", 0.05, "R"}, {"Priorità", 0.13, "L"}, {"Misura", 0.27, "L"}, {"Dove", 0.19, "L"}, {"Responsabile", 0.15, "L"}, {"Scadenza", 0.11, "L"}, {"Stato", 0.10, "L"}}
+	rows := make([][]cell, len(r.Actions))
+	for i, a := range r.Actions {
+		title := a.ItemID + " " + a.Title
+		if a.GoodPractice {
+			title += " [buona pratica]"
+		}
+		pri := cell{text: a.Priority, bold: true}
+		if a.PriorityColour != "" {
+			c := parseColour(a.PriorityColour)
+			pri.fill, pri.badge = &c, true
+		}
+		rows[i] = []cell{plain(strconv.Itoa(a.Rank)), pri, plain(title), plain(a.Findings), plain(a.Owner), plain(a.Due), plain(a.Status)}
+	}
+	d.table(cols, rows)
+}
+
+func (d *pdfDoc) register() {
+	r := d.rep
+	d.part("9. Registro delle modifiche e firme", false)
+	if r.HistoryTotal == 0 {
+		d.paragraph("Nessuna modifica registrata.")
+	} else {
+		d.paragraph(fmt.Sprintf("%d modifiche registrate dal %s al %s; l'elenco completo è in storico.csv.", r.HistoryTotal, r.HistoryFirst, r.HistoryLast))
+		rows := make([][]cell, len(r.HistoryCounts))
+		for i, c := range r.HistoryCounts {
+			rows[i] = []cell{plain(c.Kind), plain(strconv.Itoa(c.Count))}
+		}
+		d.table([]column{{"Tipo", 0.5, "L"}, {"Modifiche", 0.2, "R"}}, rows)
+		if len(r.HistoryKey) > 0 {
+			d.heading(1, "Modifiche principali", 20)
+			cols := []column{{"N.", 0.06, "R"}, {"Data", 0.17, "L"}, {"Autore", 0.13, "L"}, {"Tipo", 0.12, "L"}, {"Oggetto", 0.16, "L"}, {"Modifica", 0.2, "L"}, {"Motivazione", 0.16, "L"}}
+			rows := make([][]cell, len(r.HistoryKey))
+			for i, h := range r.HistoryKey {
+				rows[i] = []cell{plain(strconv.FormatUint(h.Seq, 10)), plain(h.At), plain(h.Author), plain(h.Kind), plain(h.What), plain(h.Change), plain(h.Reason)}
+			}
+			d.table(cols, rows)
+		}
+	}
+	d.signatures()
+}
+
+func (d *pdfDoc) signatures() {
+	r := d.rep
+	rowsNeeded := (len(r.Signatures) + 1) / 2
+	d.heading(1, "Firme", float64(rowsNeeded)*24+14)
+	place, date := r.Place, r.SignDate
+	if place == "" {
+		place = "______________________"
+	}
+	if date == "" {
+		date = "______________________"
+	}
+	d.paragraph("Luogo: " + place + "        Data: " + date)
+	d.SetY(d.GetY() + 4)
+	colW := (contentWidth - 14) / 2
+	for i := 0; i < len(r.Signatures); i += 2 {
+		d.ensure(24)
+		y := d.GetY()
+		for j := 0; j < 2 && i+j < len(r.Signatures); j++ {
+			s := r.Signatures[i+j]
+			x := marginLeft + float64(j)*(colW+14)
+			d.draw(colourInk)
+			d.SetLineWidth(0.3)
+			d.Line(x, y+14, x+colW, y+14)
+			d.SetXY(x, y+15)
+			d.font(false, 8.5)
+			who := s.Role
+			if s.Name != "" {
+				who += " — " + s.Name
+			}
+			d.MultiCell(colW, 4, pdfText(who), "", "L", false)
+		}
+		d.SetY(y + 24)
+	}
+}

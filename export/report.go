@@ -1,0 +1,630 @@
+package export
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+	_ "time/tzdata" // reports show Italian local time wherever they run
+
+	"github.com/cieaudit/cieaudit/checklist"
+)
+
+// DocumentTitle is the title of the report.
+const DocumentTitle = "Piano di sicurezza CIE"
+
+// Confidential is the classification printed on every page.
+const Confidential = "Documento riservato"
+
+// report is what the PDF and HTML renderers show: the snapshot and its
+// assessment already turned into Italian text, in report order. Both
+// renderers take it, so the two documents always say the same thing.
+type report struct {
+	Title        string
+	Ente         checklist.Ente
+	Year         int
+	Version      string
+	AuditID      string
+	Status       string
+	Period       string
+	Generated    string
+	Place        string
+	SignDate     string
+	Auditors     []string
+	CatalogueRef string
+
+	Normative []string
+	Scale     scaleView
+
+	Roles []roleRow
+
+	Sedi       []sedeView
+	Postazioni []postazioneView
+
+	ComplianceByCategory []complianceRow
+	ComplianceByLevel    []complianceRow
+	ComplianceTotal      complianceRow
+	GoodPracticeItems    int
+
+	Scopes []scopeView
+
+	Matrix          matrixView
+	ScopeRisks      []scopeRisks
+	Top             []topRisk
+	Provisional     bool
+	ProvisionalNote string
+
+	Actions []actionRow
+
+	HistoryCounts []historyCount
+	HistoryKey    []historyRow
+	HistoryTotal  int
+	HistoryFirst  string
+	HistoryLast   string
+
+	Signatures []signature
+}
+
+type scaleView struct {
+	Probability   []checklist.ScaleLevel
+	Impact        []checklist.ScaleLevel
+	Bands         []bandRow
+	PartialFactor string
+	MaxMitigation string
+	MaxRisk       int
+}
+
+type bandRow struct {
+	Label  string
+	Range  string
+	Colour string
+}
+
+type roleRow struct{ Role, Name string }
+
+type sedeView struct {
+	Name, Address, Rooms string
+	Postazioni           int
+}
+
+type postazioneView struct {
+	Code, Sede, Room, Office, OS, Notes string
+	Hardware                            []hardwareRow
+}
+
+type hardwareRow struct{ Label, Value string }
+
+type complianceRow struct {
+	Label                                       string
+	Yes, No, Partial, NotApplicable, Unanswered int
+	Informative                                 int
+	Percent                                     string
+	PercentValue                                float64
+	HasPercent                                  bool
+}
+
+type scopeView struct {
+	Label    string
+	Subtitle string
+	Sections []sectionView
+}
+
+type sectionView struct {
+	ID, Title  string
+	Items      []itemRow
+	Evaluation string
+	EvalAuthor string
+}
+
+type itemRow struct {
+	ID, Title, Outcome, Note string
+	OutcomeKey               string
+	GoodPractice             bool
+	Origin                   string
+}
+
+type matrixView struct {
+	// Rows go from the highest impact down, as risk matrices are drawn.
+	Rows          []matrixRow
+	Probabilities []checklist.ScaleLevel
+}
+
+type matrixRow struct {
+	Impact checklist.ScaleLevel
+	Cells  []matrixCell
+}
+
+type matrixCell struct {
+	Count  int
+	Value  int
+	Colour string
+	Band   string
+}
+
+type scopeRisks struct {
+	Label string
+	Risks []riskRow
+}
+
+type riskRow struct {
+	ThreatID, Threat           string
+	Probability, Impact        int
+	Overridden                 bool
+	Inherent, Mitigation       string
+	Residual, Band, BandColour string
+	Provisional                bool
+}
+
+type topRisk struct {
+	Rank                       int
+	Scope, ThreatID, Threat    string
+	Description                string
+	Probability, Impact        int
+	Inherent, Mitigation       string
+	Residual, Band, BandColour string
+	Override                   string
+	Measures                   []string
+	Provisional                bool
+}
+
+type actionRow struct {
+	Rank                     int
+	Priority, PriorityColour string
+	ItemID, Title            string
+	Findings                 string
+	Gain                     string
+	GoodPractice             bool
+	Owner, Due, Status       string
+}
+
+type historyCount struct {
+	Kind  string
+	Count int
+}
+
+type historyRow struct {
+	Seq                                    uint64
+	At, Author, Kind, What, Change, Reason string
+}
+
+type signature struct{ Role, Name string }
+
+// historyKeyLimit bounds the changes listed in full in the report: the
+// complete history is in storico.csv and audit.json.
+const historyKeyLimit = 60
+
+var rome = mustLoadLocation("Europe/Rome")
+
+func mustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+var italianMonths = [...]string{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
+	"luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"}
+
+// italianDate renders a time as "9 marzo 2026" in Italian local time.
+func italianDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(rome)
+	return fmt.Sprintf("%d %s %d", t.Day(), italianMonths[t.Month()-1], t.Year())
+}
+
+// italianDateTime renders a time as "9 marzo 2026, ore 11:50".
+func italianDateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return italianDate(t) + ", ore " + t.In(rome).Format("15:04")
+}
+
+// shortDateTime renders a time as "09/03/2026 11:50" for table cells.
+func shortDateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(rome).Format("02/01/2006 15:04")
+}
+
+// calendarDate renders a YYYY-MM-DD date as "9 marzo 2026", leaving any
+// other text as it is.
+func calendarDate(s string) string {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return fmt.Sprintf("%d %s %d", d.Day(), italianMonths[d.Month()-1], d.Year())
+}
+
+// orDash is the text shown for a missing value.
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return s
+}
+
+func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
+	a := &snap.Audit
+	cat := snap.Catalogue
+	r := &report{
+		Title:        DocumentTitle,
+		Ente:         a.Ente,
+		Year:         a.Year,
+		Version:      fmt.Sprintf("catalogo %s versione %s — audit %s", cat.ID, cat.Version, a.ID),
+		AuditID:      a.ID,
+		Status:       a.Status.Label(),
+		Generated:    italianDateTime(snap.LastChange()),
+		Auditors:     a.Auditors,
+		CatalogueRef: cat.Title + " (" + cat.Key() + ")",
+	}
+	switch {
+	case a.StartDate != "" && a.EndDate != "" && a.StartDate != a.EndDate:
+		r.Period = "dal " + calendarDate(a.StartDate) + " al " + calendarDate(a.EndDate)
+	case a.StartDate != "":
+		r.Period = calendarDate(a.StartDate)
+	}
+	if a.SignOff != nil {
+		r.Place, r.SignDate = a.SignOff.Place, calendarDate(a.SignOff.Date)
+		if len(a.SignOff.Auditors) > 0 {
+			r.Auditors = a.SignOff.Auditors
+		}
+	}
+
+	r.Normative = normativeReferences(cat)
+	r.Scale = buildScale(cat.Risk)
+	r.Roles = []roleRow{
+		{"Sindaco", orDash(a.Ente.Sindaco)},
+		{"Responsabile della sicurezza", orDash(a.Ente.ResponsabileSicurezza)},
+		{"Referente CIE", orDash(a.Ente.ReferenteCIE)},
+		{"Prefettura competente", orDash(a.Ente.Prefettura)},
+	}
+	for i, name := range a.Auditors {
+		role := "Auditor"
+		if i == 0 {
+			role = "Auditor (capo gruppo)"
+		}
+		r.Roles = append(r.Roles, roleRow{role, name})
+	}
+
+	for _, s := range a.Sedi {
+		n := 0
+		for _, p := range a.Postazioni {
+			if p.Sede == s.Name {
+				n++
+			}
+		}
+		r.Sedi = append(r.Sedi, sedeView{s.Name, orDash(s.Address), orDash(strings.Join(s.Rooms, ", ")), n})
+	}
+	for _, p := range a.Postazioni {
+		h := p.Hardware
+		pv := postazioneView{Code: p.Code, Sede: orDash(p.Sede), Room: orDash(p.Room), Office: orDash(p.Office.Label()), OS: orDash(p.OS), Notes: p.Notes}
+		for _, hw := range []hardwareRow{
+			{"PC", h.PC}, {"Lettore di impronte", h.LettoreImpronte}, {"Lettore smart card", h.LettoreSmartCard},
+			{"Multifunzione", h.Multifunzione}, {"Lettore di codici a barre", h.LettoreBarcode}, {"Altro", h.Altro},
+		} {
+			hw.Value = orDash(hw.Value)
+			pv.Hardware = append(pv.Hardware, hw)
+		}
+		r.Postazioni = append(r.Postazioni, pv)
+	}
+
+	for _, c := range as.Summary.ByCategory {
+		r.ComplianceByCategory = append(r.ComplianceByCategory, complianceView(c))
+	}
+	for _, c := range as.Summary.ByLevel {
+		r.ComplianceByLevel = append(r.ComplianceByLevel, complianceView(c))
+	}
+	r.ComplianceTotal = complianceView(as.Summary.Total)
+	for _, it := range cat.Items() {
+		if isGoodPractice(it) {
+			r.GoodPracticeItems++
+		}
+	}
+
+	r.Scopes = buildScopes(snap)
+	r.Matrix = buildMatrix(cat.Risk, as)
+	r.ScopeRisks = buildScopeRisks(snap, as)
+	for i := range as.Top {
+		r.Top = append(r.Top, buildTopRisk(i+1, &as.Top[i]))
+	}
+	r.Provisional = as.Provisional
+	if as.Provisional {
+		r.ProvisionalNote = "Alcune misure non sono ancora state verificate: nei calcoli contano come non attuate, quindi i rischi residui indicati come provvisori possono solo diminuire al completamento dell'audit."
+	}
+	for i := range as.Actions {
+		act := &as.Actions[i]
+		findings := make([]string, len(act.Findings))
+		for j, f := range act.Findings {
+			findings[j] = f.At.Label() + ": " + f.Outcome.Label()
+		}
+		priority := "—"
+		if act.Priority.ID != "" {
+			priority = act.Priority.Label + " (" + checklist.FormatRisk(act.PriorityValue) + ")"
+		}
+		r.Actions = append(r.Actions, actionRow{
+			Rank: i + 1, Priority: priority, PriorityColour: act.Priority.Colour,
+			ItemID: act.Item.ID, Title: act.Item.Title(), Findings: strings.Join(findings, "; "),
+			Gain: checklist.FormatRisk(act.Gain()), GoodPractice: isGoodPractice(act.Item),
+			Owner: orDash(act.Plan.Owner), Due: orDash(calendarDate(act.Plan.Due)), Status: act.Plan.Status.Label(),
+		})
+	}
+	buildHistory(r, snap)
+
+	for _, name := range r.Auditors {
+		r.Signatures = append(r.Signatures, signature{"L'auditor", name})
+	}
+	r.Signatures = append(r.Signatures,
+		signature{"Il responsabile della sicurezza", a.Ente.ResponsabileSicurezza},
+		signature{"Il Sindaco", a.Ente.Sindaco},
+	)
+	return r
+}
+
+// normativeReferences lists the catalogue's source and every distinct item
+// reference, in catalogue order.
+func normativeReferences(cat *checklist.Catalogue) []string {
+	var refs []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if s != "" && !seen[s] {
+			seen[s] = true
+			refs = append(refs, s)
+		}
+	}
+	add(cat.Source)
+	for _, it := range cat.Items() {
+		add(it.Reference)
+	}
+	return refs
+}
+
+func buildScale(rs checklist.RiskScale) scaleView {
+	sv := scaleView{
+		Probability:   rs.Probability,
+		Impact:        rs.Impact,
+		PartialFactor: checklist.FormatPercent(rs.PartialFactor),
+		MaxMitigation: fmt.Sprintf("%d%%", rs.MaxMitigation),
+		MaxRisk:       rs.MaxRisk(),
+	}
+	low := 0.0
+	for i, b := range rs.Bands {
+		var rng string
+		switch {
+		case i == 0:
+			rng = "fino a " + checklist.FormatRisk(b.Max)
+		case i == len(rs.Bands)-1:
+			rng = "oltre " + checklist.FormatRisk(low)
+		default:
+			rng = "oltre " + checklist.FormatRisk(low) + " fino a " + checklist.FormatRisk(b.Max)
+		}
+		sv.Bands = append(sv.Bands, bandRow{b.Label, rng, b.Colour})
+		low = b.Max
+	}
+	return sv
+}
+
+func complianceView(c checklist.Compliance) complianceRow {
+	row := complianceRow{
+		Label: c.Label, Yes: c.Counts.Yes, No: c.Counts.No, Partial: c.Counts.Partial,
+		NotApplicable: c.Counts.NotApplicable, Unanswered: c.Counts.Unanswered, Informative: c.Counts.Informative,
+		Percent: "n.d.",
+	}
+	if pct, ok := c.Counts.Percent(); ok {
+		row.Percent = checklist.FormatPercent(pct / 100)
+		row.PercentValue, row.HasPercent = pct, true
+	}
+	return row
+}
+
+// buildScopes lays out part 6: for each scope, the items answered at that
+// scope grouped by section, each section followed by its evaluation.
+func buildScopes(snap *checklist.Snapshot) []scopeView {
+	evals := map[checklist.Scope]map[string]checklist.Evaluation{}
+	for _, e := range snap.Evaluations {
+		if evals[e.Scope] == nil {
+			evals[e.Scope] = map[string]checklist.Evaluation{}
+		}
+		evals[e.Scope][e.Section] = e
+	}
+	var out []scopeView
+	for _, sc := range snap.Audit.Scopes() {
+		sv := scopeView{Label: sc.Label(), Subtitle: scopeSubtitle(&snap.Audit, sc)}
+		for _, sec := range snap.Catalogue.Sections {
+			var items []itemRow
+			for i := range sec.Items {
+				it := &sec.Items[i]
+				if it.Scope != sc.Kind {
+					continue
+				}
+				row := itemRow{ID: it.ID, Title: it.Title(), Outcome: "Non verificato", GoodPractice: isGoodPractice(it), Origin: it.OriginLabel()}
+				if ans, ok := snap.Answer(sc, it.ID); ok {
+					if ans.Value != "" {
+						row.Outcome = checklist.DisplayValue(it, ans.Value)
+					}
+					row.OutcomeKey = string(ans.Outcome(it))
+					row.Note = ans.Note
+				}
+				items = append(items, row)
+			}
+			e, evaluated := evals[sc][sec.ID]
+			if len(items) == 0 && !evaluated {
+				continue
+			}
+			// A section evaluated at a scope where none of its items is
+			// answered still shows its evaluation: nothing written is lost.
+			sv2 := sectionView{ID: sec.ID, Title: sec.Title, Items: items}
+			if evaluated {
+				sv2.Evaluation = e.Text
+				sv2.EvalAuthor = e.Author
+			}
+			sv.Sections = append(sv.Sections, sv2)
+		}
+		if len(sv.Sections) > 0 {
+			out = append(out, sv)
+		}
+	}
+	return out
+}
+
+func scopeSubtitle(a *checklist.Audit, sc checklist.Scope) string {
+	switch sc.Kind {
+	case checklist.ScopeEnte:
+		return a.Ente.Name
+	case checklist.ScopeSede:
+		if s := a.Sede(sc.Name); s != nil {
+			return s.Address
+		}
+	case checklist.ScopePostazione:
+		if p := a.Postazione(sc.Name); p != nil {
+			parts := []string{}
+			for _, s := range []string{p.Sede, p.Room, p.Office.Label()} {
+				if s != "" {
+					parts = append(parts, s)
+				}
+			}
+			return strings.Join(parts, " — ")
+		}
+	}
+	return ""
+}
+
+func buildMatrix(rs checklist.RiskScale, as *checklist.Assessment) matrixView {
+	count := map[[2]int]int{}
+	for _, r := range as.Risks {
+		count[[2]int{r.Probability, r.Impact}]++
+	}
+	probs := slices.SortedFunc(slices.Values(rs.Probability), func(a, b checklist.ScaleLevel) int { return cmp.Compare(a.Value, b.Value) })
+	impacts := slices.SortedFunc(slices.Values(rs.Impact), func(a, b checklist.ScaleLevel) int { return cmp.Compare(b.Value, a.Value) })
+	m := matrixView{Probabilities: probs}
+	for _, im := range impacts {
+		row := matrixRow{Impact: im}
+		for _, p := range probs {
+			v := p.Value * im.Value
+			b := rs.Band(float64(v))
+			row.Cells = append(row.Cells, matrixCell{Count: count[[2]int{p.Value, im.Value}], Value: v, Colour: b.Colour, Band: b.Label})
+		}
+		m.Rows = append(m.Rows, row)
+	}
+	return m
+}
+
+func buildScopeRisks(snap *checklist.Snapshot, as *checklist.Assessment) []scopeRisks {
+	var out []scopeRisks
+	for _, sc := range snap.Audit.Scopes() {
+		sr := scopeRisks{Label: sc.Label()}
+		for _, r := range as.RisksAt(sc) {
+			sr.Risks = append(sr.Risks, riskRow{
+				ThreatID: r.Threat.ID, Threat: r.Threat.Name, Probability: r.Probability, Impact: r.Impact,
+				Overridden: r.Overridden, Inherent: checklist.FormatRisk(r.Inherent),
+				Mitigation: checklist.FormatPercent(r.Mitigation), Residual: checklist.FormatRisk(r.Residual),
+				Band: r.Band.Label, BandColour: r.Band.Colour, Provisional: r.Provisional,
+			})
+		}
+		if len(sr.Risks) > 0 {
+			out = append(out, sr)
+		}
+	}
+	return out
+}
+
+func buildTopRisk(rank int, r *checklist.ThreatRisk) topRisk {
+	t := topRisk{
+		Rank: rank, Scope: r.Scope.Label(), ThreatID: r.Threat.ID, Threat: r.Threat.Name, Description: r.Threat.Description,
+		Probability: r.Probability, Impact: r.Impact, Inherent: checklist.FormatRisk(r.Inherent),
+		Mitigation: checklist.FormatPercent(r.Mitigation), Residual: checklist.FormatRisk(r.Residual),
+		Band: r.Band.Label, BandColour: r.Band.Colour, Provisional: r.Provisional,
+	}
+	if r.Overridden {
+		t.Override = "Probabilità e impatto modificati per questo audit: " + r.OverrideReason
+	}
+	for _, m := range r.Measures {
+		line := m.Item.ID + " " + m.Item.Title()
+		if m.At != r.Scope {
+			line += " (" + m.At.Label() + ")"
+		}
+		t.Measures = append(t.Measures, line+" — "+m.Reason)
+	}
+	if r.Capped {
+		t.Measures = append(t.Measures, "Mitigazione complessiva limitata al massimo previsto dal catalogo.")
+	}
+	return t
+}
+
+// historyKinds orders the kinds in the history summary.
+var historyKinds = []checklist.ChangeKind{
+	checklist.ChangeAudit, checklist.ChangeStatus, checklist.ChangeScope, checklist.ChangeAnswer,
+	checklist.ChangeNote, checklist.ChangeEvaluation, checklist.ChangeRisk, checklist.ChangeAction,
+}
+
+func changeKindLabel(k checklist.ChangeKind) string {
+	switch k {
+	case checklist.ChangeAnswer:
+		return "Risposte"
+	case checklist.ChangeNote:
+		return "Note"
+	case checklist.ChangeEvaluation:
+		return "Valutazioni"
+	case checklist.ChangeAudit:
+		return "Dati dell'audit"
+	case checklist.ChangeStatus:
+		return "Stato"
+	case checklist.ChangeScope:
+		return "Perimetro"
+	case checklist.ChangeRisk:
+		return "Rischi"
+	case checklist.ChangeAction:
+		return "Azioni"
+	}
+	return string(k)
+}
+
+// buildHistory summarises the history: counts per kind, then in full the
+// changes that shape the document (everything but answers and notes, and
+// answers changed with a stated reason), newest last, up to historyKeyLimit.
+func buildHistory(r *report, snap *checklist.Snapshot) {
+	history := slices.SortedStableFunc(slices.Values(snap.History), func(a, b checklist.Change) int { return cmp.Compare(a.Seq, b.Seq) })
+	r.HistoryTotal = len(history)
+	if len(history) == 0 {
+		return
+	}
+	r.HistoryFirst = italianDateTime(history[0].At)
+	r.HistoryLast = italianDateTime(history[len(history)-1].At)
+	counts := map[checklist.ChangeKind]int{}
+	for _, c := range history {
+		counts[c.Kind]++
+	}
+	for _, k := range historyKinds {
+		if counts[k] > 0 {
+			r.HistoryCounts = append(r.HistoryCounts, historyCount{changeKindLabel(k), counts[k]})
+			delete(counts, k)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(counts)) {
+		r.HistoryCounts = append(r.HistoryCounts, historyCount{changeKindLabel(k), counts[k]})
+	}
+	var key []historyRow
+	for _, c := range history {
+		if (c.Kind == checklist.ChangeAnswer || c.Kind == checklist.ChangeNote) && c.Reason == "" {
+			continue
+		}
+		what := strings.TrimSpace(c.Scope + " " + c.Item)
+		change := c.New
+		if c.Old != "" {
+			change = c.Old + " → " + c.New
+		}
+		key = append(key, historyRow{Seq: c.Seq, At: shortDateTime(c.At), Author: c.Author, Kind: changeKindLabel(c.Kind), What: what, Change: change, Reason: c.Reason})
+	}
+	if len(key) > historyKeyLimit {
+		key = key[len(key)-historyKeyLimit:]
+	}
+	r.HistoryKey = key
+}

@@ -1,0 +1,376 @@
+package export
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cieaudit/cieaudit/checklist"
+)
+
+// Table is one of the tabular exports. Its name is the CSV file name without
+// extension; the same rows make up the XLSX sheet of that name.
+type Table string
+
+// The tables, each one row per answer, workstation, scope×threat, action or
+// history entry. Every table starts with an audit_id column so that single
+// and batch exports have the same columns.
+const (
+	TableAnswers      Table = "risposte"
+	TableWorkstations Table = "postazioni"
+	TableRisks        Table = "rischi"
+	TableActions      Table = "azioni"
+	TableHistory      Table = "storico"
+)
+
+// Tables lists every table in bundle order.
+var Tables = []Table{TableAnswers, TableWorkstations, TableRisks, TableActions, TableHistory}
+
+// ParseTable accepts a table name with or without the .csv extension.
+func ParseTable(s string) (Table, error) {
+	for _, t := range Tables {
+		if s == string(t) || s == t.FileName() {
+			return t, nil
+		}
+	}
+	return "", fmt.Errorf("tabella %q sconosciuta: usare risposte, postazioni, rischi, azioni o storico", s)
+}
+
+// FileName is the table's CSV file name, e.g. "risposte.csv".
+func (t Table) FileName() string { return string(t) + ".csv" }
+
+// SheetName is the table's XLSX sheet name, e.g. "Risposte".
+func (t Table) SheetName() string {
+	switch t {
+	case TableAnswers:
+		return "Risposte"
+	case TableWorkstations:
+		return "Postazioni"
+	case TableRisks:
+		return "Rischi"
+	case TableActions:
+		return "Azioni"
+	case TableHistory:
+		return "Storico"
+	}
+	return string(t)
+}
+
+// Column is one column of a table. Names are stable snake_case identifiers:
+// scripts depend on them, so they only ever get added, never renamed.
+type Column struct {
+	Name string
+	// Numeric columns hold numbers written by cieaudit itself; they are
+	// written as numbers in XLSX and never need the injection guard.
+	Numeric bool
+	// Doc is the English description used in docs/export.md.
+	Doc string
+}
+
+// Columns returns the table's columns in order.
+func (t Table) Columns() []Column { return tableColumns[t] }
+
+// ColumnNames returns the table's header row.
+func (t Table) ColumnNames() []string {
+	cols := t.Columns()
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
+	}
+	return names
+}
+
+// needsAssessment reports whether the table's rows come from the risk engine.
+func (t Table) needsAssessment() bool { return t == TableRisks || t == TableActions }
+
+var auditIDColumn = Column{Name: "audit_id", Doc: "ID of the audit the row belongs to."}
+
+var tableColumns = map[Table][]Column{
+	TableAnswers: {
+		auditIDColumn,
+		{Name: "scope", Doc: "Where the answer was given: `ente`, `sede:NAME` or `postazione:CODE`."},
+		{Name: "scope_label", Doc: "Italian label of the scope, e.g. `Postazione 001234`."},
+		{Name: "section_id", Doc: "Catalogue section holding the item."},
+		{Name: "item_id", Doc: "Stable catalogue item ID, e.g. `FIS-03`."},
+		{Name: "item_title", Doc: "Short Italian title of the measure."},
+		{Name: "category", Doc: "`fisica`, `tecnica` or `organizzativa`."},
+		{Name: "level", Doc: "Protection level: `minimo`, `standard` or `alto`."},
+		{Name: "origin", Doc: "Origin tags of the measure joined by `+` (`dm`, `circolare`, `cie30`, `inferito`, …)."},
+		{Name: "good_practice", Doc: "`si` when the measure is inferred good practice rather than a legal requirement, else `no`."},
+		{Name: "value", Doc: "Canonical answer value: `si`, `no`, `parziale`, `na` for esito items, a number, a date, text or a choice ID."},
+		{Name: "value_label", Doc: "Italian rendering of the value (`Sì`, `Non applicabile`, choice label, number with unit)."},
+		{Name: "outcome", Doc: "What the answer means as a measure: `si`, `no`, `parziale`, `na`, or empty for descriptive answers."},
+		{Name: "note", Doc: "Auditor's note (free text)."},
+		{Name: "author", Doc: "Who gave the answer."},
+		{Name: "answered_at", Doc: "When the answer was last changed, RFC 3339 in UTC."},
+		{Name: "rev", Numeric: true, Doc: "Number of changes to the answer."},
+	},
+	TableWorkstations: {
+		auditIDColumn,
+		{Name: "code", Doc: "Workstation code assigned by the Ministry."},
+		{Name: "sede", Doc: "Name of the sede housing the workstation."},
+		{Name: "sede_address", Doc: "Address of that sede."},
+		{Name: "room", Doc: "Room or office."},
+		{Name: "office", Doc: "`front` (serves the public) or `back`."},
+		{Name: "pc", Doc: "PC model / serial number."},
+		{Name: "lettore_impronte", Doc: "Fingerprint scanner."},
+		{Name: "lettore_smart_card", Doc: "Smart-card reader."},
+		{Name: "multifunzione", Doc: "Multifunction printer/scanner."},
+		{Name: "lettore_barcode", Doc: "Barcode reader."},
+		{Name: "altro", Doc: "Other hardware."},
+		{Name: "os", Doc: "Operating system."},
+		{Name: "notes", Doc: "Free notes on the workstation."},
+		{Name: "items_total", Numeric: true, Doc: "Catalogue items answered at this workstation's own scope."},
+		{Name: "items_answered", Numeric: true, Doc: "How many of them are answered."},
+		{Name: "items_no", Numeric: true, Doc: "How many are answered `no`."},
+		{Name: "items_partial", Numeric: true, Doc: "How many are answered `parziale`."},
+	},
+	TableRisks: {
+		auditIDColumn,
+		{Name: "scope", Doc: "Scope the risk is computed for (`ente`, `sede:NAME`, `postazione:CODE`)."},
+		{Name: "scope_label", Doc: "Italian label of the scope."},
+		{Name: "threat_id", Doc: "Catalogue threat ID, e.g. `T04`."},
+		{Name: "threat_name", Doc: "Italian name of the threat."},
+		{Name: "probability", Numeric: true, Doc: "Probability used (catalogue default or audit override)."},
+		{Name: "impact", Numeric: true, Doc: "Impact used (catalogue default or audit override)."},
+		{Name: "overridden", Doc: "`si` when probability and impact come from an audit override, else `no`."},
+		{Name: "inherent_risk", Numeric: true, Doc: "probability × impact: the risk with no measure in place."},
+		{Name: "inherent_band", Doc: "Band ID of the inherent risk."},
+		{Name: "mitigation_percent", Numeric: true, Doc: "Combined mitigation of the measures in place, in percent, after the catalogue's cap."},
+		{Name: "residual_risk", Numeric: true, Doc: "inherent_risk × (1 − mitigation), two decimals."},
+		{Name: "band", Doc: "Band ID of the residual risk (e.g. `basso`, `alto`)."},
+		{Name: "band_label", Doc: "Italian label of that band."},
+		{Name: "provisional", Doc: "`si` when some measure countering the threat is not answered yet (counted as not in place)."},
+		{Name: "missing_items", Doc: "IDs of those unanswered measures, separated by ` | `."},
+	},
+	TableActions: {
+		auditIDColumn,
+		{Name: "rank", Numeric: true, Doc: "Position of the action, 1 = most urgent (highest residual risk it lowers)."},
+		{Name: "priority", Doc: "Band ID of the highest residual risk the action lowers; empty for measures linked to no threat."},
+		{Name: "priority_label", Doc: "Italian label of that band."},
+		{Name: "priority_value", Numeric: true, Doc: "That residual risk, two decimals."},
+		{Name: "item_id", Doc: "Catalogue item the action puts in place."},
+		{Name: "item_title", Doc: "Short Italian title of the measure."},
+		{Name: "outcome", Doc: "Worst finding: `no` if the measure is missing somewhere, else `parziale`."},
+		{Name: "findings", Doc: "Where the measure is missing or partial, as `scope=outcome` separated by ` | `."},
+		{Name: "risk_reduction", Numeric: true, Doc: "Total residual risk removed once the measure is fully in place, two decimals."},
+		{Name: "good_practice", Doc: "`si` when the measure is inferred good practice rather than a legal requirement, else `no`."},
+		{Name: "owner", Doc: "Who is responsible for the action."},
+		{Name: "due", Doc: "Due date, YYYY-MM-DD."},
+		{Name: "status", Doc: "`da_avviare`, `in_corso` or `completata`."},
+		{Name: "status_label", Doc: "Italian label of the status."},
+	},
+	TableHistory: {
+		auditIDColumn,
+		{Name: "seq", Numeric: true, Doc: "Position of the entry in the audit's append-only history."},
+		{Name: "at", Doc: "When the change happened, RFC 3339 in UTC."},
+		{Name: "author", Doc: "Who made the change."},
+		{Name: "kind", Doc: "`risposta`, `nota`, `valutazione`, `audit`, `stato`, `perimetro`, `rischio` or `azione`."},
+		{Name: "scope", Doc: "Scope concerned, when the change concerns an answer, note or evaluation."},
+		{Name: "item", Doc: "Item (or section, for evaluations) concerned."},
+		{Name: "old", Doc: "Value before the change."},
+		{Name: "new", Doc: "Value after the change."},
+		{Name: "reason", Doc: "Reason given for the change, when required."},
+	},
+}
+
+// timestamp formats a time for the tables: RFC 3339 in UTC, empty for zero.
+func timestamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "si"
+	}
+	return "no"
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// decimal formats a risk figure with at most two decimals and a dot, the
+// form both CSV dialects and XLSX number cells accept.
+func decimal(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// round2 keeps risk figures to two decimals so that floating-point noise
+// never reaches an export.
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
+
+// isGoodPractice reports whether reports must present the item as good
+// practice rather than as a legal requirement.
+func isGoodPractice(it *checklist.Item) bool { return it.IsInferred() && !it.IsNormative() }
+
+func originTags(it *checklist.Item) string {
+	s := ""
+	for i, o := range it.Origin {
+		if i > 0 {
+			s += "+"
+		}
+		s += string(o)
+	}
+	return s
+}
+
+// rowWriter receives the rows of a table, already in their final order.
+type rowWriter func(row []string) error
+
+// writeRows produces the rows of table t for one audit. assessment may be nil
+// for tables that do not need it.
+func writeRows(t Table, snap *checklist.Snapshot, assessment *checklist.Assessment, emit rowWriter) error {
+	switch t {
+	case TableAnswers:
+		return answerRows(snap, emit)
+	case TableWorkstations:
+		return workstationRows(snap, emit)
+	case TableRisks:
+		return riskRows(snap, assessment, emit)
+	case TableActions:
+		return actionRows(snap, assessment, emit)
+	case TableHistory:
+		return historyRows(snap, emit)
+	}
+	return fmt.Errorf("tabella %q sconosciuta", t)
+}
+
+// sortedAnswers returns the answers in report order: scopes in audit order,
+// items in catalogue order; answers to items or scopes no longer known come
+// last, by scope and item ID, so that nothing is ever dropped.
+func sortedAnswers(snap *checklist.Snapshot) []checklist.Answer {
+	scopeRank := map[checklist.Scope]int{}
+	for i, sc := range snap.Audit.Scopes() {
+		scopeRank[sc] = i
+	}
+	itemRank := map[string]int{}
+	for i, it := range snap.Catalogue.Items() {
+		itemRank[it.ID] = i
+	}
+	rank := func(m map[string]int, k string) int {
+		if r, ok := m[k]; ok {
+			return r
+		}
+		return len(m)
+	}
+	answers := slices.Clone(snap.Answers)
+	slices.SortStableFunc(answers, func(a, b checklist.Answer) int {
+		ra, ok := scopeRank[a.Scope]
+		if !ok {
+			ra = len(scopeRank)
+		}
+		rb, ok := scopeRank[b.Scope]
+		if !ok {
+			rb = len(scopeRank)
+		}
+		return cmp.Or(
+			cmp.Compare(ra, rb),
+			cmp.Compare(a.Scope.String(), b.Scope.String()),
+			cmp.Compare(rank(itemRank, a.Item), rank(itemRank, b.Item)),
+			cmp.Compare(a.Item, b.Item),
+		)
+	})
+	return answers
+}
+
+func answerRows(snap *checklist.Snapshot, emit rowWriter) error {
+	id := snap.Audit.ID
+	row := make([]string, len(TableAnswers.Columns()))
+	for _, a := range sortedAnswers(snap) {
+		row = row[:0]
+		row = append(row, id, a.Scope.String(), a.Scope.Label())
+		if it := snap.Catalogue.Item(a.Item); it != nil {
+			row = append(row, it.Section, it.ID, it.Title(), string(it.Category), string(it.Level),
+				originTags(it), yesNo(isGoodPractice(it)),
+				a.Value, checklist.DisplayValue(it, a.Value), string(a.Outcome(it)))
+		} else {
+			// An answer to an item the pinned catalogue does not know is
+			// kept verbatim rather than dropped.
+			row = append(row, "", a.Item, "", "", "", "", "", a.Value, a.Value, "")
+		}
+		row = append(row, a.Note, a.Author, timestamp(a.At), itoa(a.Rev))
+		if err := emit(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func workstationRows(snap *checklist.Snapshot, emit rowWriter) error {
+	for _, p := range snap.Audit.Postazioni {
+		address := ""
+		if s := snap.Audit.Sede(p.Sede); s != nil {
+			address = s.Address
+		}
+		prog := snap.ScopeProgress(checklist.Scope{Kind: checklist.ScopePostazione, Name: p.Code})
+		h := p.Hardware
+		row := []string{snap.Audit.ID, p.Code, p.Sede, address, p.Room, string(p.Office),
+			h.PC, h.LettoreImpronte, h.LettoreSmartCard, h.Multifunzione, h.LettoreBarcode, h.Altro,
+			p.OS, p.Notes, itoa(prog.Total), itoa(prog.Answered), itoa(prog.No), itoa(prog.Partial)}
+		if err := emit(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func historyRows(snap *checklist.Snapshot, emit rowWriter) error {
+	history := slices.Clone(snap.History)
+	slices.SortStableFunc(history, func(a, b checklist.Change) int { return cmp.Compare(a.Seq, b.Seq) })
+	for _, c := range history {
+		row := []string{snap.Audit.ID, strconv.FormatUint(c.Seq, 10), timestamp(c.At), c.Author,
+			string(c.Kind), c.Scope, c.Item, c.Old, c.New, c.Reason}
+		if err := emit(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func riskRows(snap *checklist.Snapshot, assessment *checklist.Assessment, emit rowWriter) error {
+	for i := range assessment.Risks {
+		r := &assessment.Risks[i]
+		missing := make([]string, len(r.Missing))
+		for j, it := range r.Missing {
+			missing[j] = it.ID
+		}
+		row := []string{snap.Audit.ID, r.Scope.String(), r.Scope.Label(), r.Threat.ID, r.Threat.Name,
+			itoa(r.Probability), itoa(r.Impact), yesNo(r.Overridden),
+			decimal(round2(r.Inherent)), r.InherentBand.ID,
+			decimal(round2(r.Mitigation * 100)), decimal(round2(r.Residual)), r.Band.ID, r.Band.Label,
+			yesNo(r.Provisional), strings.Join(missing, listSeparator)}
+		if err := emit(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// listSeparator joins several values in one cell.
+const listSeparator = " | "
+
+func actionRows(snap *checklist.Snapshot, assessment *checklist.Assessment, emit rowWriter) error {
+	for i := range assessment.Actions {
+		a := &assessment.Actions[i]
+		findings := make([]string, len(a.Findings))
+		for j, f := range a.Findings {
+			findings[j] = f.At.String() + "=" + string(f.Outcome)
+		}
+		priorityValue := ""
+		if a.Priority.ID != "" {
+			priorityValue = decimal(round2(a.PriorityValue))
+		}
+		row := []string{snap.Audit.ID, itoa(i + 1), a.Priority.ID, a.Priority.Label, priorityValue,
+			a.Item.ID, a.Item.Title(), string(a.Outcome), strings.Join(findings, listSeparator),
+			decimal(round2(a.Gain())), yesNo(isGoodPractice(a.Item)),
+			a.Plan.Owner, a.Plan.Due, string(a.Plan.Status), a.Plan.Status.Label()}
+		if err := emit(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,192 @@
+package export
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/cieaudit/cieaudit/checklist"
+)
+
+// WriteXLSX writes the five tables of one audit as the sheets of one
+// workbook. Rows are streamed (excelize StreamWriter); every cell is a plain
+// string or number, never a formula, and text goes through SafeCell like in
+// the CSV files. The document properties carry the audit's last change, so
+// the workbook is deterministic.
+func WriteXLSX(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Assessment) (err error) {
+	if assessment == nil {
+		assessment = checklist.Assess(snap)
+	}
+	f := excelize.NewFile()
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}()
+	header, err := f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F3A5F"}},
+		Alignment: &excelize.Alignment{Vertical: "center"},
+	})
+	if err != nil {
+		return err
+	}
+	for i, t := range Tables {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", t.SheetName()); err != nil {
+				return err
+			}
+		} else if _, err := f.NewSheet(t.SheetName()); err != nil {
+			return err
+		}
+		if err := writeSheet(f, t, snap, assessment, header); err != nil {
+			return fmt.Errorf("foglio %s: %w", t.SheetName(), err)
+		}
+	}
+	f.SetActiveSheet(0)
+	changed := snap.LastChange().UTC().Format(time.RFC3339)
+	if err := f.SetDocProps(&excelize.DocProperties{
+		Title:          "Audit CIE — " + snap.Audit.Ente.Name,
+		Subject:        "Audit di sicurezza delle postazioni CIE",
+		Creator:        "cieaudit",
+		LastModifiedBy: "cieaudit",
+		Identifier:     snap.Audit.ID,
+		Language:       "it-IT",
+		Created:        changed,
+		Modified:       changed,
+	}); err != nil {
+		return err
+	}
+	// excelize writes the sheets of stream writers in map order: repack the
+	// archive with a fixed entry order so that the workbook is
+	// byte-for-byte deterministic.
+	var raw bytes.Buffer
+	if err := f.Write(&raw); err != nil {
+		return err
+	}
+	return repackZip(w, raw.Bytes(), snap.LastChange())
+}
+
+// repackZip copies a zip archive with its entries in a fixed order
+// ("[Content_Types].xml" first, as Office writes it, then by name) and a
+// fixed modification time.
+func repackZip(w io.Writer, data []byte, modified time.Time) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return err
+	}
+	files := slices.Clone(zr.File)
+	slices.SortFunc(files, func(a, b *zip.File) int {
+		const first = "[Content_Types].xml"
+		if (a.Name == first) != (b.Name == first) {
+			if a.Name == first {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	zw := zip.NewWriter(w)
+	for _, f := range files {
+		rc, err := f.Open()
+		if err != nil {
+			return err
+		}
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: modified.UTC()})
+		if err == nil {
+			_, err = io.Copy(fw, rc)
+		}
+		rc.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+func writeSheet(f *excelize.File, t Table, snap *checklist.Snapshot, assessment *checklist.Assessment, header int) error {
+	sw, err := f.NewStreamWriter(t.SheetName())
+	if err != nil {
+		return err
+	}
+	cols := t.Columns()
+	for i, c := range cols {
+		width := 14.0
+		if !c.Numeric {
+			width = 22
+		}
+		switch c.Name {
+		case "note", "item_title", "threat_name", "old", "new", "reason", "scopes":
+			width = 45
+		}
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	head := make([]any, len(cols))
+	for i, c := range cols {
+		head[i] = excelize.Cell{StyleID: header, Value: c.Name}
+	}
+	if err := sw.SetRow("A1", head); err != nil {
+		return err
+	}
+	rowNum := 1
+	values := make([]any, len(cols))
+	err = writeRows(t, snap, assessment, func(row []string) error {
+		if len(row) != len(cols) {
+			return fmt.Errorf("riga di %d colonne, attese %d", len(row), len(cols))
+		}
+		for i, v := range row {
+			values[i] = xlsxValue(v, cols[i].Numeric)
+		}
+		rowNum++
+		cell, err := excelize.CoordinatesToCellName(1, rowNum)
+		if err != nil {
+			return err
+		}
+		return sw.SetRow(cell, values)
+	})
+	if err != nil {
+		return err
+	}
+	// The table gives every column a filter button; the range must span at
+	// least one data row, which excelize adds itself when there is none.
+	last, err := excelize.CoordinatesToCellName(len(cols), max(rowNum, 2))
+	if err != nil {
+		return err
+	}
+	noStripes := false
+	if err := sw.AddTable(&excelize.Table{
+		Range:          "A1:" + last,
+		Name:           "Tabella" + t.SheetName(),
+		StyleName:      "TableStyleLight9",
+		ShowRowStripes: &noStripes,
+	}); err != nil {
+		return err
+	}
+	return sw.Flush()
+}
+
+// xlsxValue is the cell value of one field: numbers for numeric columns,
+// guarded text for everything else.
+func xlsxValue(v string, numeric bool) any {
+	if numeric {
+		if v == "" {
+			return nil
+		}
+		if n, err := strconv.ParseFloat(v, 64); err == nil {
+			return n
+		}
+	}
+	return SafeCell(v)
+}
