@@ -79,34 +79,14 @@ func WriteJSON(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Asse
 // sortedEvaluations orders evaluations by scope (audit order) and section
 // (catalogue order).
 func sortedEvaluations(snap *checklist.Snapshot) []checklist.Evaluation {
-	scopeRank := map[checklist.Scope]int{}
-	for i, sc := range snap.Audit.Scopes() {
-		scopeRank[sc] = i
-	}
-	sectionRank := map[string]int{}
-	for i, s := range snap.Catalogue.Sections {
-		sectionRank[s.ID] = i
-	}
-	rank := func(m map[checklist.Scope]int, k checklist.Scope) int {
-		if r, ok := m[k]; ok {
-			return r
-		}
-		return len(m)
-	}
+	scopeRank := ranks(snap.Audit.Scopes(), func(sc checklist.Scope) checklist.Scope { return sc })
+	sectionRank := ranks(snap.Catalogue.Sections, func(s checklist.Section) string { return s.ID })
 	evs := slices.Clone(snap.Evaluations)
 	slices.SortStableFunc(evs, func(a, b checklist.Evaluation) int {
-		sa, ok := sectionRank[a.Section]
-		if !ok {
-			sa = len(sectionRank)
-		}
-		sb, ok := sectionRank[b.Section]
-		if !ok {
-			sb = len(sectionRank)
-		}
 		return cmp.Or(
-			cmp.Compare(rank(scopeRank, a.Scope), rank(scopeRank, b.Scope)),
+			cmp.Compare(rankOf(scopeRank, a.Scope), rankOf(scopeRank, b.Scope)),
 			cmp.Compare(a.Scope.String(), b.Scope.String()),
-			cmp.Compare(sa, sb),
+			cmp.Compare(rankOf(sectionRank, a.Section), rankOf(sectionRank, b.Section)),
 			cmp.Compare(a.Section, b.Section),
 		)
 	})

@@ -243,38 +243,35 @@ func writeRows(t Table, snap *checklist.Snapshot, assessment *checklist.Assessme
 // items in catalogue order; answers to items or scopes no longer known come
 // last, by scope and item ID, so that nothing is ever dropped.
 func sortedAnswers(snap *checklist.Snapshot) []checklist.Answer {
-	scopeRank := map[checklist.Scope]int{}
-	for i, sc := range snap.Audit.Scopes() {
-		scopeRank[sc] = i
-	}
-	itemRank := map[string]int{}
-	for i, it := range snap.Catalogue.Items() {
-		itemRank[it.ID] = i
-	}
-	rank := func(m map[string]int, k string) int {
-		if r, ok := m[k]; ok {
-			return r
-		}
-		return len(m)
-	}
+	scopeRank := ranks(snap.Audit.Scopes(), func(sc checklist.Scope) checklist.Scope { return sc })
+	itemRank := ranks(snap.Catalogue.Items(), func(it *checklist.Item) string { return it.ID })
 	answers := slices.Clone(snap.Answers)
 	slices.SortStableFunc(answers, func(a, b checklist.Answer) int {
-		ra, ok := scopeRank[a.Scope]
-		if !ok {
-			ra = len(scopeRank)
-		}
-		rb, ok := scopeRank[b.Scope]
-		if !ok {
-			rb = len(scopeRank)
-		}
 		return cmp.Or(
-			cmp.Compare(ra, rb),
+			cmp.Compare(rankOf(scopeRank, a.Scope), rankOf(scopeRank, b.Scope)),
 			cmp.Compare(a.Scope.String(), b.Scope.String()),
-			cmp.Compare(rank(itemRank, a.Item), rank(itemRank, b.Item)),
+			cmp.Compare(rankOf(itemRank, a.Item), rankOf(itemRank, b.Item)),
 			cmp.Compare(a.Item, b.Item),
 		)
 	})
 	return answers
+}
+
+// ranks maps the key of every element to its position.
+func ranks[E any, K comparable](elems []E, key func(E) K) map[K]int {
+	m := make(map[K]int, len(elems))
+	for i, e := range elems {
+		m[key(e)] = i
+	}
+	return m
+}
+
+// rankOf is k's position, or after every known key when k is unknown.
+func rankOf[K comparable](m map[K]int, k K) int {
+	if r, ok := m[k]; ok {
+		return r
+	}
+	return len(m)
 }
 
 func answerRows(snap *checklist.Snapshot, emit rowWriter) error {
