@@ -24,6 +24,9 @@ type app struct {
 	stderr io.Writer
 	now    func() time.Time
 	store  *storage.Store
+	// user, when set, is who the changes are recorded under: the SSH server
+	// sets the identity of the key that authenticated.
+	user string
 	// started is set once a command's own code runs; errors before that
 	// (unknown command, missing required flag) are usage errors.
 	started bool
@@ -38,25 +41,35 @@ func usagef(format string, args ...any) error {
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
-	root := newRootCmd(a)
-	root.SetArgs(args)
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	err := root.Execute()
-	if err != nil && !a.started {
-		// Cobra failed before any command ran: the call itself is wrong.
-		err = asUsageError(err)
-	}
+	code := a.execute(args)
+	// The CLI opened the store itself (a.open), so it closes it; a store
+	// handed in by the SSH server is the server's to close.
 	if a.store != nil {
-		if cerr := a.store.Close(); err == nil && cerr != nil {
-			err = cerr
+		if err := a.store.Close(); err != nil && code == 0 {
+			fmt.Fprintf(stderr, "cieaudit: %v\n", err)
+			code = 1
 		}
 	}
+	return code
+}
+
+// execute runs one command line, prints its error as one sentence and
+// returns the exit code: 0, 1 on failure, 2 on usage errors.
+func (a *app) execute(args []string) int {
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	err := root.Execute()
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(stderr, "cieaudit: %v\n", err)
+	if !a.started {
+		// Cobra failed before any command ran: the call itself is wrong.
+		err = asUsageError(err)
+	}
+	fmt.Fprintf(a.stderr, "cieaudit: %v\n", err)
 	var ue usageError
 	if errors.As(err, &ue) {
 		return 2
@@ -95,6 +108,7 @@ Senza sottocomandi apre l'interfaccia a terminale sul database predefinito.`,
 		newBackupCmd(a),
 		newDoctorCmd(a),
 		newRiskCmd(a),
+		newUserCmd(a), newLogCmd(a),
 		newExportCmd(a),
 	)
 	wrapCommands(a, root)
@@ -184,9 +198,12 @@ func (a *app) open() (*storage.Store, error) {
 	return s, nil
 }
 
-// author is who the CLI records as the author of a change: $CIEAUDIT_USER,
-// else the operating-system user.
+// author is who the CLI records as the author of a change: the SSH user,
+// else $CIEAUDIT_USER, else the operating-system user.
 func (a *app) author() string {
+	if a.user != "" {
+		return a.user
+	}
 	if u := os.Getenv("CIEAUDIT_USER"); u != "" {
 		return u
 	}

@@ -1,0 +1,97 @@
+package server
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cieaudit/cieaudit/checklist"
+)
+
+// commandRoles is the least role that may run each command over SSH. A
+// command missing here is refused for everyone: the jump host exposes what
+// the back office needs, not the whole CLI (no serve, demo or --db, which
+// would reach files of the server; backup is streamed to the client).
+var commandRoles = map[string]checklist.Role{
+	"help":            checklist.RoleViewer,
+	"audit list":      checklist.RoleViewer,
+	"audit show":      checklist.RoleViewer,
+	"catalog list":    checklist.RoleViewer,
+	"catalog show":    checklist.RoleViewer,
+	"export":          checklist.RoleViewer,
+	"risk":            checklist.RoleViewer,
+	"answer":          checklist.RoleAuditor,
+	"audit new":       checklist.RoleAuditor,
+	"workstation add": checklist.RoleAuditor,
+	"audit delete":    checklist.RoleAdmin,
+	"user add":        checklist.RoleAdmin,
+	"user list":       checklist.RoleAdmin,
+	"user remove":     checklist.RoleAdmin,
+	"user totp":       checklist.RoleAdmin,
+	"log":             checklist.RoleAdmin,
+	"doctor":          checklist.RoleAdmin,
+	"backup":          checklist.RoleAdmin, // to stdout only: see cmd serve
+}
+
+// groups are the commands that take a subcommand.
+var groups = map[string]bool{"audit": true, "catalog": true, "workstation": true, "user": true}
+
+// CommandName returns the command path of args ("audit list", "export"),
+// ignoring flags, and "" when there is none.
+func CommandName(args []string) string {
+	var words []string
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") {
+			continue
+		}
+		words = append(words, a)
+		if len(words) == 1 && !groups[a] || len(words) == 2 {
+			break
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// Authorize says whether role may run args over SSH, and if not why, in
+// words a user can act on.
+func Authorize(role checklist.Role, args []string) error {
+	for _, a := range args {
+		if a == "--db" || strings.HasPrefix(a, "--db=") {
+			return fmt.Errorf("l'opzione --db non è ammessa via SSH: i comandi usano il database del server")
+		}
+	}
+	name := CommandName(args)
+	need, ok := commandRoles[name]
+	if !ok {
+		return fmt.Errorf("comando %q non disponibile via SSH; comandi ammessi per il ruolo %s: %s",
+			name, role.Label(), strings.Join(CommandsFor(role), ", "))
+	}
+	if !roleAtLeast(role, need) {
+		return fmt.Errorf("il ruolo %s non consente %q: serve il ruolo %s", role.Label(), name, need.Label())
+	}
+	return nil
+}
+
+// CommandsFor lists the commands role may run over SSH, sorted.
+func CommandsFor(role checklist.Role) []string {
+	var out []string
+	for name, need := range commandRoles {
+		if roleAtLeast(role, need) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func roleAtLeast(have, need checklist.Role) bool {
+	switch need {
+	case checklist.RoleViewer:
+		return have == checklist.RoleViewer || have.CanEdit()
+	case checklist.RoleAuditor:
+		return have.CanEdit()
+	case checklist.RoleAdmin:
+		return have.CanAdminister()
+	}
+	return false
+}

@@ -1,0 +1,194 @@
+package server
+
+import (
+	"fmt"
+	"reflect"
+	"runtime/debug"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	bm "charm.land/wish/v2/bubbletea"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/cieaudit/cieaudit/storage"
+)
+
+// handleSession is the whole session pipeline: identity re-check, limits,
+// access log, then the TUI or one command. Written as one function rather
+// than a wish middleware chain so that the order is plain to read.
+func (s *Server) handleSession(sess ssh.Session) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.cfg.Logger.Error("panic in una sessione", "panic", r, "stack", string(debug.Stack()))
+			fmt.Fprintln(sess.Stderr(), "cieaudit: errore interno, sessione chiusa")
+			_ = sess.Exit(1)
+		}
+	}()
+	remote := sess.RemoteAddr().String()
+	id, reason := s.identify(sess)
+	if reason != "" {
+		s.logRefusal(storage.AccessEntry{Remote: remote, User: id.User, Fingerprint: id.Fingerprint, Reason: reason})
+		s.deny(sess, reason)
+		return
+	}
+	if s.draining.Load() {
+		s.deny(sess, "il server è in arresto")
+		return
+	}
+	if err := s.sessions.acquire(id.User); err != nil {
+		s.logRefusal(storage.AccessEntry{Remote: remote, User: id.User, Fingerprint: id.Fingerprint, Reason: err.Error()})
+		s.deny(sess, err.Error())
+		return
+	}
+	defer s.sessions.release(id.User)
+
+	args := sess.Command()
+	_, _, hasPty := sess.Pty()
+	entry := storage.AccessEntry{Remote: remote, User: id.User, Fingerprint: id.Fingerprint, Accepted: true, Session: "tui"}
+	if len(args) > 0 {
+		entry.Session = strings.Join(args, " ")
+		if err := Authorize(id.Role, args); err != nil {
+			entry.Accepted = false
+			entry.Reason = err.Error()
+			s.logRefusal(entry)
+			s.deny(sess, err.Error())
+			return
+		}
+	} else if !hasPty {
+		entry.Accepted = false
+		entry.Reason = "sessione senza terminale e senza comando"
+		s.logRefusal(entry)
+		s.deny(sess, "serve un terminale interattivo (ssh -t) oppure un comando, per esempio: ssh … audit list")
+		return
+	}
+	seq, err := s.cfg.Store.LogAccess(entry)
+	if err != nil {
+		// An unrecorded session must not happen: refuse rather than let
+		// someone in unseen.
+		s.cfg.Logger.Error("registro accessi non scrivibile", "err", err)
+		s.deny(sess, "registro accessi non disponibile")
+		return
+	}
+	s.cfg.Logger.Info("sessione aperta", "user", id.User, "remote", remote, "session", entry.Session)
+	defer func() {
+		if err := s.cfg.Store.EndAccess(seq, s.cfg.Now()); err != nil {
+			s.cfg.Logger.Error("fine sessione non registrata", "err", err)
+		}
+		s.cfg.Logger.Info("sessione chiusa", "user", id.User, "remote", remote)
+	}()
+
+	if len(args) == 0 {
+		s.runTUI(sess, id)
+		return
+	}
+	if s.cfg.Exec == nil {
+		s.deny(sess, "comandi non disponibili su questo server")
+		return
+	}
+	code := s.cfg.Exec(sess.Context(), sess, id, args)
+	_ = sess.Exit(code)
+}
+
+// deny tells the client why and ends the session with a failure status.
+func (s *Server) deny(sess ssh.Session, reason string) {
+	fmt.Fprintf(sess.Stderr(), "cieaudit: accesso negato: %s\n", reason)
+	_ = sess.Exit(1)
+}
+
+// identify re-checks, at session start, everything authentication decided:
+// the key the session is bound to is the one verified, it still belongs to
+// the same user, the source address is allowed and the second factor was
+// passed. It returns the identity, or why the session is refused.
+func (s *Server) identify(sess ssh.Session) (Identity, string) {
+	id := Identity{Remote: sess.RemoteAddr().String()}
+	pk := sess.PublicKey()
+	if pk == nil {
+		return id, "sessione senza chiave pubblica verificata"
+	}
+	id.Fingerprint = gossh.FingerprintSHA256(pk)
+	ext := sess.Permissions().Extensions
+	if ext[extFingerprint] != id.Fingerprint {
+		return id, "la chiave della sessione non è quella verificata"
+	}
+	u, err := s.cfg.Store.UserByKey(id.Fingerprint)
+	if err != nil {
+		return id, "chiave pubblica non più registrata " + id.Fingerprint
+	}
+	id.User = u.Name
+	id.Role = u.Role
+	if u.Name != ext[extUser] {
+		return id, "la chiave è passata a un altro utente durante l'accesso"
+	}
+	if reason := addrRefusal(&u, sess.RemoteAddr()); reason != "" {
+		return id, reason
+	}
+	if u.TOTPSecret != "" && ext[extSecondStep] != "totp" {
+		return id, "secondo fattore (TOTP) non verificato"
+	}
+	return id, ""
+}
+
+// runTUI serves the TUI on the session's terminal until the user leaves,
+// the connection drops or the server shuts down.
+func (s *Server) runTUI(sess ssh.Session, id Identity) {
+	var model tea.Model
+	if s.cfg.NewModel != nil {
+		m, err := s.cfg.NewModel(sess, id)
+		if err != nil {
+			fmt.Fprintf(sess.Stderr(), "cieaudit: %v\n", err)
+			_ = sess.Exit(1)
+			return
+		}
+		model = m
+	} else {
+		model = placeholder{id: id, quitOn: reflect.TypeOf(s.cfg.ShutdownMsg)}
+	}
+	var prog *tea.Program
+	handler := func(sess ssh.Session) *tea.Program {
+		opts := append(bm.MakeOptions(sess), tea.WithoutSignalHandler())
+		prog = tea.NewProgram(model, opts...)
+		s.programs.add(prog)
+		// Shutdown sets draining before it broadcasts: a program added too
+		// late for the broadcast sees the flag here instead.
+		if s.draining.Load() && s.cfg.ShutdownMsg != nil {
+			go prog.Send(s.cfg.ShutdownMsg)
+		}
+		return prog
+	}
+	bm.MiddlewareWithProgramHandler(handler)(func(ssh.Session) {})(sess)
+	if prog != nil {
+		s.programs.remove(prog)
+	}
+}
+
+// logRefusal writes a refused attempt to the access log.
+func (s *Server) logRefusal(e storage.AccessEntry) {
+	e.Accepted = false
+	s.cfg.Logger.Warn("accesso rifiutato", "remote", e.Remote, "user", e.User, "fingerprint", e.Fingerprint, "reason", e.Reason)
+	if _, err := s.cfg.Store.LogAccess(e); err != nil {
+		s.cfg.Logger.Error("registro accessi non scrivibile", "err", err)
+	}
+}
+
+// placeholder is the TUI served when none is configured.
+type placeholder struct {
+	id     Identity
+	quitOn reflect.Type
+}
+
+func (p placeholder) Init() tea.Cmd { return nil }
+
+func (p placeholder) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if p.quitOn != nil && reflect.TypeOf(msg) == p.quitOn {
+		return p, tea.Quit
+	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && (k.String() == "q" || k.String() == "ctrl+c") {
+		return p, tea.Quit
+	}
+	return p, nil
+}
+
+func (p placeholder) View() tea.View {
+	return tea.NewView(fmt.Sprintf("cieaudit — %s (%s)\n\nq per uscire\n", p.id.User, p.id.Role.Label()))
+}
