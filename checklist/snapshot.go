@@ -118,28 +118,35 @@ func (p Progress) Percent() float64 {
 	return float64(p.Answered) * 100 / float64(p.Total)
 }
 
+// Tally adds (delta 1) or removes (delta -1) the answer to one item from
+// the counts; Total is not touched. An answer with an empty value is not
+// answered yet.
+func (p *Progress) Tally(it *Item, a Answer, delta int) {
+	if a.Value == "" {
+		p.Unanswered += delta
+		return
+	}
+	p.Answered += delta
+	switch a.Outcome(it) {
+	case OutcomeYes:
+		p.Yes += delta
+	case OutcomeNo:
+		p.No += delta
+	case OutcomePartial:
+		p.Partial += delta
+	case OutcomeNotApplicable:
+		p.NotApplic += delta
+	}
+}
+
 // ScopeProgress counts the answers of the items answered at scope itself
 // (not the inherited ones).
 func (s *Snapshot) ScopeProgress(scope Scope) Progress {
 	var p Progress
 	for _, it := range s.Catalogue.ItemsFor(scope.Kind) {
 		p.Total++
-		a, ok := s.Answer(scope, it.ID)
-		if !ok || a.Value == "" {
-			p.Unanswered++
-			continue
-		}
-		p.Answered++
-		switch a.Outcome(it) {
-		case OutcomeYes:
-			p.Yes++
-		case OutcomeNo:
-			p.No++
-		case OutcomePartial:
-			p.Partial++
-		case OutcomeNotApplicable:
-			p.NotApplic++
-		}
+		a, _ := s.Answer(scope, it.ID)
+		p.Tally(it, a, 1)
 	}
 	return p
 }

@@ -67,6 +67,7 @@ func (at *auditTx) putAnswer(prev, next checklist.Answer) error {
 	if err := putJSON(at.bucket(bucketAnswers), scopedKey(next.Scope, next.Item), next); err != nil {
 		return err
 	}
+	at.answered = append(at.answered, [2]checklist.Answer{prev, next})
 	if err := at.start(next.Author); err != nil {
 		return err
 	}

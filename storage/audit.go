@@ -51,6 +51,9 @@ type auditTx struct {
 	// changes are the history entries appended, for the events sent after
 	// the commit.
 	changes []checklist.Change
+	// answered are the answers replaced in this transaction, old and new,
+	// so that save can update the audit index without reading every answer.
+	answered [][2]checklist.Answer
 }
 
 func readAudit(tx *bolt.Tx, id string) (*bolt.Bucket, checklist.Audit, error) {

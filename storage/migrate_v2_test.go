@@ -2,6 +2,8 @@ package storage
 
 import (
 	"flag"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -125,4 +127,57 @@ func TestMigrateV2Fixture(t *testing.T) {
 	if list, _ = s.ListAudits(); len(list) != 1 {
 		t.Errorf("deleted audit still listed: %+v", list)
 	}
+}
+
+// TestAuditIndexMatchesRecount saves random answers and notes (new, changed,
+// emptied by a note-only save, N/A) and checks after each step that the
+// incrementally kept index agrees with a full recount of the audit.
+func TestAuditIndexMatchesRecount(t *testing.T) {
+	s := openTest(t, Options{})
+	a := seed(t, s)
+	cat := mustCatalogue(t, s, a.CatalogueKey())
+	rng := rand.New(rand.NewPCG(1, 2))
+	for step := range 150 {
+		sc := a.Scopes()[rng.IntN(len(a.Scopes()))]
+		items := cat.ItemsFor(sc.Kind)
+		if len(items) == 0 {
+			continue
+		}
+		it := items[rng.IntN(len(items))]
+		var err error
+		if rng.IntN(4) == 0 {
+			_, err = s.SaveNote(a.ID, sc, it.ID, fmt.Sprintf("nota %d", step), "giulia")
+		} else {
+			value := randomValue(rng, it)
+			_, err = s.SaveAnswer(a.ID, checklist.Answer{Scope: sc, Item: it.ID, Value: value, Note: "giustificazione", Author: "giulia"}, -1)
+		}
+		if err != nil {
+			t.Fatalf("step %d: %v", step, err)
+		}
+		list, err := s.ListAudits()
+		if err != nil {
+			t.Fatal(err)
+		}
+		snap, err := s.Load(a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if list[0].Progress != snap.AuditProgress() {
+			t.Fatalf("step %d (%s %s): index %+v, recount %+v", step, sc, it.ID, list[0].Progress, snap.AuditProgress())
+		}
+	}
+}
+
+func randomValue(rng *rand.Rand, it *checklist.Item) string {
+	switch it.Answer.Kind {
+	case checklist.KindChoice:
+		return it.Answer.Choices[rng.IntN(len(it.Answer.Choices))].ID
+	case checklist.KindText:
+		return "testo"
+	case checklist.KindDate:
+		return "2026-01-31"
+	case checklist.KindNumber:
+		return fmt.Sprint(rng.IntN(9))
+	}
+	return string(checklist.Outcomes[rng.IntN(len(checklist.Outcomes))])
 }

@@ -35,20 +35,36 @@ func (r summaryRecord) summary() AuditSummary {
 		Catalogue: r.Catalogue, Progress: r.Progress, UpdatedAt: r.UpdatedAt}
 }
 
-// writeSummary recomputes the audit's summary from its answers.
+// writeSummary rewrites the audit's index record. When the transaction only
+// replaced answers, the stored progress is adjusted by their difference:
+// saving an answer then costs the same in an audit of ten answers or of a
+// thousand. Anything else (a new audit, changed scopes) recounts.
 func (at *auditTx) writeSummary() error {
 	cat, err := at.catalogue()
 	if err != nil {
 		return err
+	}
+	a := &at.audit
+	index := at.tx.Bucket(bucketAuditIndex)
+	rec := summaryRecord{V: 1, ID: a.ID, Ente: a.Ente.Name, ISTAT: a.Ente.ISTAT, Year: a.Year,
+		Status: a.Status, Catalogue: a.CatalogueKey(), UpdatedAt: a.UpdatedAt}
+	var old summaryRecord
+	if found, err := getJSON(index, []byte(a.ID), &old); err == nil && found && len(at.answered) > 0 {
+		rec.Progress = old.Progress
+		for _, change := range at.answered {
+			it := cat.Item(change[1].Item)
+			rec.Progress.Tally(it, change[0], -1)
+			rec.Progress.Tally(it, change[1], 1)
+		}
+		return putJSON(index, []byte(a.ID), rec)
 	}
 	answers, err := readAnswers(at.b)
 	if err != nil {
 		return err
 	}
 	snap := checklist.Snapshot{Audit: at.audit, Catalogue: cat, Answers: answers}
-	a := &at.audit
-	return putJSON(at.tx.Bucket(bucketAuditIndex), []byte(a.ID), summaryRecord{V: 1, ID: a.ID, Ente: a.Ente.Name, ISTAT: a.Ente.ISTAT,
-		Year: a.Year, Status: a.Status, Catalogue: a.CatalogueKey(), Progress: snap.AuditProgress(), UpdatedAt: a.UpdatedAt})
+	rec.Progress = snap.AuditProgress()
+	return putJSON(index, []byte(a.ID), rec)
 }
 
 // listSummaries reads the audit index.
