@@ -225,6 +225,7 @@ func (s *Store) openBolt(readOnly bool) (db *bolt.DB, err error) {
 	}
 	switch {
 	case err == nil:
+		db.NoSync = s.opts.NoSync
 		return db, nil
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return nil, s.locked()

@@ -77,6 +77,10 @@ type Options struct {
 	LockTimeout time.Duration
 	// ReadOnly refuses every write (and opens with a shared lock).
 	ReadOnly bool
+	// NoSync skips the fsync of every commit. Only for throw-away files
+	// that a program generates and can regenerate (benchmark databases): a
+	// crash or power loss can then lose or corrupt committed data.
+	NoSync bool
 	// Now is the clock used for timestamps (default time.Now).
 	Now func() time.Time
 
