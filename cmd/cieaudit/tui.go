@@ -2,11 +2,47 @@ package main
 
 import (
 	"errors"
+	"fmt"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
+
+	"github.com/cieaudit/cieaudit/checklist"
+	"github.com/cieaudit/cieaudit/checklist/demo"
+	"github.com/cieaudit/cieaudit/tui"
 )
 
-// runTUI is replaced by the audit TUI; until then the root command says so.
+// runTUI opens the terminal interface on the database, directly on --audit
+// when given.
 func (a *app) runTUI(cmd *cobra.Command) error {
-	return errors.New("l'interfaccia a terminale non è ancora disponibile: usare i sottocomandi (cieaudit --help)")
+	auditID, err := cmd.Flags().GetString("audit")
+	if err != nil {
+		return usagef("%v", err)
+	}
+	s, err := a.open()
+	if err != nil {
+		return err
+	}
+	if auditID != "" {
+		if _, err := s.Audit(auditID); err != nil {
+			return fmt.Errorf("%w (elenco degli audit: cieaudit audit list)", err)
+		}
+	}
+	author := a.author()
+	model := tui.New(tui.Options{
+		Store:   s,
+		User:    author,
+		Role:    checklist.RoleAuditor,
+		AuditID: auditID,
+		Now:     a.now,
+		CreateDemo: func() (string, error) {
+			id, _, err := demo.Ensure(s, author)
+			return id, err
+		},
+	})
+	p := tea.NewProgram(model, tea.WithInput(a.stdin), tea.WithOutput(a.stdout))
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		return fmt.Errorf("interfaccia a terminale: %w", err)
+	}
+	return nil
 }

@@ -1,0 +1,222 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cieaudit/cieaudit/checklist"
+)
+
+// wideLayout reports whether the detail goes beside the list.
+func (p *checklistPage) wideLayout() bool { return p.w >= 110 }
+
+func (p *checklistPage) detailHeight() int {
+	if p.wideLayout() {
+		return 0
+	}
+	return min(max(p.h/2-1, 6), 10)
+}
+
+func (p *checklistPage) listHeight() int {
+	h := p.h - 2 - p.detailHeight()
+	if !p.wideLayout() {
+		h-- // separator
+	}
+	return max(h, 3)
+}
+
+type displayRow struct {
+	header  string // category or section title; styled only when drawn
+	section bool
+	item    *checklist.Item
+	index   int
+}
+
+// rows interleaves category and section headers with the visible items.
+func (p *checklistPage) rows() (rows []displayRow, cursorRow int) {
+	var cat checklist.Category
+	sec := ""
+	cat = "-"
+	snap := p.ctx.Audit.snap
+	for i, it := range p.visible {
+		if it.Category != cat {
+			cat, sec = it.Category, ""
+			rows = append(rows, displayRow{header: strings.ToUpper(cat.Label())})
+		}
+		if it.Section != sec {
+			sec = it.Section
+			title := sec
+			if s := snap.Catalogue.Section(sec); s != nil {
+				title = sec + " · " + s.Title
+			}
+			rows = append(rows, displayRow{header: " " + title, section: true})
+		}
+		if i == p.cursor {
+			cursorRow = len(rows)
+		}
+		rows = append(rows, displayRow{item: it, index: i})
+	}
+	return rows, cursorRow
+}
+
+func (p *checklistPage) View() string {
+	st := p.ctx.Styles
+	if p.built != p.ctx.Audit.version {
+		p.rebuild()
+	}
+	pr := p.ctx.Audit.snap.ScopeProgress(p.scope)
+	head := st.Title.Render(p.scope.Label()) + st.Muted.Render(fmt.Sprintf(" · %d/%d risposte · filtro: %s", pr.Answered, pr.Total, p.filter.label()))
+	if q := p.search.Value(); q != "" && !p.searching {
+		head += st.Muted.Render(" · ricerca: ") + q
+	}
+	if p.searching {
+		head = p.search.View()
+	}
+	var b strings.Builder
+	b.WriteString(head + "\n")
+
+	listW := p.w
+	if p.wideLayout() {
+		listW = p.w * 55 / 100
+	}
+	listH := p.listHeight()
+	list := p.renderList(listW, listH)
+	if p.wideLayout() {
+		panelW := p.w - listW - 1
+		detail := fit(p.renderDetail(panelW-2), panelW-2, listH)
+		// Joined by hand: lipgloss.JoinHorizontal measures every cell
+		// again, and this runs on every keystroke.
+		listLines, detailLines := strings.Split(list, "\n"), strings.Split(detail, "\n")
+		bar := st.Separator.Render("│") + " "
+		for i := range listLines {
+			if i > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(listLines[i] + " " + bar)
+			if i < len(detailLines) {
+				b.WriteString(detailLines[i])
+			}
+		}
+		return b.String()
+	}
+	b.WriteString(list + "\n")
+	b.WriteString(st.Separator.Render(strings.Repeat("─", p.w)) + "\n")
+	b.WriteString(fit(p.renderDetail(p.w), p.w, p.detailHeight()))
+	return b.String()
+}
+
+func (p *checklistPage) renderList(w, h int) string {
+	st := p.ctx.Styles
+	if len(p.visible) == 0 {
+		msg := "Nessuna voce"
+		if p.filter != filterAll || p.search.Value() != "" {
+			msg += " con il filtro «" + p.filter.label() + "»"
+			if q := p.search.Value(); q != "" {
+				msg += " e la ricerca «" + q + "»"
+			}
+			msg += ": premere f per cambiare filtro."
+		}
+		return fit(st.Muted.Render(msg), w, h)
+	}
+	rows, cursorRow := p.rows()
+	p.offset = scrollWindow(p.offset, cursorRow, h, len(rows))
+	// Keep the section header of the cursor in view when there is room.
+	if cursorRow-p.offset < 2 && p.offset > 0 && cursorRow < p.offset+h-2 {
+		p.offset = max(cursorRow-2, 0)
+	}
+	idW := 8
+	markW := 6
+	titleW := max(w-2-idW-1-markW-1, 8)
+	lines := make([]string, 0, h)
+	for r := p.offset; r < min(p.offset+h, len(rows)); r++ {
+		row := rows[r]
+		if row.item == nil {
+			if row.section {
+				lines = append(lines, st.Muted.Render(pad(row.header, w)))
+			} else {
+				lines = append(lines, st.Subtitle.Render(pad(row.header, w)))
+			}
+			continue
+		}
+		it := row.item
+		value, at, state := p.effective(it)
+		flag := " "
+		switch {
+		case state == statePending:
+			flag = "…"
+		case state == stateFailed:
+			flag = st.Unsaved.Render("!")
+		case at != p.scope:
+			flag = st.Inherited.Render("↑")
+		}
+		mark := st.outcomeMark(it, value)
+		text := pad(it.ID, idW) + " " + pad(it.Title(), titleW) + " "
+		if row.index == p.cursor {
+			lines = append(lines, st.Cursor.Render("▸ ")+st.Selected.Render(text)+flag+mark)
+		} else {
+			lines = append(lines, "  "+text+flag+mark)
+		}
+	}
+	return fit(strings.Join(lines, "\n"), w, h)
+}
+
+// renderDetail shows the selected item in full.
+func (p *checklistPage) renderDetail(w int) string {
+	st := p.ctx.Styles
+	it := p.current()
+	if it == nil {
+		return ""
+	}
+	snap := p.ctx.Audit.snap
+	var lines []string
+	add := func(s string) { lines = append(lines, s) }
+	addWrapped := func(label, text string) {
+		if strings.TrimSpace(text) == "" {
+			return
+		}
+		add(wrap(st.Label.Render(label)+text, w))
+	}
+	head := st.Bold.Render(it.ID) + st.Muted.Render(fmt.Sprintf(" · %s · livello %s · ambito %s", it.Category.Label(), it.Level.Label(), it.Scope.Label()))
+	add(head)
+
+	value, at, state := p.effective(it)
+	answer := "Non verificato"
+	if value != "" {
+		answer = checklist.DisplayValue(it, value)
+	}
+	switch state {
+	case statePending:
+		answer += " (salvataggio in corso…)"
+	case stateFailed:
+		answer = st.Unsaved.Render(answer + " — NON SALVATO")
+	}
+	if a, ok := snap.Answer(at, it.ID); ok && state == stateSaved && a.Author != "" {
+		answer += st.Muted.Render(fmt.Sprintf(" — %s, %s", a.Author, a.At.Local().Format("02/01/2006 15:04")))
+	}
+	add(st.Label.Render("Risposta: ") + answer)
+	if at != p.scope {
+		add(st.Inherited.Render("Ereditata da " + at.Label() + ": invio per aprirla lì"))
+	}
+	if a, ok := snap.Answer(at, it.ID); ok {
+		addWrapped("Nota: ", a.Note)
+	}
+	addWrapped("", it.Question)
+	addWrapped("Guida: ", it.Guidance)
+	addWrapped("Riferimento: ", it.Reference)
+	addWrapped("Origine: ", it.OriginLabel())
+	if len(it.Threats) > 0 {
+		var ts []string
+		for _, l := range it.Threats {
+			name := l.Threat
+			if t := snap.Catalogue.Threat(l.Threat); t != nil {
+				name = t.Name
+			}
+			ts = append(ts, fmt.Sprintf("%s (%d%%)", name, l.Mitigation))
+		}
+		addWrapped("Contrasta: ", strings.Join(ts, "; "))
+	}
+	if e, ok := p.ctx.Audit.evaluation(p.scope, it.Section); ok && e.Text != "" {
+		addWrapped("Valutazione sezione: ", e.Text)
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,194 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/cieaudit/cieaudit/export"
+)
+
+// exportPage writes the report bundle (PDF, HTML, XLSX, CSV, JSON) of the
+// audit into a folder, showing the progress and the files written.
+type exportPage struct {
+	ctx  *Context
+	w, h int
+
+	dir     textinput.Model
+	running bool
+	done    int
+	total   int
+	current string
+	paths   []string
+	err     error
+	events  chan tea.Msg
+}
+
+type exportProgressMsg struct {
+	done, total int
+	file        string
+}
+
+type exportDoneMsg struct {
+	paths []string
+	err   error
+}
+
+var exportKeys = struct{ Start, Edit key.Binding }{
+	Start: bind([]string{"enter"}, "invio", "esporta"),
+	Edit:  bind([]string{"esc"}, "esc", "indietro"),
+}
+
+func newExportPage(ctx *Context) *exportPage {
+	ti := textinput.New()
+	ti.Prompt = "Cartella: "
+	ti.SetValue(defaultExportDir(ctx))
+	ti.Focus()
+	return &exportPage{ctx: ctx, dir: ti}
+}
+
+// defaultExportDir is ./export-<ente>-<year> under the working directory.
+func defaultExportDir(ctx *Context) string {
+	a := ctx.Audit.snap.Audit
+	name := fmt.Sprintf("export-%s-%d", slug(a.Ente.Name), a.Year)
+	if ctx.workDir != "" {
+		return filepath.Join(ctx.workDir, name)
+	}
+	if wd, err := os.Getwd(); err == nil {
+		return filepath.Join(wd, name)
+	}
+	return name
+}
+
+// slug keeps letters and digits (without accents) and joins words with '-'.
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+	}
+	if b.Len() == 0 {
+		return "audit"
+	}
+	return b.String()
+}
+
+func (p *exportPage) Title() string    { return "Esportazione" }
+func (p *exportPage) SetSize(w, h int) { p.w, p.h = w, h; p.dir.SetWidth(max(w-12, 10)) }
+func (p *exportPage) Init() tea.Cmd    { return nil }
+
+// capturing keeps q and other letters for the folder name while typing.
+func (p *exportPage) capturing() bool { return !p.running }
+
+func (p *exportPage) ShortHelp() []key.Binding {
+	return []key.Binding{exportKeys.Start, exportKeys.Edit}
+}
+func (p *exportPage) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{exportKeys.Start, exportKeys.Edit}}
+}
+
+func (p *exportPage) Update(msg tea.Msg) (Component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		if p.running {
+			return p, nil
+		}
+		switch msg.String() {
+		case "esc":
+			return p, pop
+		case "enter":
+			return p, p.start()
+		}
+		var cmd tea.Cmd
+		p.dir, cmd = p.dir.Update(msg)
+		return p, cmd
+	case exportProgressMsg:
+		p.done, p.total, p.current = msg.done, msg.total, msg.file
+		return p, p.wait()
+	case exportDoneMsg:
+		p.running, p.paths, p.err = false, msg.paths, msg.err
+		if msg.err != nil {
+			return p, setStatus(statusError, "Esportazione non riuscita: "+msg.err.Error())
+		}
+		return p, setStatus(statusOK, fmt.Sprintf("Esportati %d file in %s", len(msg.paths), p.dir.Value()))
+	}
+	return p, nil
+}
+
+// start renders the bundle from a fresh snapshot read from the store, so
+// that it holds exactly what is saved and never races with the screen.
+func (p *exportPage) start() tea.Cmd {
+	dir := strings.TrimSpace(p.dir.Value())
+	if dir == "" {
+		return setStatus(statusError, "Indicare la cartella di destinazione")
+	}
+	p.running, p.err, p.paths, p.done, p.total, p.current = true, nil, nil, 0, 0, ""
+	events := make(chan tea.Msg, 16)
+	p.events = events
+	store, id := p.ctx.Store, p.ctx.Audit.id()
+	go func() {
+		snap, err := store.Load(id)
+		if err != nil {
+			events <- exportDoneMsg{err: err}
+			return
+		}
+		paths, err := export.Bundle(snap, nil, dir, export.Options{Progress: func(done, total int, file string) {
+			select {
+			case events <- exportProgressMsg{done: done, total: total, file: file}:
+			default: // the screen is behind: skip this step rather than stall the export
+			}
+		}})
+		if errors.Is(err, export.ErrExists) {
+			err = fmt.Errorf("la cartella %s esiste già e non è vuota: indicarne un'altra", dir)
+		}
+		events <- exportDoneMsg{paths: paths, err: err}
+	}()
+	return tea.Batch(setStatus(statusInfo, "Esportazione in corso…"), p.wait())
+}
+
+func (p *exportPage) wait() tea.Cmd {
+	events := p.events
+	return func() tea.Msg { return <-events }
+}
+
+func (p *exportPage) View() string {
+	st := p.ctx.Styles
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Esportazione del rapporto") + "\n\n")
+	b.WriteString("Crea nella cartella il piano di sicurezza in PDF e HTML, il foglio XLSX, i CSV,\nil JSON completo e SHA256SUMS. Invio avvia, esc torna indietro.\n\n")
+	b.WriteString(p.dir.View() + "\n\n")
+	switch {
+	case p.running:
+		b.WriteString(fmt.Sprintf("In corso: %d/%d %s\n", p.done, p.total, p.current))
+		if p.total > 0 {
+			b.WriteString(st.bar(p.done, p.total, min(40, p.w-4)))
+		}
+	case p.err != nil:
+		b.WriteString(st.StatusError.Render(wrap("Errore: "+p.err.Error(), p.w)))
+	case p.paths != nil:
+		b.WriteString(st.StatusOK.Render("Esportazione completata:") + "\n")
+		for _, path := range p.paths {
+			b.WriteString("  " + path + "\n")
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,225 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/huh/v2"
+)
+
+// All key bindings live here, one KeyMap per page plus the global keys, so
+// that help, tests and documentation agree on what every key does.
+
+func bind(keys []string, helpKey, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKey, desc))
+}
+
+// GlobalKeys work on every page.
+type GlobalKeys struct {
+	Help key.Binding
+	Back key.Binding
+	Quit key.Binding
+	Kill key.Binding
+}
+
+func newGlobalKeys() GlobalKeys {
+	return GlobalKeys{
+		Help: bind([]string{"?"}, "?", "aiuto"),
+		Back: bind([]string{"esc"}, "esc", "indietro"),
+		Quit: bind([]string{"q"}, "q", "indietro/esci"),
+		Kill: bind([]string{"ctrl+c"}, "ctrl+c", "esci"),
+	}
+}
+
+// NavKeys move a cursor in a list.
+type NavKeys struct {
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Home     key.Binding
+	End      key.Binding
+	Open     key.Binding
+}
+
+func newNavKeys() NavKeys {
+	return NavKeys{
+		Up:       bind([]string{"up", "k"}, "↑/k", "su"),
+		Down:     bind([]string{"down", "j"}, "↓/j", "giù"),
+		PageUp:   bind([]string{"pgup", "ctrl+u"}, "pgsu", "pagina su"),
+		PageDown: bind([]string{"pgdown", "ctrl+d"}, "pggiù", "pagina giù"),
+		Home:     bind([]string{"home", "g"}, "g", "inizio"),
+		End:      bind([]string{"end", "G"}, "G", "fine"),
+		Open:     bind([]string{"enter"}, "invio", "apri"),
+	}
+}
+
+// HomeKeys are the keys of the audit list.
+type HomeKeys struct {
+	NavKeys
+	New    key.Binding
+	Demo   key.Binding
+	Reload key.Binding
+}
+
+func newHomeKeys() HomeKeys {
+	return HomeKeys{
+		NavKeys: newNavKeys(),
+		New:     bind([]string{"n"}, "n", "nuovo audit"),
+		Demo:    bind([]string{"d"}, "d", "audit dimostrativo"),
+		Reload:  bind([]string{"ctrl+r"}, "ctrl+r", "ricarica"),
+	}
+}
+
+// OverviewKeys are the keys of the audit overview.
+type OverviewKeys struct {
+	NavKeys
+	EditEnte      key.Binding
+	NewSede       key.Binding
+	NewPostazione key.Binding
+	EditScope     key.Binding
+	Close         key.Binding
+	Risk          key.Binding
+	Export        key.Binding
+}
+
+func newOverviewKeys() OverviewKeys {
+	return OverviewKeys{
+		NavKeys:       newNavKeys(),
+		EditEnte:      bind([]string{"a"}, "a", "dati ente"),
+		NewSede:       bind([]string{"S"}, "S", "nuova sede"),
+		NewPostazione: bind([]string{"P"}, "P", "nuova postazione"),
+		EditScope:     bind([]string{"m"}, "m", "modifica sede/postazione"),
+		Close:         bind([]string{"c"}, "c", "chiudi/riapri audit"),
+		Risk:          bind([]string{"r"}, "r", "rischi"),
+		Export:        bind([]string{"E"}, "E", "esporta"),
+	}
+}
+
+// ChecklistKeys are the keys of one scope's checklist.
+type ChecklistKeys struct {
+	NavKeys
+	Yes        key.Binding
+	No         key.Binding
+	Partial    key.Binding
+	NA         key.Binding
+	Note       key.Binding
+	Unanswered key.Binding
+	Filter     key.Binding
+	Search     key.Binding
+	Evaluation key.Binding
+}
+
+func newChecklistKeys() ChecklistKeys {
+	nav := newNavKeys()
+	nav.Open = bind([]string{"enter"}, "invio", "rispondi/nota/vai")
+	return ChecklistKeys{
+		NavKeys:    nav,
+		Yes:        bind([]string{"s"}, "s", "sì"),
+		No:         bind([]string{"n"}, "n", "no"),
+		Partial:    bind([]string{"p"}, "p", "parziale"),
+		NA:         bind([]string{"x"}, "x", "non applicabile"),
+		Note:       bind([]string{"e"}, "e", "nota"),
+		Unanswered: bind([]string{"u"}, "u", "prossima non risposta"),
+		Filter:     bind([]string{"f"}, "f", "filtro"),
+		Search:     bind([]string{"/"}, "/", "cerca"),
+		Evaluation: bind([]string{"v"}, "v", "valutazione sezione"),
+	}
+}
+
+// CloseKeys are the keys of the close/reopen page.
+type CloseKeys struct {
+	Sign   key.Binding
+	Reopen key.Binding
+}
+
+func newCloseKeys() CloseKeys {
+	return CloseKeys{
+		Sign:   bind([]string{"enter"}, "invio", "firma e chiudi"),
+		Reopen: bind([]string{"R"}, "R", "riapri con motivazione"),
+	}
+}
+
+// RiskKeys are the keys of the risk page.
+type RiskKeys struct {
+	NavKeys
+	Switch key.Binding
+	Edit   key.Binding
+}
+
+func newRiskKeys() RiskKeys {
+	nav := newNavKeys()
+	return RiskKeys{
+		NavKeys: nav,
+		Switch:  bind([]string{"tab"}, "tab", "rischi/azioni"),
+		Edit:    bind([]string{"enter"}, "invio", "modifica azione"),
+	}
+}
+
+// Keys is the whole key map of the TUI.
+type Keys struct {
+	Global    GlobalKeys
+	Home      HomeKeys
+	Overview  OverviewKeys
+	Checklist ChecklistKeys
+	Close     CloseKeys
+	Risk      RiskKeys
+}
+
+// DefaultKeys returns the key map.
+func DefaultKeys() Keys {
+	return Keys{
+		Global:    newGlobalKeys(),
+		Home:      newHomeKeys(),
+		Overview:  newOverviewKeys(),
+		Checklist: newChecklistKeys(),
+		Close:     newCloseKeys(),
+		Risk:      newRiskKeys(),
+	}
+}
+
+// formKeys is huh's key map with Italian help, esc to cancel (ctrl+c stays
+// the TUI's quit) and no external editor: over SSH it would run on the
+// server.
+func formKeys() *huh.KeyMap {
+	k := huh.NewDefaultKeyMap()
+	k.Quit = bind([]string{"esc"}, "esc", "annulla")
+	relabel := func(b *key.Binding, desc string) {
+		b.SetHelp(strings.ReplaceAll(b.Help().Key, "enter", "invio"), desc)
+	}
+	relabel(&k.Input.Prev, "indietro")
+	relabel(&k.Input.Next, "avanti")
+	relabel(&k.Input.Submit, "conferma")
+	k.Input.AcceptSuggestion.SetEnabled(false)
+	relabel(&k.Text.Prev, "indietro")
+	relabel(&k.Text.Next, "avanti")
+	relabel(&k.Text.Submit, "conferma")
+	k.Text.NewLine.SetHelp("alt+invio / ctrl+j", "a capo")
+	k.Text.Editor.SetEnabled(false)
+	relabel(&k.Select.Prev, "indietro")
+	relabel(&k.Select.Next, "scegli")
+	relabel(&k.Select.Submit, "conferma")
+	relabel(&k.Select.Up, "su")
+	relabel(&k.Select.Down, "giù")
+	relabel(&k.Select.Filter, "filtra")
+	relabel(&k.Select.SetFilter, "applica filtro")
+	relabel(&k.Select.ClearFilter, "togli filtro")
+	relabel(&k.Select.HalfPageUp, "½ pagina su")
+	relabel(&k.Select.HalfPageDown, "½ pagina giù")
+	relabel(&k.Select.GotoTop, "inizio")
+	relabel(&k.Select.GotoBottom, "fine")
+	relabel(&k.Note.Prev, "indietro")
+	relabel(&k.Note.Next, "avanti")
+	relabel(&k.Note.Submit, "conferma")
+	relabel(&k.Confirm.Prev, "indietro")
+	relabel(&k.Confirm.Next, "avanti")
+	relabel(&k.Confirm.Submit, "conferma")
+	relabel(&k.Confirm.Toggle, "cambia")
+	k.Confirm.Accept.SetHelp("s", "Sì")
+	k.Confirm.Accept.SetKeys("s", "S")
+	return k
+}
+
+// newText is a huh multi-line field without the external editor (ctrl+e),
+// which over SSH would start on the server.
+func newText() *huh.Text { return huh.NewText().ExternalEditor(false) }

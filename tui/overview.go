@@ -1,0 +1,479 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"github.com/cieaudit/cieaudit/checklist"
+)
+
+// overviewPage shows the ente, the scopes with their progress, and edits the
+// ente, the sedi and the postazioni.
+type overviewPage struct {
+	ctx    *Context
+	keys   OverviewKeys
+	w, h   int
+	cursor int
+	offset int
+
+	ente  enteDraft
+	sede  sedeDraft
+	post  postazioneDraft
+	other string // name or code of the sede/postazione being edited, "" when new
+}
+
+type enteDraft struct {
+	name, istat, province, prefettura, population, sindaco, responsabile, referente string
+}
+
+type sedeDraft struct{ name, address, rooms string }
+
+type postazioneDraft struct {
+	code, sede, room, office, os, notes                    string
+	pc, impronte, smartcard, multifunzione, barcode, altro string
+}
+
+func newOverviewPage(ctx *Context) *overviewPage {
+	return &overviewPage{ctx: ctx, keys: ctx.Keys.Overview}
+}
+
+func (p *overviewPage) Title() string {
+	a := p.ctx.Audit.snap.Audit
+	return fmt.Sprintf("%s %d", a.Ente.Name, a.Year)
+}
+func (p *overviewPage) SetSize(w, h int) { p.w, p.h = w, h }
+func (p *overviewPage) Init() tea.Cmd    { return nil }
+
+func (p *overviewPage) ShortHelp() []key.Binding {
+	return []key.Binding{p.keys.Open, p.keys.Risk, p.keys.Export, p.keys.Close, p.keys.EditEnte, p.keys.NewSede, p.keys.NewPostazione}
+}
+
+func (p *overviewPage) FullHelp() [][]key.Binding {
+	k := p.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Home, k.End, k.Open},
+		{k.EditEnte, k.NewSede, k.NewPostazione, k.EditScope},
+		{k.Close, k.Risk, k.Export},
+	}
+}
+
+func (p *overviewPage) scopes() []checklist.Scope { return p.ctx.Audit.snap.Audit.Scopes() }
+
+// focus runs when the page is on top again: another session may have
+// removed scopes meanwhile.
+func (p *overviewPage) focus() tea.Cmd {
+	p.cursor = max(min(p.cursor, len(p.scopes())-1), 0)
+	return nil
+}
+
+func (p *overviewPage) selectScope(sc checklist.Scope) {
+	for i, s := range p.scopes() {
+		if s == sc {
+			p.cursor = i
+		}
+	}
+}
+
+func (p *overviewPage) Update(msg tea.Msg) (Component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return p, p.handleKey(msg)
+	case auditReloadedMsg, auditUpdatedMsg:
+		p.cursor = max(min(p.cursor, len(p.scopes())-1), 0)
+	}
+	return p, nil
+}
+
+func (p *overviewPage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := p.keys
+	n := len(p.scopes())
+	p.cursor = max(min(p.cursor, n-1), 0)
+	switch {
+	case key.Matches(msg, k.Up):
+		p.cursor = max(p.cursor-1, 0)
+	case key.Matches(msg, k.Down):
+		p.cursor = min(p.cursor+1, n-1)
+	case key.Matches(msg, k.Home):
+		p.cursor = 0
+	case key.Matches(msg, k.End):
+		p.cursor = n - 1
+	case key.Matches(msg, k.Open):
+		return push(newChecklistPage(p.ctx, p.scopes()[p.cursor], ""))
+	case key.Matches(msg, k.Close):
+		return push(newClosePage(p.ctx))
+	case key.Matches(msg, k.Risk):
+		return push(newRiskPage(p.ctx))
+	case key.Matches(msg, k.Export):
+		return push(newExportPage(p.ctx))
+	case key.Matches(msg, k.EditEnte, k.NewSede, k.NewPostazione, k.EditScope):
+		if why := p.ctx.editRefusal(); why != "" {
+			return setStatus(statusError, why)
+		}
+		switch {
+		case key.Matches(msg, k.EditEnte):
+			return p.enteForm()
+		case key.Matches(msg, k.NewSede):
+			return p.sedeForm(nil)
+		case key.Matches(msg, k.NewPostazione):
+			if len(p.ctx.Audit.snap.Audit.Sedi) == 0 {
+				return setStatus(statusError, "Aggiungere prima una sede (S): ogni postazione appartiene a una sede")
+			}
+			return p.postazioneForm(nil)
+		default:
+			sc := p.scopes()[p.cursor]
+			a := &p.ctx.Audit.snap.Audit
+			switch sc.Kind {
+			case checklist.ScopeSede:
+				return p.sedeForm(a.Sede(sc.Name))
+			case checklist.ScopePostazione:
+				return p.postazioneForm(a.Postazione(sc.Name))
+			}
+			return p.enteForm()
+		}
+	}
+	return nil
+}
+
+func (p *overviewPage) update(done string, fn func(*checklist.Audit) error) tea.Cmd {
+	store, id, user := p.ctx.Store, p.ctx.Audit.id(), p.ctx.User
+	return func() tea.Msg {
+		a, err := store.UpdateAudit(id, user, "", fn)
+		return auditUpdatedMsg{audit: a, done: done, err: err}
+	}
+}
+
+func (p *overviewPage) enteForm() tea.Cmd {
+	e := p.ctx.Audit.snap.Audit.Ente
+	pop := ""
+	if e.Population > 0 {
+		pop = strconv.Itoa(e.Population)
+	}
+	p.ente = enteDraft{e.Name, e.ISTAT, e.Province, e.Prefettura, pop, e.Sindaco, e.ResponsabileSicurezza, e.ReferenteCIE}
+	d := &p.ente
+	form := huh.NewForm(huh.NewGroup(
+		huh.NewInput().Title("Nome dell'ente").Value(&d.name).Validate(required("il nome dell'ente")),
+		huh.NewInput().Title("Codice ISTAT").CharLimit(6).Value(&d.istat).Validate(validateISTAT),
+		huh.NewInput().Title("Provincia").Value(&d.province),
+		huh.NewInput().Title("Prefettura").Value(&d.prefettura),
+		huh.NewInput().Title("Popolazione").Value(&d.population).Validate(validatePopulation),
+	), huh.NewGroup(
+		huh.NewInput().Title("Sindaco").Value(&d.sindaco),
+		huh.NewInput().Title("Responsabile della sicurezza").Value(&d.responsabile),
+		huh.NewInput().Title("Referente CIE").Value(&d.referente),
+	))
+	return openForm("Dati dell'ente", form, func() tea.Cmd {
+		d := p.ente
+		popN, _ := strconv.Atoi(strings.TrimSpace(d.population))
+		return p.update("Salvato: dati dell'ente", func(a *checklist.Audit) error {
+			a.Ente = checklist.Ente{
+				Name: strings.TrimSpace(d.name), ISTAT: strings.TrimSpace(d.istat), Province: strings.TrimSpace(d.province),
+				Prefettura: strings.TrimSpace(d.prefettura), Population: popN, Sindaco: strings.TrimSpace(d.sindaco),
+				ResponsabileSicurezza: strings.TrimSpace(d.responsabile), ReferenteCIE: strings.TrimSpace(d.referente),
+			}
+			return nil
+		})
+	})
+}
+
+func validatePopulation(s string) error {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	if n, err := strconv.Atoi(s); err != nil || n < 0 {
+		return errors.New("la popolazione è un numero intero di abitanti, ad esempio 8420")
+	}
+	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// sedeForm adds a sede (existing == nil) or edits one. The name is the
+// sede's identity in the answers, so it is fixed once the sede exists.
+func (p *overviewPage) sedeForm(existing *checklist.Sede) tea.Cmd {
+	audit := p.ctx.Audit.snap.Audit
+	p.sede, p.other = sedeDraft{}, ""
+	title := "Nuova sede"
+	if existing != nil {
+		p.sede = sedeDraft{existing.Name, existing.Address, strings.Join(existing.Rooms, ", ")}
+		p.other = existing.Name
+		title = "Sede " + existing.Name
+	}
+	d := &p.sede
+	var fields []huh.Field
+	if existing == nil {
+		fields = append(fields, huh.NewInput().Title("Nome della sede").Value(&d.name).Validate(func(s string) error {
+			if strings.TrimSpace(s) == "" {
+				return errors.New("il nome della sede è obbligatorio")
+			}
+			if audit.Sede(strings.TrimSpace(s)) != nil {
+				return fmt.Errorf("esiste già una sede «%s»", strings.TrimSpace(s))
+			}
+			return nil
+		}))
+	} else {
+		fields = append(fields, huh.NewNote().Title("Sede "+existing.Name).Description("Il nome identifica la sede nelle risposte e non si può cambiare."))
+	}
+	fields = append(fields,
+		huh.NewInput().Title("Indirizzo").Value(&d.address),
+		huh.NewInput().Title("Locali (separati da virgola)").Value(&d.rooms),
+	)
+	form := huh.NewForm(huh.NewGroup(fields...))
+	return openForm(title, form, func() tea.Cmd {
+		d, name := p.sede, p.other
+		if name == "" {
+			name = strings.TrimSpace(d.name)
+		}
+		sede := checklist.Sede{Name: name, Address: strings.TrimSpace(d.address), Rooms: splitList(d.rooms)}
+		isNew := p.other == ""
+		return p.update("Salvato: sede "+name, func(a *checklist.Audit) error {
+			if isNew {
+				if a.Sede(name) != nil {
+					return fmt.Errorf("esiste già una sede «%s»", name)
+				}
+				a.Sedi = append(a.Sedi, sede)
+				return nil
+			}
+			s := a.Sede(name)
+			if s == nil {
+				return fmt.Errorf("la sede «%s» non esiste più", name)
+			}
+			*s = sede
+			return nil
+		})
+	})
+}
+
+// postazioneForm adds a postazione (existing == nil) or edits one; its
+// Ministry code is its identity and is fixed once it exists.
+func (p *overviewPage) postazioneForm(existing *checklist.Postazione) tea.Cmd {
+	audit := p.ctx.Audit.snap.Audit
+	p.post, p.other = postazioneDraft{office: string(checklist.OfficeFront)}, ""
+	title := "Nuova postazione"
+	if existing != nil {
+		e := existing
+		p.post = postazioneDraft{
+			code: e.Code, sede: e.Sede, room: e.Room, office: string(e.Office), os: e.OS, notes: e.Notes,
+			pc: e.Hardware.PC, impronte: e.Hardware.LettoreImpronte, smartcard: e.Hardware.LettoreSmartCard,
+			multifunzione: e.Hardware.Multifunzione, barcode: e.Hardware.LettoreBarcode, altro: e.Hardware.Altro,
+		}
+		p.other = e.Code
+		title = "Postazione " + e.Code
+	}
+	if p.post.sede == "" && len(audit.Sedi) > 0 {
+		p.post.sede = audit.Sedi[0].Name
+	}
+	d := &p.post
+	var sedi []huh.Option[string]
+	for _, s := range audit.Sedi {
+		sedi = append(sedi, huh.NewOption(s.Name, s.Name))
+	}
+	var first []huh.Field
+	if existing == nil {
+		first = append(first, huh.NewInput().Title("Codice della postazione (Ministero)").Value(&d.code).Validate(func(s string) error {
+			s = strings.TrimSpace(s)
+			if s == "" {
+				return errors.New("il codice della postazione è obbligatorio")
+			}
+			if audit.Postazione(s) != nil {
+				return fmt.Errorf("esiste già una postazione %s", s)
+			}
+			return nil
+		}))
+	} else {
+		first = append(first, huh.NewNote().Title("Postazione "+existing.Code).Description("Il codice identifica la postazione nelle risposte e non si può cambiare."))
+	}
+	first = append(first,
+		huh.NewSelect[string]().Title("Sede").Options(sedi...).Value(&d.sede),
+		huh.NewInput().Title("Locale").Value(&d.room),
+		huh.NewSelect[string]().Title("Ufficio").Options(
+			huh.NewOption(checklist.OfficeFront.Label(), string(checklist.OfficeFront)),
+			huh.NewOption(checklist.OfficeBack.Label(), string(checklist.OfficeBack)),
+		).Value(&d.office),
+	)
+	form := huh.NewForm(
+		huh.NewGroup(first...),
+		huh.NewGroup(
+			huh.NewInput().Title("PC").Value(&d.pc),
+			huh.NewInput().Title("Lettore impronte").Value(&d.impronte),
+			huh.NewInput().Title("Lettore smart card").Value(&d.smartcard),
+			huh.NewInput().Title("Multifunzione").Value(&d.multifunzione),
+			huh.NewInput().Title("Lettore barcode").Value(&d.barcode),
+			huh.NewInput().Title("Altro").Value(&d.altro),
+		),
+		huh.NewGroup(
+			huh.NewInput().Title("Sistema operativo").Value(&d.os),
+			newText().Title("Note").Value(&d.notes),
+		),
+	)
+	return openForm(title, form, func() tea.Cmd {
+		d, code := p.post, p.other
+		if code == "" {
+			code = strings.TrimSpace(d.code)
+		}
+		ps := checklist.Postazione{
+			Code: code, Sede: d.sede, Room: strings.TrimSpace(d.room), Office: checklist.Office(d.office),
+			OS: strings.TrimSpace(d.os), Notes: strings.TrimSpace(d.notes),
+			Hardware: checklist.Inventory{
+				PC: strings.TrimSpace(d.pc), LettoreImpronte: strings.TrimSpace(d.impronte), LettoreSmartCard: strings.TrimSpace(d.smartcard),
+				Multifunzione: strings.TrimSpace(d.multifunzione), LettoreBarcode: strings.TrimSpace(d.barcode), Altro: strings.TrimSpace(d.altro),
+			},
+		}
+		isNew := p.other == ""
+		return p.update("Salvato: postazione "+code, func(a *checklist.Audit) error {
+			if isNew {
+				if a.Postazione(code) != nil {
+					return fmt.Errorf("esiste già una postazione %s", code)
+				}
+				a.Postazioni = append(a.Postazioni, ps)
+				return nil
+			}
+			cur := a.Postazione(code)
+			if cur == nil {
+				return fmt.Errorf("la postazione %s non esiste più", code)
+			}
+			*cur = ps
+			return nil
+		})
+	})
+}
+
+func (p *overviewPage) View() string {
+	p.cursor = max(min(p.cursor, len(p.scopes())-1), 0)
+	st := p.ctx.Styles
+	snap := p.ctx.Audit.snap
+	a := snap.Audit
+	var b strings.Builder
+	e := a.Ente
+	line1 := st.Title.Render(e.Name)
+	if e.ISTAT != "" {
+		line1 += st.Muted.Render(" · ISTAT " + e.ISTAT)
+	}
+	if e.Province != "" {
+		line1 += st.Muted.Render(" · " + e.Province)
+	}
+	line1 += st.Muted.Render(fmt.Sprintf(" · %d · ", a.Year)) + st.Bold.Render(a.Status.Label())
+	b.WriteString(line1 + "\n")
+	total := snap.AuditProgress()
+	b.WriteString(fmt.Sprintf("Risposte %d/%d (%s) · Catalogo %s\n", total.Answered, total.Total, percent(total.Percent()), a.CatalogueKey()))
+	people := []string{"Auditor: " + strings.Join(a.Auditors, ", ")}
+	if e.Sindaco != "" {
+		people = append(people, "Sindaco: "+e.Sindaco)
+	}
+	if e.ResponsabileSicurezza != "" {
+		people = append(people, "Resp. sicurezza: "+e.ResponsabileSicurezza)
+	}
+	if e.ReferenteCIE != "" {
+		people = append(people, "Referente CIE: "+e.ReferenteCIE)
+	}
+	if e.Sindaco == "" && e.ResponsabileSicurezza == "" && e.ReferenteCIE == "" {
+		people = append(people, "dati dell'ente incompleti: premere a per completarli")
+	}
+	b.WriteString(st.Muted.Render(strings.Join(people, " · ")) + "\n\n")
+
+	barW := 12
+	if p.w >= 110 {
+		barW = 24
+	}
+	countsW := 20
+	labelW := max(p.w-2-barW-8-countsW-2, 16)
+	b.WriteString(st.Label.Render("  "+pad("Ambito", labelW)+" "+pad("Avanzamento", barW+8)+" "+"  No Parz  N.v.") + "\n")
+	scopes := p.scopes()
+	// The scope list comes first; the detail of the selected scope gets
+	// whatever room is left.
+	listH := min(len(scopes), max(p.h-8, 3))
+	p.offset = scrollWindow(p.offset, p.cursor, listH, len(scopes))
+	for i := p.offset; i < min(p.offset+listH, len(scopes)); i++ {
+		sc := scopes[i]
+		pr := snap.ScopeProgress(sc)
+		label := sc.Label()
+		if sc.Kind == checklist.ScopePostazione {
+			if ps := a.Postazione(sc.Name); ps != nil && ps.Sede != "" {
+				label += " (" + ps.Sede + ")"
+			}
+		}
+		counts := fmt.Sprintf("%4d %4d %5d", pr.No, pr.Partial, pr.Unanswered)
+		row := pad(label, labelW) + " " + st.bar(pr.Answered, pr.Total, barW) + padLeft(fmt.Sprintf("%d/%d", pr.Answered, pr.Total), 8) + " " + counts
+		if i == p.cursor {
+			b.WriteString(st.Cursor.Render("▸ ") + st.Selected.Render(row) + "\n")
+		} else {
+			b.WriteString("  " + row + "\n")
+		}
+	}
+	b.WriteString("\n" + p.scopeDetail(scopes[p.cursor]))
+	return b.String()
+}
+
+// scopeDetail describes the selected scope under the list.
+func (p *overviewPage) scopeDetail(sc checklist.Scope) string {
+	st := p.ctx.Styles
+	a := p.ctx.Audit.snap.Audit
+	var lines []string
+	switch sc.Kind {
+	case checklist.ScopeEnte:
+		lines = append(lines, st.Subtitle.Render("Ente")+st.Muted.Render(" — misure organizzative comuni a tutte le sedi"))
+		if a.Ente.Prefettura != "" {
+			lines = append(lines, "Prefettura: "+a.Ente.Prefettura)
+		}
+		if a.Ente.Population > 0 {
+			lines = append(lines, fmt.Sprintf("Popolazione: %d abitanti", a.Ente.Population))
+		}
+	case checklist.ScopeSede:
+		s := a.Sede(sc.Name)
+		if s == nil {
+			return ""
+		}
+		lines = append(lines, st.Subtitle.Render("Sede "+s.Name))
+		if s.Address != "" {
+			lines = append(lines, "Indirizzo: "+s.Address)
+		}
+		if len(s.Rooms) > 0 {
+			lines = append(lines, "Locali: "+strings.Join(s.Rooms, ", "))
+		}
+	case checklist.ScopePostazione:
+		ps := a.Postazione(sc.Name)
+		if ps == nil {
+			return ""
+		}
+		head := "Postazione " + ps.Code
+		if ps.Office != "" {
+			head += " · " + ps.Office.Label()
+		}
+		lines = append(lines, st.Subtitle.Render(head))
+		where := "Sede: " + ps.Sede
+		if ps.Room != "" {
+			where += " · Locale: " + ps.Room
+		}
+		if ps.OS != "" {
+			where += " · SO: " + ps.OS
+		}
+		lines = append(lines, where)
+		hw := ps.Hardware
+		for _, f := range []struct{ label, value string }{
+			{"PC", hw.PC}, {"Lettore impronte", hw.LettoreImpronte}, {"Lettore smart card", hw.LettoreSmartCard},
+			{"Multifunzione", hw.Multifunzione}, {"Lettore barcode", hw.LettoreBarcode}, {"Altro", hw.Altro},
+		} {
+			if f.value != "" {
+				lines = append(lines, st.Label.Render(f.label+": ")+f.value)
+			}
+		}
+		if ps.Notes != "" {
+			lines = append(lines, st.Label.Render("Note: ")+ps.Notes)
+		}
+	}
+	return strings.Join(lines, "\n")
+}

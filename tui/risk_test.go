@@ -1,0 +1,90 @@
+package tui
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/cieaudit/cieaudit/checklist"
+	"github.com/cieaudit/cieaudit/export"
+)
+
+func TestRiskActionPlanIsSaved(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	id := createSample(t, s)
+	h := newHarness(t, Options{Store: s, AuditID: id}, 100, 30)
+	h.press("r")
+	h.requireScreen("Probabilità × impatto", "Rischi residui più alti", "Critico")
+	h.press("tab")
+	h.requireScreen("Azioni migliorative", "FIS-01", "TEC-01")
+	rp := h.m.top().(*riskPage)
+	item := rp.assess.Actions[0].Item.ID
+	h.press("enter")
+	h.typeText("Ufficio tecnico")
+	h.press("enter")
+	h.typeText("2027-13-01")
+	h.press("enter")
+	h.requireScreen("data non valida")
+	for range 5 {
+		h.press("backspace")
+	}
+	h.typeText("03-31")
+	h.press("enter", "down", "enter")
+	snap, err := s.Load(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := snap.Actions[item]
+	want := checklist.ActionPlan{Item: item, Owner: "Ufficio tecnico", Due: "2027-03-31", Status: checklist.ActionInProgress}
+	if got != want {
+		t.Fatalf("stored plan %+v, want %+v", got, want)
+	}
+	h.requireScreen("Ufficio tecnico", "In corso")
+}
+
+func TestExportWritesBundle(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	id := createSample(t, s)
+	h := newHarness(t, Options{Store: s, AuditID: id, Role: checklist.RoleViewer}, 100, 30)
+	h.press("E")
+	p := h.m.top().(*exportPage)
+	if want := "export-comune-di-prova-2026"; filepath.Base(p.dir.Value()) != want {
+		t.Errorf("default folder %s, want …/%s", p.dir.Value(), want)
+	}
+	dir := filepath.Join(t.TempDir(), "rapporto")
+	p.dir.SetValue(dir)
+	h.press("enter")
+	h.settle(func() bool { return !p.running }, 60*time.Second)
+	if p.err != nil {
+		t.Fatalf("export failed: %v", p.err)
+	}
+	for _, f := range []string{export.FilePDF, export.FileHTML, export.FileXLSX, export.FileJSON, export.FileSums} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("bundle lacks %s: %v", f, err)
+		}
+	}
+	h.requireScreen("Esportazione completata", dir)
+
+	// Exporting again into the same folder is refused with a clear message.
+	h.press("enter")
+	h.settle(func() bool { return !p.running }, 60*time.Second)
+	h.requireScreen("esiste già")
+}
+
+func TestSlug(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"Comune di Valdoria":       "comune-di-valdoria",
+		"Comune d'Àosta – Città":   "comune-d-aosta-citta",
+		"  ":                       "audit",
+		"Sant'Angelo in Vado (PU)": "sant-angelo-in-vado-pu",
+	}
+	for in, want := range tests {
+		if got := slug(in); got != want {
+			t.Errorf("slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,642 @@
+// Package tui is the keyboard-only terminal interface of cieaudit: the audit
+// list, the overview of one audit, the checklist of each scope, closing and
+// reopening, the risk picture and the export.
+//
+// The TUI never touches the database directly: every read and write goes
+// through the Store interface inside a tea.Cmd, and the screen reports
+// "Salvato" only once the store has committed.
+//
+// Layout of the package: Model (tui.go) is the root, holding a stack of
+// pages that implement Component and share one Context (context.go); each
+// page is one file (home, overview, checklist, closeaudit, risk, export).
+// Keys live in keys.go, styles in styles.go, messages in messages.go. Forms
+// are huh forms opened with openForm and drawn by the root over the page.
+package tui
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/cieaudit/cieaudit/checklist"
+	"github.com/cieaudit/cieaudit/storage"
+)
+
+// Minimum window size below which the TUI asks for a larger window instead
+// of drawing a broken layout.
+const (
+	MinWidth  = 60
+	MinHeight = 16
+)
+
+// Options configure the TUI of one user session.
+type Options struct {
+	Store Store
+	// User is recorded as the author of every answer.
+	User string
+	// Role limits what the user may do: viewers read only.
+	Role checklist.Role
+	// AuditID opens this audit directly.
+	AuditID string
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// IdleTimeout quits after that long without a key press; 0 never does.
+	// Nothing is lost: every change is saved as soon as it is made.
+	IdleTimeout time.Duration
+	// CreateDemo creates (or finds) the demo audit; offered on an empty
+	// database when not nil.
+	CreateDemo func() (auditID string, err error)
+}
+
+// Model is the root of the TUI: a stack of pages, an optional form shown
+// over the top page, the status line and the help.
+type Model struct {
+	ctx      *Context
+	opts     Options
+	stack    []Component
+	form     *formMsg
+	help     help.Model
+	fullHelp bool
+	isDark   bool
+	noColor  bool
+
+	status     string
+	statusKind statusKind
+
+	lastKey  time.Time
+	quitting string
+
+	// place is the scope and item last seen under the cursor; placeSeq
+	// identifies the latest scheduled save of it.
+	place    string
+	placeSeq int
+}
+
+// New returns the TUI model for one session.
+func New(opts Options) tea.Model {
+	return newModel(opts, os.Getenv("NO_COLOR") != "")
+}
+
+func newModel(opts Options, noColor bool) *Model {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Role == "" {
+		opts.Role = checklist.RoleAuditor
+	}
+	if opts.User == "" {
+		opts.User = "sconosciuto"
+	}
+	ctx := &Context{
+		Width: 80, Height: 24,
+		Styles:     NewStyles(true, noColor),
+		Keys:       DefaultKeys(),
+		Store:      opts.Store,
+		User:       opts.User,
+		Role:       opts.Role,
+		Now:        opts.Now,
+		CreateDemo: opts.CreateDemo,
+	}
+	m := &Model{ctx: ctx, opts: opts, isDark: true, noColor: noColor, help: help.New()}
+	m.applyStyles()
+	m.stack = []Component{newHomePage(ctx)}
+	m.lastKey = opts.Now()
+	return m
+}
+
+// Init loads the audit list and reopens where the user left off.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.stack[0].Init(), m.startCmd(), tea.RequestBackgroundColor}
+	if m.opts.IdleTimeout > 0 {
+		cmds = append(cmds, tea.Tick(m.opts.IdleTimeout, func(time.Time) tea.Msg { return idleMsg{} }))
+	}
+	return tea.Batch(cmds...)
+}
+
+// startCmd opens --audit, or the audit, scope and item the user last
+// worked on.
+func (m *Model) startCmd() tea.Cmd {
+	store, user, auditID := m.ctx.Store, m.ctx.User, m.opts.AuditID
+	return func() tea.Msg {
+		st, err := store.UIState(user)
+		if err != nil {
+			st = storage.UIState{}
+		}
+		target := openTarget{}
+		switch {
+		case auditID != "":
+			if st.Audit == auditID {
+				target = openTarget{scope: st.Scope, item: st.Item}
+			}
+		case st.Audit != "":
+			auditID = st.Audit
+			target = openTarget{scope: st.Scope, item: st.Item}
+		default:
+			return nil
+		}
+		snap, err := store.Load(auditID)
+		if err != nil && m.opts.AuditID == "" {
+			// The audit remembered from last time may have been deleted:
+			// just start from the list.
+			return nil
+		}
+		return auditLoadedMsg{snap: snap, target: target, err: err, id: auditID}
+	}
+}
+
+func (m *Model) top() Component { return m.stack[len(m.stack)-1] }
+
+func (m *Model) applyStyles() {
+	m.ctx.Styles = NewStyles(m.isDark, m.noColor)
+	m.help.Styles = help.DefaultStyles(m.isDark)
+	if m.noColor {
+		m.help.Styles = help.Styles{
+			ShortKey: lipgloss.NewStyle().Bold(true), ShortDesc: lipgloss.NewStyle(), ShortSeparator: lipgloss.NewStyle(),
+			Ellipsis: lipgloss.NewStyle(), FullKey: lipgloss.NewStyle().Bold(true), FullDesc: lipgloss.NewStyle(),
+			FullSeparator: lipgloss.NewStyle(),
+		}
+	}
+}
+
+func (m *Model) bodyHeight() int { return max(m.ctx.Height-3, 1) }
+
+func (m *Model) resize() {
+	m.help.SetWidth(m.ctx.Width)
+	for _, p := range m.stack {
+		p.SetSize(m.ctx.Width, m.bodyHeight())
+	}
+	if m.form != nil {
+		m.form.form.WithWidth(formWidth(m.ctx.Width))
+		m.form.form.Update(m.formSize())
+	}
+}
+
+// formSize is the room a form has: the body minus its title.
+func (m *Model) formSize() tea.WindowSizeMsg {
+	return tea.WindowSizeMsg{Width: formWidth(m.ctx.Width), Height: max(m.bodyHeight()-2, 4)}
+}
+
+func formWidth(w int) int { return max(min(w-4, 90), 40) }
+
+// Update routes messages: window and colour changes to everyone, keys to
+// the form if one is open or else to the top page, store results to the open
+// audit and then to the top page.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.ctx.Width, m.ctx.Height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.isDark = msg.IsDark()
+		m.applyStyles()
+		if m.form != nil {
+			m.form.form.Update(msg)
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		m.lastKey = m.ctx.Now()
+		return m.handleKey(msg)
+	case idleMsg:
+		return m, m.checkIdle()
+	case ShutdownMsg:
+		m.quitting = "Il server si sta arrestando: sessione chiusa. Tutte le risposte sono già salvate."
+		return m, tea.Sequence(m.saveUIStateCmd(), tea.Quit)
+	case ChangedMsg:
+		if m.ctx.Audit == nil || msg.AuditID != m.ctx.Audit.id() {
+			return m, m.forwardTop(msg)
+		}
+		return m, m.reloadCmd(msg.Author)
+	case statusMsg:
+		m.status, m.statusKind = msg.text, msg.kind
+		return m, nil
+	case pushMsg:
+		cmd := m.pushPage(msg.page)
+		if _, ok := msg.page.(locator); ok {
+			cmd = tea.Batch(cmd, m.saveUIStateCmd())
+		}
+		return m, cmd
+	case popMsg:
+		return m, m.popPage()
+	case formMsg:
+		m.form = &msg
+		msg.form.WithKeyMap(formKeys()).WithShowHelp(true).WithWidth(formWidth(m.ctx.Width)).
+			WithTheme(m.formTheme())
+		init := msg.form.Init()
+		msg.form.Update(m.formSize())
+		return m, init
+	case auditLoadedMsg:
+		return m, m.openAudit(msg)
+	case auditReloadedMsg:
+		if msg.err != nil {
+			return m, setStatus(statusError, "Aggiornamento non riuscito: "+msg.err.Error())
+		}
+		if m.ctx.Audit != nil && msg.snap.Audit.ID == m.ctx.Audit.id() {
+			m.ctx.Audit.replace(msg.snap)
+			if msg.author != "" && msg.author != m.ctx.User {
+				m.status, m.statusKind = "Audit aggiornato da "+msg.author, statusInfo
+			}
+		}
+		return m, m.forwardTop(msg)
+	case answerSavedMsg:
+		m.applyAnswerSaved(msg)
+		return m, tea.Batch(m.forwardTop(msg), m.saveUIStateCmd())
+	case evaluationSavedMsg:
+		if msg.err != nil {
+			m.status, m.statusKind = "Valutazione NON salvata: "+msg.err.Error(), statusError
+		} else if m.ctx.Audit != nil && m.ctx.Audit.id() == msg.audit {
+			m.ctx.Audit.applyEvaluation(msg.eval)
+			m.status, m.statusKind = "Salvato: valutazione della sezione "+msg.eval.Section, statusOK
+		}
+		return m, m.forwardTop(msg)
+	case auditUpdatedMsg:
+		if msg.err != nil {
+			m.status, m.statusKind = "NON salvato: "+msg.err.Error(), statusError
+		} else if m.ctx.Audit != nil && msg.audit.ID == m.ctx.Audit.id() {
+			m.ctx.Audit.snap.Audit = msg.audit
+			m.ctx.Audit.version++
+			m.status, m.statusKind = msg.done, statusOK
+		}
+		return m, m.forwardTop(msg)
+	case actionSavedMsg:
+		if msg.err != nil {
+			m.status, m.statusKind = "Piano d'azione NON salvato: "+msg.err.Error(), statusError
+		} else if a := m.ctx.Audit; a != nil && a.id() == msg.audit {
+			if a.snap.Actions == nil {
+				a.snap.Actions = map[string]checklist.ActionPlan{}
+			}
+			a.snap.Actions[msg.plan.Item] = msg.plan
+			a.version++
+			m.status, m.statusKind = "Salvato: azione "+msg.plan.Item, statusOK
+		}
+		return m, m.forwardTop(msg)
+	case uiStateSavedMsg:
+		return m, nil
+	case rememberMsg:
+		if msg.seq != m.placeSeq {
+			return m, nil
+		}
+		return m, m.saveUIStateCmd()
+	}
+	var cmds []tea.Cmd
+	if m.form != nil {
+		cmds = append(cmds, m.updateForm(msg))
+	}
+	cmds = append(cmds, m.forwardTop(msg))
+	return m, tea.Batch(cmds...)
+}
+
+func (m *Model) formTheme() huh.Theme {
+	if m.noColor {
+		return huh.ThemeFunc(huh.ThemeBase)
+	}
+	return huh.ThemeFunc(huh.ThemeCharm)
+}
+
+func (m *Model) forwardTop(msg tea.Msg) tea.Cmd {
+	i := len(m.stack) - 1
+	p, cmd := m.stack[i].Update(msg)
+	m.stack[i] = p
+	return cmd
+}
+
+func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
+	f := m.form
+	model, cmd := f.form.Update(msg)
+	if form, ok := model.(*huh.Form); ok {
+		f.form = form
+	}
+	switch f.form.State {
+	case huh.StateCompleted:
+		m.form = nil
+		return tea.Batch(cmd, f.submit())
+	case huh.StateAborted:
+		m.form = nil
+		m.status, m.statusKind = "Modifica annullata: nulla è stato salvato", statusInfo
+		return nil
+	}
+	return cmd
+}
+
+// clearer is a page with something to undo before esc goes back, such as
+// an active search or filter; clear reports whether it undid anything.
+type clearer interface{ clear() bool }
+
+// capturer is a page that is reading text (a search box) and wants every
+// key, including q and esc.
+type capturer interface{ capturing() bool }
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	g := m.ctx.Keys.Global
+	if key.Matches(msg, g.Kill) {
+		return m, m.quit()
+	}
+	if m.form != nil {
+		return m, m.updateForm(msg)
+	}
+	if m.fullHelp {
+		if key.Matches(msg, g.Help, g.Back, g.Quit) {
+			m.fullHelp = false
+		}
+		return m, nil
+	}
+	if c, ok := m.top().(capturer); ok && c.capturing() {
+		return m, m.forwardTop(msg)
+	}
+	switch {
+	case key.Matches(msg, g.Help):
+		m.fullHelp = true
+		return m, nil
+	case key.Matches(msg, g.Back):
+		if c, ok := m.top().(clearer); ok && c.clear() {
+			return m, nil
+		}
+		if len(m.stack) > 1 {
+			return m, m.popPage()
+		}
+		return m, nil
+	case key.Matches(msg, g.Quit):
+		if len(m.stack) > 1 {
+			return m, m.popPage()
+		}
+		return m, m.quit()
+	}
+	if m.ctx.Width < MinWidth || m.ctx.Height < MinHeight {
+		return m, nil
+	}
+	return m, tea.Batch(m.forwardTop(msg), m.rememberPlace())
+}
+
+// uiStateDelay is how long the cursor must rest on an item before the
+// place is saved: saving on every arrow key would mean a disk commit per
+// key, while a session cut off (SSH drop) loses at most this much.
+const uiStateDelay = 2 * time.Second
+
+type rememberMsg struct{ seq int }
+
+// rememberPlace schedules saving the place when the cursor has moved.
+func (m *Model) rememberPlace() tea.Cmd {
+	l, ok := m.top().(locator)
+	if !ok {
+		return nil
+	}
+	scope, item := l.location()
+	place := scope + "\x00" + item
+	if place == m.place {
+		return nil
+	}
+	m.place = place
+	m.placeSeq++
+	seq := m.placeSeq
+	return tea.Tick(uiStateDelay, func(time.Time) tea.Msg { return rememberMsg{seq} })
+}
+
+func (m *Model) quit() tea.Cmd {
+	m.quitting = "Arrivederci: tutte le risposte sono salvate."
+	return tea.Sequence(m.saveUIStateCmd(), tea.Quit)
+}
+
+func (m *Model) checkIdle() tea.Cmd {
+	timeout := m.opts.IdleTimeout
+	if timeout <= 0 {
+		return nil
+	}
+	idle := m.ctx.Now().Sub(m.lastKey)
+	if idle >= timeout {
+		m.quitting = fmt.Sprintf("Sessione chiusa dopo %s senza attività. Tutte le risposte sono salvate.", timeout)
+		return tea.Sequence(m.saveUIStateCmd(), tea.Quit)
+	}
+	return tea.Tick(timeout-idle, func(time.Time) tea.Msg { return idleMsg{} })
+}
+
+func (m *Model) pushPage(p Component) tea.Cmd {
+	p.SetSize(m.ctx.Width, m.bodyHeight())
+	m.stack = append(m.stack, p)
+	m.fullHelp = false
+	return p.Init()
+}
+
+// focuser is a page that refreshes when it becomes the top page again.
+type focuser interface{ focus() tea.Cmd }
+
+func (m *Model) popPage() tea.Cmd {
+	if len(m.stack) <= 1 {
+		return nil
+	}
+	m.stack = m.stack[:len(m.stack)-1]
+	if _, onHome := m.top().(*homePage); onHome {
+		m.ctx.Audit = nil
+	}
+	// The remembered place stays the deepest one the user reached: going
+	// back to the list and quitting still reopens the last item worked on.
+	if f, ok := m.top().(focuser); ok {
+		return f.focus()
+	}
+	return nil
+}
+
+// openAudit shows a loaded audit: its overview and, when reopening where
+// the user left, the checklist of the scope and item they were on.
+func (m *Model) openAudit(msg auditLoadedMsg) tea.Cmd {
+	if msg.err != nil {
+		return setStatus(statusError, fmt.Sprintf("Impossibile aprire l'audit %s: %v", msg.id, msg.err))
+	}
+	m.stack = m.stack[:1]
+	m.ctx.Audit = newAuditSession(msg.snap)
+	m.status = ""
+	ov := newOverviewPage(m.ctx)
+	cmds := []tea.Cmd{m.pushPage(ov)}
+	if msg.target.scope != "" {
+		if sc, err := checklist.ParseScope(msg.target.scope); err == nil && msg.snap.Audit.HasScope(sc) {
+			ov.selectScope(sc)
+			cmds = append(cmds, m.pushPage(newChecklistPage(m.ctx, sc, msg.target.item)))
+		}
+	}
+	// One save, after both pages are in place: batched saves could land in
+	// any order.
+	cmds = append(cmds, m.saveUIStateCmd())
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) reloadCmd(author string) tea.Cmd {
+	store, id := m.ctx.Store, m.ctx.Audit.id()
+	return func() tea.Msg {
+		snap, err := store.Load(id)
+		return auditReloadedMsg{snap: snap, author: author, err: err}
+	}
+}
+
+func (m *Model) applyAnswerSaved(msg answerSavedMsg) {
+	a := m.ctx.Audit
+	if a == nil || a.id() != msg.audit {
+		// The user has left the audit meanwhile: the store has it, and
+		// the next load will show it.
+		if msg.err != nil {
+			m.status, m.statusKind = fmt.Sprintf("NON salvato %s (%s): %v", msg.ref.item, msg.ref.scope.Label(), msg.err), statusError
+		}
+		return
+	}
+	if msg.err != nil {
+		delete(a.pending, msg.ref)
+		if !msg.noteOp {
+			a.failed[msg.ref] = msg.value
+		}
+		a.version++
+		m.status, m.statusKind = fmt.Sprintf("NON salvato %s (%s): %v", msg.ref.item, msg.ref.scope.Label(), msg.err), statusError
+		return
+	}
+	a.applyAnswer(msg.res.Answer)
+	what := "risposta"
+	if msg.noteOp {
+		what = "nota"
+	}
+	m.status, m.statusKind = fmt.Sprintf("Salvato: %s %s (%s)", what, msg.ref.item, msg.ref.scope.Label()), statusOK
+	if msg.res.Conflict {
+		prev := "un'altra sessione"
+		if msg.res.Previous != nil && msg.res.Previous.Author != "" {
+			prev = msg.res.Previous.Author
+		}
+		m.status, m.statusKind = fmt.Sprintf("Salvato %s, ma %s aveva appena cambiato questa voce: la modifica precedente resta nello storico", msg.ref.item, prev), statusError
+	}
+}
+
+// locator is a page that knows which scope and item the user is on.
+type locator interface{ location() (scope, item string) }
+
+// saveUIStateCmd remembers the open audit and the scope and item of the
+// topmost checklist. With no audit open it saves nothing: the last place
+// worked on stays remembered.
+func (m *Model) saveUIStateCmd() tea.Cmd {
+	if m.ctx.Audit == nil {
+		return nil
+	}
+	st := storage.UIState{Audit: m.ctx.Audit.id()}
+	for i := len(m.stack) - 1; i >= 0; i-- {
+		if l, ok := m.stack[i].(locator); ok {
+			st.Scope, st.Item = l.location()
+			break
+		}
+	}
+	store, user := m.ctx.Store, m.ctx.User
+	return func() tea.Msg {
+		return uiStateSavedMsg{err: store.SaveUIState(user, st)}
+	}
+}
+
+// View draws the header, the top page (or the form, or the full help), the
+// status line and the short help.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "cieaudit"
+	return v
+}
+
+func (m *Model) render() string {
+	w, h := m.ctx.Width, m.ctx.Height
+	if m.quitting != "" {
+		return m.quitting + "\n"
+	}
+	if w < MinWidth || h < MinHeight {
+		msg := fmt.Sprintf("Finestra troppo piccola (%d×%d): servono almeno %d×%d caratteri.\nIngrandire il terminale oppure premere ctrl+c per uscire.", w, h, MinWidth, MinHeight)
+		return fit(ansi.Wrap(msg, max(w, 10), ""), w, h)
+	}
+	st := m.ctx.Styles
+	body := ""
+	switch {
+	case m.fullHelp:
+		body = st.Title.Render("Tasti di "+m.top().Title()) + "\n\n" + m.help.FullHelpView(m.fullHelpGroups())
+	case m.form != nil:
+		body = st.Title.Render(m.form.title) + "\n\n" + m.form.form.View()
+	default:
+		body = m.top().View()
+	}
+	parts := []string{
+		m.header(),
+		fit(body, w, m.bodyHeight()),
+		fit(m.statusLine(), w, 1),
+		fit(m.help.ShortHelpView(m.shortHelp()), w, 1),
+	}
+	return strings.Join(parts, "\n")
+}
+
+func (m *Model) header() string {
+	st := m.ctx.Styles
+	var crumbs []string
+	for _, p := range m.stack {
+		crumbs = append(crumbs, p.Title())
+	}
+	left := " " + strings.Join(crumbs, " › ")
+	right := fmt.Sprintf("%s (%s) ", m.ctx.User, m.ctx.Role.Label())
+	space := m.ctx.Width - ansi.StringWidth(left) - ansi.StringWidth(right)
+	if space < 1 {
+		left = ansi.Truncate(left, max(m.ctx.Width-ansi.StringWidth(right)-1, 0), "…")
+		space = m.ctx.Width - ansi.StringWidth(left) - ansi.StringWidth(right)
+	}
+	return st.Header.Render(left+strings.Repeat(" ", max(space, 0))) + st.HeaderUser.Render(right)
+}
+
+func (m *Model) statusLine() string {
+	st := m.ctx.Styles
+	if m.status == "" {
+		return ""
+	}
+	switch m.statusKind {
+	case statusOK:
+		return st.StatusOK.Render("✓ " + m.status)
+	case statusError:
+		return st.StatusError.Render("✗ " + m.status)
+	}
+	return st.StatusInfo.Render("• " + m.status)
+}
+
+func (m *Model) shortHelp() []key.Binding {
+	g := m.ctx.Keys.Global
+	if m.form != nil {
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "annulla senza salvare")),
+			g.Kill,
+		}
+	}
+	if m.fullHelp {
+		return []key.Binding{g.Help, g.Back}
+	}
+	if c, ok := m.top().(capturer); ok && c.capturing() {
+		// Typing: ? and q are text, only the page's own keys apply.
+		return m.top().ShortHelp()
+	}
+	// Help first: on a narrow window the tail of the line is cut.
+	return append(append([]key.Binding{g.Help}, m.top().ShortHelp()...), g.Quit)
+}
+
+func (m *Model) fullHelpGroups() [][]key.Binding {
+	g := m.ctx.Keys.Global
+	return append(m.top().FullHelp(), []key.Binding{g.Help, g.Back, g.Quit, g.Kill})
+}
+
+// fit makes s exactly h lines of at most w cells, so that pages can never
+// push the status line off the screen.
+func fit(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		// A line never has more cells than bytes: skip measuring short ones.
+		if len(l) > w && ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
