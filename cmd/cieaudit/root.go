@@ -108,7 +108,7 @@ Senza sottocomandi apre l'interfaccia a terminale sul database predefinito.`,
 		newBackupCmd(a),
 		newDoctorCmd(a),
 		newRiskCmd(a),
-		newUserCmd(a), newLogCmd(a),
+		newServeCmd(a), newUserCmd(a), newLogCmd(a),
 		newExportCmd(a),
 	)
 	wrapCommands(a, root)
