@@ -314,3 +314,28 @@ func TestCLIBackupAndDoctor(t *testing.T) {
 		}
 	}
 }
+
+func TestCLIAuditDelete(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "audit.db")
+	keep := newAuditWithWorkstation(t, db)
+	gone := strings.TrimSpace(mustRun(t, db, "audit", "new", "--ente", "Comune da eliminare", "--istat", "054002", "--year", "2025", "--auditor", "Rossi"))
+	mustRun(t, db, "answer", gone, "--scope", "ente", "--item", "ORG-01", "--value", "si")
+
+	if r := runCLI(t, db, "audit", "delete", gone); r.Code != 2 || !strings.Contains(r.Stderr, "--yes") {
+		t.Fatalf("delete without --yes: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	if got := showAudit(t, db, gone); got.ID != gone {
+		t.Fatal("the audit was deleted without confirmation")
+	}
+	mustRun(t, db, "audit", "delete", gone, "--yes")
+	if r := runCLI(t, db, "audit", "show", gone); r.Code != 1 || !strings.Contains(r.Stderr, "non trovato") {
+		t.Errorf("deleted audit still shown: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	list := mustRun(t, db, "audit", "list")
+	if strings.Contains(list, gone) || !strings.Contains(list, keep) {
+		t.Errorf("audit list after delete:\n%s", list)
+	}
+	if r := runCLI(t, db, "audit", "delete", gone, "--yes"); r.Code != 1 {
+		t.Errorf("deleting twice: exit %d", r.Code)
+	}
+}

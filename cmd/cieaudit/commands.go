@@ -273,6 +273,29 @@ func newAuditCmd(a *app) *cobra.Command {
 	}
 	showCmd.Flags().BoolVar(&showJSON, "json", false, "stampa in JSON")
 	cmd.AddCommand(showCmd)
+
+	var confirmed bool
+	deleteCmd := &cobra.Command{
+		Use:   "delete ID --yes",
+		Short: "Elimina un audit con tutte le risposte (resta traccia di chi l'ha eliminato)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !confirmed {
+				return usagef("l'eliminazione non si può annullare: confermare con --yes (fare prima cieaudit backup)")
+			}
+			s, err := a.open()
+			if err != nil {
+				return err
+			}
+			if err := s.DeleteAudit(args[0], a.author()); err != nil {
+				return auditErr(args[0], err)
+			}
+			fmt.Fprintf(a.stdout, "Audit %s eliminato.\n", args[0])
+			return nil
+		},
+	}
+	deleteCmd.Flags().BoolVar(&confirmed, "yes", false, "conferma l'eliminazione")
+	cmd.AddCommand(deleteCmd)
 	return cmd
 }
 
