@@ -103,7 +103,11 @@ admin (anche gestisce gli utenti ed elimina).`,
 			if exists {
 				verb = "Utente aggiornato"
 			}
-			fmt.Fprintf(a.stdout, "%s: %s (%s), %d chiavi\n", verb, saved.Name, saved.Role, len(saved.Keys))
+			keys := "chiavi"
+			if len(saved.Keys) == 1 {
+				keys = "chiave"
+			}
+			fmt.Fprintf(a.stdout, "%s: %s (%s), %d %s\n", verb, saved.Name, saved.Role, len(saved.Keys), keys)
 			for _, k := range saved.Keys {
 				fmt.Fprintf(a.stdout, "  %s %s\n", k.Fingerprint, k.Comment)
 			}
