@@ -339,3 +339,23 @@ func TestCLIAuditDelete(t *testing.T) {
 		t.Errorf("deleting twice: exit %d", r.Code)
 	}
 }
+
+func TestCLIHelpIsItalian(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"audit", "new", "--help"}, {"help", "risk"}} {
+		out := mustRun(t, "", args...)
+		for _, english := range []string{"Usage:", "Flags:", "Available Commands", "help for", "[flags]"} {
+			if strings.Contains(out, english) {
+				t.Errorf("cieaudit %v prints %q:\n%s", args, english, out)
+			}
+		}
+		if !strings.Contains(out, "Uso:") || !strings.Contains(out, "Opzioni") {
+			t.Errorf("cieaudit %v lacks the Italian usage:\n%s", args, out)
+		}
+	}
+	if out := mustRun(t, "", "completion", "bash"); !strings.Contains(out, "cieaudit") {
+		t.Errorf("completion bash printed %q", out)
+	}
+	if r := runCLI(t, "", "completion", "tcsh"); r.Code != 2 || !strings.Contains(r.Stderr, "non supportata") {
+		t.Errorf("completion tcsh: exit %d stderr %q", r.Code, r.Stderr)
+	}
+}

@@ -111,6 +111,7 @@ Senza sottocomandi apre l'interfaccia a terminale sul database predefinito.`,
 		newServeCmd(a), newUserCmd(a), newLogCmd(a),
 		newExportCmd(a),
 	)
+	localise(root)
 	wrapCommands(a, root)
 	return root
 }

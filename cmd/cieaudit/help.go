@@ -1,0 +1,88 @@
+package main
+
+import "github.com/spf13/cobra"
+
+// The CLI speaks Italian like the rest of the product, so cobra's English
+// scaffolding (usage template, help flag and command, completion) is
+// replaced with Italian equivalents.
+
+const usageTemplate = `Uso:{{if .Runnable}}
+  {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
+  {{.CommandPath}} [comando]{{end}}{{if gt (len .Aliases) 0}}
+
+Alias:
+  {{.NameAndAliases}}{{end}}{{if .HasExample}}
+
+Esempi:
+{{.Example}}{{end}}{{if .HasAvailableSubCommands}}
+
+Comandi:{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
+
+Opzioni:
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+
+Opzioni globali:
+{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableSubCommands}}
+
+"{{.CommandPath}} [comando] --help" spiega ogni comando.{{end}}
+`
+
+// localise installs the Italian help on root and every command below it.
+func localise(root *cobra.Command) {
+	root.SetUsageTemplate(usageTemplate)
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [comando]",
+		Short: "Spiega un comando",
+		Run: func(c *cobra.Command, args []string) {
+			cmd, _, err := c.Root().Find(args)
+			if cmd == nil || err != nil {
+				c.Printf("Comando sconosciuto %q.\n", args)
+				cobra.CheckErr(c.Root().Usage())
+				return
+			}
+			cobra.CheckErr(cmd.Help())
+		},
+	})
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newCompletionCmd())
+	var addHelpFlag func(c *cobra.Command)
+	addHelpFlag = func(c *cobra.Command) {
+		if c.Flags().Lookup("help") == nil {
+			c.Flags().BoolP("help", "h", false, "mostra questo aiuto")
+		}
+		// cobra would append an English "[flags]" to the usage line.
+		c.DisableFlagsInUseLine = true
+		c.Use += " [opzioni]"
+		for _, sub := range c.Commands() {
+			addHelpFlag(sub)
+		}
+	}
+	addHelpFlag(root)
+}
+
+func newCompletionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "completion bash|zsh|fish|powershell",
+		Short: "Stampa lo script di completamento dei comandi per la shell indicata",
+		Long: `Stampa lo script di completamento dei comandi per la shell indicata. Per bash:
+
+  source <(cieaudit completion bash)`,
+		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
+		Args:      cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			root, w := cmd.Root(), cmd.OutOrStdout()
+			switch args[0] {
+			case "bash":
+				return root.GenBashCompletionV2(w, true)
+			case "zsh":
+				return root.GenZshCompletion(w)
+			case "fish":
+				return root.GenFishCompletion(w, true)
+			case "powershell":
+				return root.GenPowerShellCompletionWithDesc(w)
+			}
+			return usagef("shell %q non supportata: usare bash, zsh, fish o powershell", args[0])
+		},
+	}
+}
