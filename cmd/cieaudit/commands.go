@@ -250,13 +250,9 @@ func newAuditCmd(a *app) *cobra.Command {
 		Short: "Mostra un audit con tutte le risposte",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.open()
+			snap, err := a.loadAudit(args[0])
 			if err != nil {
 				return err
-			}
-			snap, err := s.Load(args[0])
-			if err != nil {
-				return auditErr(args[0], err)
 			}
 			if showJSON {
 				p := snap.AuditProgress()
@@ -357,6 +353,19 @@ func catalogueFor(s *storage.Store, ref string) (*checklist.Catalogue, error) {
 		return s.SaveCatalogue(src, ref)
 	}
 	return resolveCatalogue(s, ref)
+}
+
+// loadAudit opens the store and reads everything about one audit.
+func (a *app) loadAudit(id string) (*checklist.Snapshot, error) {
+	s, err := a.open()
+	if err != nil {
+		return nil, err
+	}
+	snap, err := s.Load(id)
+	if err != nil {
+		return nil, auditErr(id, err)
+	}
+	return snap, nil
 }
 
 func auditErr(id string, err error) error {

@@ -156,9 +156,9 @@ func (a *app) runExport(cmd *cobra.Command, args []string, f exportFlags) error 
 		return err
 	}
 
-	snap, err := s.Load(args[0])
+	snap, err := a.loadAudit(args[0])
 	if err != nil {
-		return auditErr(args[0], err)
+		return err
 	}
 	assessment := checklist.Assess(snap)
 	switch {

@@ -28,13 +28,9 @@ Con --json stampa la stessa analisi in JSON (chiavi snake_case, ambiti come
 "postazione:CODICE", misure e minacce per ID).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.open()
+			snap, err := a.loadAudit(args[0])
 			if err != nil {
 				return err
-			}
-			snap, err := s.Load(args[0])
-			if err != nil {
-				return auditErr(args[0], err)
 			}
 			as := checklist.Assess(snap)
 			if asJSON {
