@@ -39,6 +39,9 @@ type Context struct {
 	// workDir is where exports go by default; "" is the process's working
 	// directory (tests point it at a temporary folder).
 	workDir string
+	// exportRoot, when set, is the only folder exports may be written
+	// into (Options.ExportRoot).
+	exportRoot string
 }
 
 // editRefusal says why the user may not change the open audit, or "" when

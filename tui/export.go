@@ -28,6 +28,7 @@ type exportPage struct {
 	total   int
 	current string
 	paths   []string
+	dest    string // the folder the last export was written into
 	err     error
 	events  chan tea.Msg
 }
@@ -38,6 +39,7 @@ type exportProgressMsg struct {
 }
 
 type exportDoneMsg struct {
+	dest  string
 	paths []string
 	err   error
 }
@@ -55,10 +57,14 @@ func newExportPage(ctx *Context) *exportPage {
 	return &exportPage{ctx: ctx, dir: ti}
 }
 
-// defaultExportDir is ./export-<ente>-<year> under the working directory.
+// defaultExportDir is export-<ente>-<year> under the working directory, or
+// relative to the export root when exports are confined to one.
 func defaultExportDir(ctx *Context) string {
 	a := ctx.Audit.snap.Audit
 	name := fmt.Sprintf("export-%s-%d", slug(a.Ente.Name), a.Year)
+	if ctx.exportRoot != "" {
+		return name
+	}
 	if ctx.workDir != "" {
 		return filepath.Join(ctx.workDir, name)
 	}
@@ -125,11 +131,11 @@ func (p *exportPage) Update(msg tea.Msg) (Component, tea.Cmd) {
 		p.done, p.total, p.current = msg.done, msg.total, msg.file
 		return p, p.wait()
 	case exportDoneMsg:
-		p.running, p.paths, p.err = false, msg.paths, msg.err
+		p.running, p.paths, p.dest, p.err = false, msg.paths, msg.dest, msg.err
 		if msg.err != nil {
 			return p, setStatus(statusError, "Esportazione non riuscita: "+msg.err.Error())
 		}
-		return p, setStatus(statusOK, fmt.Sprintf("Esportati %d file in %s", len(msg.paths), p.dir.Value()))
+		return p, setStatus(statusOK, fmt.Sprintf("Esportati %d file in %s", len(msg.paths), msg.dest))
 	}
 	return p, nil
 }
@@ -141,7 +147,16 @@ func (p *exportPage) start() tea.Cmd {
 	if dir == "" {
 		return setStatus(statusError, "Indicare la cartella di destinazione")
 	}
-	p.running, p.err, p.paths, p.done, p.total, p.current = true, nil, nil, 0, 0, ""
+	root := p.ctx.exportRoot
+	if root != "" {
+		rel, err := confinedDir(root, dir)
+		if err != nil {
+			p.err, p.paths = err, nil
+			return setStatus(statusError, "Esportazione rifiutata: "+err.Error())
+		}
+		dir = rel
+	}
+	p.running, p.err, p.paths, p.dest, p.done, p.total, p.current = true, nil, nil, "", 0, 0, ""
 	events := make(chan tea.Msg, 16)
 	p.events = events
 	store, id := p.ctx.Store, p.ctx.Audit.id()
@@ -151,16 +166,26 @@ func (p *exportPage) start() tea.Cmd {
 			events <- exportDoneMsg{err: err}
 			return
 		}
-		paths, err := export.Bundle(snap, nil, dir, export.Options{Progress: func(done, total int, file string) {
+		opts := export.Options{Progress: func(done, total int, file string) {
 			select {
 			case events <- exportProgressMsg{done: done, total: total, file: file}:
 			default: // the screen is behind: skip this step rather than stall the export
 			}
-		}})
+		}}
+		if root != "" {
+			dest, paths, err := bundleInRoot(snap, root, dir, opts)
+			events <- exportDoneMsg{dest: dest, paths: paths, err: err}
+			return
+		}
+		paths, err := export.Bundle(snap, nil, dir, opts)
 		if errors.Is(err, export.ErrExists) {
 			err = fmt.Errorf("la cartella %s esiste già e non è vuota: indicarne un'altra", dir)
 		}
-		events <- exportDoneMsg{paths: paths, err: err}
+		dest := dir
+		if abs, absErr := filepath.Abs(dir); absErr == nil {
+			dest = abs
+		}
+		events <- exportDoneMsg{dest: dest, paths: paths, err: err}
 	}()
 	return tea.Batch(setStatus(statusInfo, "Esportazione in corso…"), p.wait())
 }
@@ -175,6 +200,9 @@ func (p *exportPage) View() string {
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Esportazione del rapporto") + "\n\n")
 	b.WriteString("Crea nella cartella il piano di sicurezza in PDF e HTML, il foglio XLSX, i CSV,\nil JSON completo e SHA256SUMS. Invio avvia, esc torna indietro.\n\n")
+	if root := p.ctx.exportRoot; root != "" {
+		b.WriteString(wrap("La cartella è relativa alla cartella delle esportazioni sul server, "+root+"; per avere i dati sul proprio computer usare ssh … export … --format csv.", p.w) + "\n\n")
+	}
 	b.WriteString(p.dir.View() + "\n\n")
 	switch {
 	case p.running:
@@ -185,7 +213,7 @@ func (p *exportPage) View() string {
 	case p.err != nil:
 		b.WriteString(st.StatusError.Render(wrap("Errore: "+p.err.Error(), p.w)))
 	case p.paths != nil:
-		b.WriteString(st.StatusOK.Render("Esportazione completata:") + "\n")
+		b.WriteString(st.StatusOK.Render("Esportazione completata in "+p.dest+":") + "\n")
 		for _, path := range p.paths {
 			b.WriteString("  " + path + "\n")
 		}

@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/cieaudit/cieaudit/checklist"
+	"github.com/cieaudit/cieaudit/storage"
 )
 
 // TestGoldenScreens pins the main screens at the two reference sizes. Run
@@ -14,6 +17,8 @@ func TestGoldenScreens(t *testing.T) {
 	screens := []struct {
 		name  string
 		color bool
+		role  checklist.Role                   // default auditor
+		setup func(*testing.T, *storage.Store) // extra data besides the sample audit
 		drive func(h *harness)
 	}{
 		{name: "home", drive: func(h *harness) { h.press("esc") }},
@@ -24,6 +29,8 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "risk", drive: func(h *harness) { h.press("r") }},
 		{name: "help", drive: func(h *harness) { h.openScope(postPG01); h.press("?") }},
 		{name: "note_form", drive: func(h *harness) { h.openScope(postPG01); h.moveTo("TEC-01"); h.press("e") }},
+		{name: "access_log", role: checklist.RoleAdmin, setup: func(t *testing.T, s *storage.Store) { logSampleAccesses(t, s) },
+			drive: func(h *harness) { h.press("esc", "L", "down", "down") }},
 	}
 	sizes := [][2]int{{80, 24}, {120, 40}}
 	for _, sc := range screens {
@@ -32,7 +39,10 @@ func TestGoldenScreens(t *testing.T) {
 				t.Parallel()
 				s := openTestStore(t)
 				id := createSample(t, s)
-				h := newHarness(t, Options{Store: s, AuditID: id}, size[0], size[1])
+				if sc.setup != nil {
+					sc.setup(t, s)
+				}
+				h := newHarness(t, Options{Store: s, AuditID: id, Role: sc.role}, size[0], size[1])
 				if sc.color {
 					h.m.noColor = false
 					h.m.applyStyles()

@@ -53,13 +53,20 @@ func (p *homePage) ShortHelp() []key.Binding {
 	if p.ctx.CreateDemo != nil {
 		b = append(b, p.keys.Demo)
 	}
+	if p.ctx.Role.CanAdminister() {
+		b = append(b, p.keys.AccessLog)
+	}
 	return b
 }
 
 func (p *homePage) FullHelp() [][]key.Binding {
+	more := []key.Binding{p.keys.New, p.keys.Demo, p.keys.Reload}
+	if p.ctx.Role.CanAdminister() {
+		more = append(more, p.keys.AccessLog)
+	}
 	return [][]key.Binding{
 		{p.keys.Up, p.keys.Down, p.keys.Home, p.keys.End, p.keys.Open},
-		{p.keys.New, p.keys.Demo, p.keys.Reload},
+		more,
 	}
 }
 
@@ -111,6 +118,11 @@ func (p *homePage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		p.cursor = max(p.cursor-p.listHeight(), 0)
 	case key.Matches(msg, k.Reload):
 		return p.load()
+	case key.Matches(msg, k.AccessLog):
+		if !p.ctx.Role.CanAdminister() {
+			return setStatus(statusError, "Solo un amministratore può consultare il registro degli accessi: il ruolo «"+p.ctx.Role.Label()+"» non lo consente")
+		}
+		return push(newAccessLogPage(p.ctx))
 	case key.Matches(msg, k.Open):
 		if len(p.audits) == 0 {
 			return nil

@@ -57,16 +57,31 @@ func newNavKeys() NavKeys {
 // HomeKeys are the keys of the audit list.
 type HomeKeys struct {
 	NavKeys
-	New    key.Binding
-	Demo   key.Binding
-	Reload key.Binding
+	New       key.Binding
+	Demo      key.Binding
+	Reload    key.Binding
+	AccessLog key.Binding
 }
 
 func newHomeKeys() HomeKeys {
 	return HomeKeys{
+		NavKeys:   newNavKeys(),
+		New:       bind([]string{"n"}, "n", "nuovo audit"),
+		Demo:      bind([]string{"d"}, "d", "audit dimostrativo"),
+		Reload:    bind([]string{"ctrl+r"}, "ctrl+r", "ricarica"),
+		AccessLog: bind([]string{"L"}, "L", "registro accessi"),
+	}
+}
+
+// AccessLogKeys are the keys of the access log (admins only).
+type AccessLogKeys struct {
+	NavKeys
+	Reload key.Binding
+}
+
+func newAccessLogKeys() AccessLogKeys {
+	return AccessLogKeys{
 		NavKeys: newNavKeys(),
-		New:     bind([]string{"n"}, "n", "nuovo audit"),
-		Demo:    bind([]string{"d"}, "d", "audit dimostrativo"),
 		Reload:  bind([]string{"ctrl+r"}, "ctrl+r", "ricarica"),
 	}
 }
@@ -164,6 +179,7 @@ type Keys struct {
 	Checklist ChecklistKeys
 	Close     CloseKeys
 	Risk      RiskKeys
+	AccessLog AccessLogKeys
 }
 
 // DefaultKeys returns the key map.
@@ -175,6 +191,7 @@ func DefaultKeys() Keys {
 		Checklist: newChecklistKeys(),
 		Close:     newCloseKeys(),
 		Risk:      newRiskKeys(),
+		AccessLog: newAccessLogKeys(),
 	}
 }
 

@@ -22,6 +22,9 @@ type Store interface {
 	SaveActionPlan(auditID string, p checklist.ActionPlan, author string) error
 	UIState(user string) (storage.UIState, error)
 	SaveUIState(user string, st storage.UIState) error
+	// AccessLog returns the last limit entries of the SSH access log,
+	// oldest first (all of them when limit <= 0).
+	AccessLog(limit int) ([]storage.AccessEntry, error)
 }
 
 var _ Store = (*storage.Store)(nil)

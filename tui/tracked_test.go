@@ -63,3 +63,6 @@ func (s trackedStore) SaveUIState(user string, st storage.UIState) error {
 	_, err := track(s, func() (struct{}, error) { return struct{}{}, s.Store.SaveUIState(user, st) })
 	return err
 }
+func (s trackedStore) AccessLog(limit int) ([]storage.AccessEntry, error) {
+	return track(s, func() ([]storage.AccessEntry, error) { return s.Store.AccessLog(limit) })
+}

@@ -1,6 +1,7 @@
 // Package tui is the keyboard-only terminal interface of cieaudit: the audit
 // list, the overview of one audit, the checklist of each scope, closing and
-// reopening, the risk picture and the export.
+// reopening, the risk picture and the export, and for admins the SSH access
+// log.
 //
 // The TUI never touches the database directly: every read and write goes
 // through the Store interface inside a tea.Cmd, and the screen reports
@@ -8,7 +9,8 @@
 //
 // Layout of the package: Model (tui.go) is the root, holding a stack of
 // pages that implement Component and share one Context (context.go); each
-// page is one file (home, overview, checklist, closeaudit, risk, export).
+// page is one file (home, overview, checklist, closeaudit, risk, export,
+// accesslog).
 // Keys live in keys.go, styles in styles.go, messages in messages.go. Forms
 // are huh forms opened with openForm and drawn by the root over the page.
 package tui
@@ -54,6 +56,13 @@ type Options struct {
 	// CreateDemo creates (or finds) the demo audit; offered on an empty
 	// database when not nil.
 	CreateDemo func() (auditID string, err error)
+	// ExportRoot, when set, confines the export page to this folder (over
+	// SSH it is a folder of the server, written as the service user): the
+	// typed folder is taken relative to it, and absolute paths and paths
+	// that escape it with ".." or through symbolic links are refused. The
+	// default is ExportRoot/export-<ente>-<year>. Empty keeps the local
+	// behaviour: any folder, by default under the working directory.
+	ExportRoot string
 }
 
 // Model is the root of the TUI: a stack of pages, an optional form shown
@@ -104,6 +113,7 @@ func newModel(opts Options, noColor bool) *Model {
 		Role:       opts.Role,
 		Now:        opts.Now,
 		CreateDemo: opts.CreateDemo,
+		exportRoot: opts.ExportRoot,
 	}
 	m := &Model{ctx: ctx, opts: opts, isDark: true, noColor: noColor, help: help.New()}
 	m.applyStyles()

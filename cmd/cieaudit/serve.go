@@ -112,12 +112,20 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 		Store:       store,
 		HostKeyPath: o.hostKey,
 		NewModel: func(sess ssh.Session, id server.Identity) (tea.Model, error) {
+			// TUI exports are written on the server, as the service user:
+			// confine each user to their own folder next to the database.
+			exportRoot := filepath.Join(filepath.Dir(dbPath), "exports", id.User)
+			if err := os.MkdirAll(exportRoot, 0o750); err != nil {
+				// Not fatal: the TUI retries before exporting and reports it.
+				logger.Warn("cartella delle esportazioni non creata", "user", id.User, "dir", exportRoot, "err", err)
+			}
 			return tui.New(tui.Options{
 				Store:       store,
 				User:        id.User,
 				Role:        id.Role,
 				Now:         a.now,
 				IdleTimeout: o.idleTimeout,
+				ExportRoot:  exportRoot,
 			}), nil
 		},
 		ChangedMsg: func(ev storage.Event) tea.Msg {
