@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -96,7 +97,7 @@ Senza sottocomandi apre l'interfaccia a terminale sul database predefinito.`,
 	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "file del database (predefinito: $CIEAUDIT_DB, altrimenti la cartella dati dell'utente)")
 	root.Flags().String("audit", "", "apre direttamente l'audit con questo ID")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usageError{fmt.Errorf("%w (vedere %s --help)", err, cmd.CommandPath())}
+		return usageError{fmt.Errorf("%s (vedere %s --help)", italianCobraError(err.Error()), cmd.CommandPath())}
 	})
 
 	root.AddCommand(
@@ -116,25 +117,38 @@ Senza sottocomandi apre l'interfaccia a terminale sul database predefinito.`,
 	return root
 }
 
-// asUsageError marks err as a usage error, translating cobra's messages.
+// asUsageError marks err as a usage error, in Italian.
 func asUsageError(err error) error {
 	var ue usageError
 	if errors.As(err, &ue) {
 		return err
 	}
-	msg := err.Error()
-	for prefix, it := range map[string]string{
-		"required flag(s) ":        "opzioni obbligatorie mancanti: ",
-		"unknown command ":         "comando sconosciuto ",
-		"unknown flag: ":           "opzione sconosciuta: ",
-		"unknown shorthand flag: ": "opzione sconosciuta: ",
-	} {
-		if rest, ok := strings.CutPrefix(msg, prefix); ok {
-			msg = it + strings.TrimSuffix(rest, " not set")
-			break
+	return usageError{errors.New(italianCobraError(err.Error()) + " (vedere cieaudit --help)")}
+}
+
+// cobraErrors translates the messages cobra and pflag produce for a wrong
+// command line; anything else passes unchanged.
+var cobraErrors = []struct {
+	pattern *regexp.Regexp
+	italian string
+}{
+	{regexp.MustCompile(`^required flag\(s\) (.*) not set$`), "opzioni obbligatorie mancanti: $1"},
+	{regexp.MustCompile(`^unknown command (".*") for (".*")$`), "argomento o comando inatteso $1 per $2 (un testo con spazi va tra virgolette)"},
+	{regexp.MustCompile(`^unknown (?:shorthand )?flag: (.*)$`), "opzione sconosciuta: $1"},
+	{regexp.MustCompile(`^accepts (\d+) arg\(s\), received (\d+)$`), "servono $1 argomenti, ricevuti $2"},
+	{regexp.MustCompile(`^requires at least (\d+) arg\(s\), only received (\d+)$`), "servono almeno $1 argomenti, ricevuti $2"},
+	{regexp.MustCompile(`^invalid argument (".*") for (".*") flag: (.*)$`), "valore $1 non valido per l'opzione $2"},
+	{regexp.MustCompile(`^flag needs an argument: (.*)$`), "l'opzione $1 richiede un valore"},
+}
+
+func italianCobraError(msg string) string {
+	for _, e := range cobraErrors {
+		if e.pattern.MatchString(msg) {
+			msg = e.pattern.ReplaceAllString(msg, e.italian)
+			return strings.Replace(msg, "servono 1 argomenti", "serve 1 argomento", 1)
 		}
 	}
-	return usageError{errors.New(msg + " (vedere cieaudit --help)")}
+	return msg
 }
 
 // wrapCommands makes cobra's positional-argument errors usage errors (exit
@@ -150,7 +164,7 @@ func wrapCommands(a *app, c *cobra.Command) {
 		check := c.Args
 		c.Args = func(cmd *cobra.Command, args []string) error {
 			if err := check(cmd, args); err != nil {
-				return usageError{fmt.Errorf("%w (vedere %s --help)", err, cmd.CommandPath())}
+				return usageError{fmt.Errorf("%s (vedere %s --help)", italianCobraError(err.Error()), cmd.CommandPath())}
 			}
 			return nil
 		}

@@ -365,6 +365,23 @@ func TestServeE2ECommandsAndRoles(t *testing.T) {
 		}
 	})
 
+	t.Run("only an admin deletes an audit", func(t *testing.T) {
+		r := srv.ssh(t, s.admin, "admin", "audit", "new", "--ente", "'Comune da eliminare'", "--istat", "054009", "--year", "2024", "--auditor", "Rossi")
+		if r.Code != 0 {
+			t.Fatalf("audit new: exit %d: %s", r.Code, r.Stderr)
+		}
+		id := strings.TrimSpace(r.Stdout)
+		if r := srv.ssh(t, s.auditor, "anna", "audit", "delete", id, "--yes"); r.Code == 0 || !strings.Contains(r.Stderr, "serve il ruolo amministratore") {
+			t.Fatalf("auditor deleted an audit: exit %d, stderr %q", r.Code, r.Stderr)
+		}
+		if r := srv.ssh(t, s.admin, "admin", "audit", "delete", id, "--yes"); r.Code != 0 {
+			t.Fatalf("admin delete: exit %d: %s", r.Code, r.Stderr)
+		}
+		if r := srv.ssh(t, s.admin, "admin", "audit", "show", id); r.Code != 1 {
+			t.Fatalf("deleted audit still shown: exit %d", r.Code)
+		}
+	})
+
 	copyPath := filepath.Join(s.dir, "copia.db")
 	backedUp := t.Run("backup streamed while the server runs", func(t *testing.T) {
 		if r := srv.ssh(t, s.admin, "admin", "backup", "/tmp/fuori.db"); r.Code != 2 || !strings.Contains(r.Stderr, "solo sullo standard output") {
