@@ -36,13 +36,17 @@ var commandRoles = map[string]checklist.Role{
 // groups are the commands that take a subcommand.
 var groups = map[string]bool{"audit": true, "catalog": true, "workstation": true, "user": true}
 
-// CommandName returns the command path of args ("audit list", "export"),
-// ignoring flags, and "" when there is none.
+// CommandName returns the command path of args ("audit list", "export"):
+// the leading words, before any flag. The first flag ends the path: a flag's
+// value cannot be told from a command word without the command's own flag
+// definitions, so "--role risk user add" must not read as "risk" when the
+// CLI would run "user add". Commands over SSH therefore name the command
+// first and put options after it.
 func CommandName(args []string) string {
 	var words []string
 	for _, a := range args {
 		if strings.HasPrefix(a, "-") {
-			continue
+			break
 		}
 		words = append(words, a)
 		if len(words) == 1 && !groups[a] || len(words) == 2 {
@@ -61,6 +65,10 @@ func Authorize(role checklist.Role, args []string) error {
 		}
 	}
 	name := CommandName(args)
+	if name == "" && len(args) > 0 {
+		return fmt.Errorf("indicare il comando prima delle opzioni (es. audit list --json); comandi ammessi per il ruolo %s: %s",
+			role.Label(), strings.Join(CommandsFor(role), ", "))
+	}
 	need, ok := commandRoles[name]
 	if !ok {
 		return fmt.Errorf("comando %q non disponibile via SSH; comandi ammessi per il ruolo %s: %s",

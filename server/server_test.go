@@ -515,6 +515,14 @@ func TestAuthorize(t *testing.T) {
 		{checklist.RoleAdmin, "audit --db=/x list", false},
 		{checklist.RoleAdmin, "", false},
 		{"", "audit list", false},
+		// A flag's value must not pass for the command: cobra would run
+		// the words after it (regressions found in review).
+		{checklist.RoleViewer, "--role risk user add eve --role admin", false},
+		{checklist.RoleViewer, "--scope risk answer AUD1 --scope ente", false},
+		{checklist.RoleViewer, "audit --ente list new --ente X", false},
+		{checklist.RoleViewer, "-o risk export AUD1 -o /srv", false},
+		{checklist.RoleViewer, "--audit help --audit=", false},
+		{checklist.RoleAdmin, "--audit help", false},
 	}
 	for _, tt := range tests {
 		err := Authorize(tt.role, strings.Fields(tt.args))

@@ -186,6 +186,11 @@ func (a *app) execOverSSH(store *storage.Store) func(ctx context.Context, sess s
 			fmt.Fprintf(sess.Stderr(), "cieaudit: %v\n", err)
 			return 2
 		}
+		if got, want := cobraCommand(args), server.CommandName(args); got != want {
+			// The server authorised want; never run anything else.
+			fmt.Fprintf(sess.Stderr(), "cieaudit: comando %q non riconosciuto come %q: indicare il comando prima delle opzioni\n", got, want)
+			return 2
+		}
 		if server.CommandName(args) == "backup" {
 			if err := streamBackup(store, sess); err != nil {
 				fmt.Fprintf(sess.Stderr(), "cieaudit: %v\n", err)
@@ -270,4 +275,17 @@ func flagValue(args []string, i int) (flag, value string, ok bool) {
 		return "-o", strings.TrimPrefix(arg[2:], "="), true
 	}
 	return "", "", false
+}
+
+// cobraCommand is the command path cobra would run for args ("audit list"),
+// or "" for the root command and unknown commands: the SSH session runs a
+// command only if this agrees with what the server authorised.
+func cobraCommand(args []string) string {
+	root := newRootCmd(&app{now: time.Now})
+	root.InitDefaultHelpCmd() // cobra adds help only when executing
+	cmd, _, err := root.Find(args)
+	if err != nil || cmd == root {
+		return ""
+	}
+	return strings.TrimPrefix(cmd.CommandPath(), root.Name()+" ")
 }

@@ -21,6 +21,8 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/cieaudit/cieaudit/server"
 )
 
 // These tests drive the real binary with the real OpenSSH client, as users
@@ -316,6 +318,23 @@ func TestServeE2ECommandsAndRoles(t *testing.T) {
 		r := srv.ssh(t, s.viewer, "vera", "answer", s.audit, "--scope", "ente", "--item", item, "--value", "no")
 		if r.Code == 0 || !strings.Contains(r.Stderr, "serve il ruolo auditor") {
 			t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
+		}
+	})
+	t.Run("viewer cannot smuggle a command behind a flag", func(t *testing.T) {
+		// Payloads found in review: the policy once read a flag's value as
+		// the command while cobra ran the words after it.
+		for _, args := range [][]string{
+			{"--role", "risk", "user", "add", "eve", "--role", "admin", "--key", "'" + s.bob.pub + "'"},
+			{"--scope", "risk", "answer", s.audit, "--scope", "ente", "--item", item, "--value", "no"},
+			{"--audit", "help", "--audit="},
+		} {
+			r := srv.ssh(t, s.viewer, "vera", args...)
+			if r.Code == 0 || !strings.Contains(r.Stderr, "prima delle opzioni") {
+				t.Errorf("%v: exit %d, stderr %q", args, r.Code, r.Stderr)
+			}
+		}
+		if r := srv.ssh(t, s.bob, "eve", "audit", "list"); r.Code == 0 {
+			t.Fatal("the smuggled user add created a user")
 		}
 	})
 	t.Run("auditor answers, authored by the key's owner", func(t *testing.T) {
@@ -971,4 +990,31 @@ func BenchmarkServeKeystrokeEcho100Sessions(b *testing.B) {
 	b.Run("all-typing", func(b *testing.B) { measure(b, terms) })
 	// Usual case: one types while the other 99 sessions stay open.
 	b.Run("one-typing", func(b *testing.B) { measure(b, terms[:1]) })
+}
+
+// TestCobraCommandAgreesWithPolicy checks the second lock of SSH commands:
+// for well-formed command lines cobra resolves the same command the server
+// authorises, and for the payloads that once slipped past the policy it
+// resolves something else, so the session refuses them.
+func TestCobraCommandAgreesWithPolicy(t *testing.T) {
+	tests := []struct {
+		args  string
+		agree bool
+	}{
+		{"audit list --json", true},
+		{"export --all --format csv", true},
+		{"answer AUD1 --scope ente --item ORG-01 --value si", true},
+		{"user add eve --role viewer", true},
+		{"help", true},
+		{"--role risk user add eve --role admin", false},
+		{"--scope risk answer AUD1 --scope ente", false},
+		{"-o risk export AUD1 -o /srv", false},
+	}
+	for _, tt := range tests {
+		args := strings.Fields(tt.args)
+		got, want := cobraCommand(args), server.CommandName(args)
+		if (got == want) != tt.agree {
+			t.Errorf("%q: cobra runs %q, the server authorises %q; want agree=%v", tt.args, got, want, tt.agree)
+		}
+	}
 }
