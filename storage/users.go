@@ -242,7 +242,8 @@ func checkKeysUnique(b *bolt.Bucket, u *User) error {
 		}
 		var other User
 		if err := json.Unmarshal(v, &other); err != nil {
-			return nil
+			// Skipping it would let a key be given to two users.
+			return fmt.Errorf("%w: utente %s illeggibile: %v", ErrCorrupt, k, err)
 		}
 		for _, key := range u.Keys {
 			if other.HasKey(key.Fingerprint) {
@@ -315,7 +316,7 @@ func (s *Store) DeleteUser(name string) error {
 		if err := b.Delete([]byte(name)); err != nil {
 			return err
 		}
-		if used := tx.Bucket(totpUsedBucketName); used != nil {
+		if used := tx.Bucket(totpUsedBucketName); used != nil && used.Bucket([]byte(name)) != nil {
 			return used.DeleteBucket([]byte(name))
 		}
 		return nil

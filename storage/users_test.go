@@ -284,3 +284,27 @@ func TestClaimTOTPStep(t *testing.T) {
 		t.Fatalf("%d steps kept after retention, want 1", remaining)
 	}
 }
+
+// TestDeleteUserAfterOthersUsedTOTP: once any user has used a TOTP code,
+// removing a user who never did must still work, or access could not be
+// revoked (a review finding).
+func TestDeleteUserAfterOthersUsedTOTP(t *testing.T) {
+	s, _ := openUsersStore(t, nil)
+	for _, name := range []string{"alice", "bob"} {
+		if _, err := s.AddUser(User{Name: name, Role: checklist.RoleAuditor, Keys: []UserKey{mustKey(t, newTestKey(t, name))}}, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ok, err := s.ClaimTOTPStep("alice", 42); err != nil || !ok {
+		t.Fatalf("ClaimTOTPStep = %v, %v", ok, err)
+	}
+	if err := s.DeleteUser("bob"); err != nil {
+		t.Fatalf("DeleteUser(bob) after alice used a code: %v", err)
+	}
+	if err := s.DeleteUser("alice"); err != nil {
+		t.Fatalf("DeleteUser(alice): %v", err)
+	}
+	if users, err := s.Users(); err != nil || len(users) != 0 {
+		t.Fatalf("users left: %v, %v", users, err)
+	}
+}
