@@ -92,8 +92,8 @@ func (s *Store) SaveAnswer(auditID string, a checklist.Answer, expectRev int) (S
 		if err != nil {
 			return err
 		}
-		note := strings.TrimSpace(a.Note)
-		value, err := checklist.NormaliseValue(it, a.Value, note)
+		note := checklist.CleanText(a.Note, true)
+		value, err := checklist.NormaliseValue(it, checklist.CleanText(a.Value, true), note)
 		if err != nil {
 			return err
 		}
@@ -138,7 +138,7 @@ func authorOr(author string) string {
 func (s *Store) SaveNote(auditID string, scope checklist.Scope, item, note, author string) (SaveResult, error) {
 	var res SaveResult
 	var changes []checklist.Change
-	note = strings.TrimSpace(note)
+	note = checklist.CleanText(note, true)
 	err := s.update(func(tx *bolt.Tx) error {
 		at, err := s.openAudit(tx, auditID)
 		if err != nil {
@@ -237,7 +237,7 @@ func (s *Store) SaveEvaluation(auditID string, e checklist.Evaluation) error {
 		if _, err := getJSON(b, key, &prev); err != nil {
 			return err
 		}
-		e.Text = strings.TrimSpace(e.Text)
+		e.Text = checklist.CleanText(e.Text, true)
 		if prev.Text == e.Text {
 			return nil
 		}

@@ -783,3 +783,25 @@ func TestTimestampsUseTheClock(t *testing.T) {
 		t.Errorf("answer time %v does not come from Options.Now", r.Answer.At)
 	}
 }
+
+// TestControlCharactersInTextAreEscaped: a note or text typed with escape
+// sequences is stored with them made visible, so that it cannot repaint
+// another auditor's terminal.
+func TestControlCharactersInTextAreEscaped(t *testing.T) {
+	s := openTest(t, Options{})
+	a := seed(t, s)
+	res := mustSave(t, s, a.ID, checklist.Answer{Scope: postA01, Item: "FIS-03", Value: "no", Note: "schermo\x1b[2J visibile\nseconda riga", Author: "giulia"})
+	if res.Answer.Note != `schermo\x1b[2J visibile`+"\nseconda riga" {
+		t.Errorf("note stored as %q", res.Answer.Note)
+	}
+	if err := s.SaveEvaluation(a.ID, checklist.Evaluation{Scope: checklist.EnteScope, Section: "ORG", Text: "\x07ok", Author: "giulia"}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := s.Load(a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Evaluations) != 1 || snap.Evaluations[0].Text != `\x07ok` {
+		t.Errorf("evaluation stored as %+v", snap.Evaluations)
+	}
+}

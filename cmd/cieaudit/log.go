@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cieaudit/cieaudit/checklist"
 	"github.com/cieaudit/cieaudit/storage"
 )
 
@@ -69,7 +70,10 @@ func printAccessLog(a *app, entries []storage.AccessEntry) {
 		if fp == "" {
 			fp = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.At.Local().Format("2006-01-02 15:04:05"), outcome, user, e.Remote, duration, fp, detail)
+		// The session text is whatever the client sent: never let it reach
+		// the admin's terminal as control sequences or fake rows.
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.At.Local().Format("2006-01-02 15:04:05"), outcome,
+			checklist.CleanText(user, false), checklist.CleanText(e.Remote, false), duration, fp, checklist.CleanText(detail, false))
 	}
 	tw.Flush()
 }
