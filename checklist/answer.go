@@ -3,6 +3,7 @@ package checklist
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -104,7 +105,7 @@ func NormaliseValue(it *Item, raw, note string) (string, error) {
 		return string(o), nil
 	case KindNumber:
 		f, err := strconv.ParseFloat(strings.ReplaceAll(raw, ",", "."), 64)
-		if err != nil {
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return "", fmt.Errorf("%q non è un numero", raw)
 		}
 		return strconv.FormatFloat(f, 'f', -1, 64), nil

@@ -53,6 +53,9 @@ type position struct{ line, col int }
 type validator struct {
 	file     string
 	problems []Problem
+	// nodes counts the YAML nodes shape has visited: aliases make a small
+	// file expand into a huge tree, so past maxNodes it stops.
+	nodes int
 	// pos maps a field path to where its value (or, for a missing field,
 	// its parent) starts in the file.
 	pos map[string]position
@@ -117,7 +120,17 @@ func (v *validator) syntax(err error) {
 // shape checks the YAML tree against the Go type: unknown and duplicate
 // keys, mappings where mappings belong, lists where lists belong, numbers
 // where numbers belong. It records every field's position for later checks.
+// maxNodes bounds the nodes of a catalogue, with aliases expanded. The
+// built-in catalogue has about 8,000.
+const maxNodes = 200_000
+
 func (v *validator) shape(n *yaml.Node, t reflect.Type, path string) {
+	if v.nodes++; v.nodes > maxNodes {
+		if v.nodes == maxNodes+1 {
+			v.add(position{n.Line, n.Column}, path, fmt.Sprintf("catalogo troppo grande: oltre %d elementi una volta espansi gli alias (&/*); eliminare gli alias annidati", maxNodes))
+		}
+		return
+	}
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}

@@ -73,6 +73,8 @@ func TestParseBadCatalogues(t *testing.T) {
 		}},
 		{"syntax.yaml", []want{{21, 1, "", "YAML non valido"}}},
 		{"wrong-type.yaml", []want{{32, 18, "threats[1].probability", `atteso un numero intero, trovato "alta"`}}},
+		// 60 sections × 60 items × 60 links from a 2 KB file: stopped early.
+		{"alias-bomb.yaml", []want{{27, 25, "sections[17].items[32].threats[7].threat", "catalogo troppo grande"}}},
 		{"number-with-threats.yaml", []want{{84, 11, "sections[1].items[1].threats", "non può mitigare minacce"}}},
 	}
 	for _, tt := range tests {
@@ -119,5 +121,17 @@ func TestBuiltinCatalogueIsValid(t *testing.T) {
 		if it.Answer.Kind == KindOutcome && len(it.Threats) == 0 {
 			t.Errorf("%s: esito item linked to no threat", it.ID)
 		}
+	}
+}
+
+func TestNumberAnswersRejectNonFinite(t *testing.T) {
+	it := &Item{ID: "N1", Answer: AnswerSpec{Kind: KindNumber}}
+	for _, raw := range []string{"NaN", "Inf", "-Inf", "+inf", "1e400"} {
+		if v, err := NormaliseValue(it, raw, ""); err == nil {
+			t.Errorf("NormaliseValue(%q) = %q, want an error", raw, v)
+		}
+	}
+	if v, err := NormaliseValue(it, "4,5", ""); err != nil || v != "4.5" {
+		t.Errorf("NormaliseValue(4,5) = %q, %v", v, err)
 	}
 }

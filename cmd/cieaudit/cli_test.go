@@ -362,3 +362,19 @@ func TestCLIHelpIsItalian(t *testing.T) {
 		t.Errorf("completion tcsh: exit %d stderr %q", r.Code, r.Stderr)
 	}
 }
+
+func TestCLIInspectionNeverCreatesADatabase(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "refuso.db")
+	for _, args := range [][]string{{"doctor"}, {"backup", filepath.Join(t.TempDir(), "copia.db")}} {
+		r := runCLI(t, missing, args...)
+		if r.Code != 1 || !strings.Contains(r.Stderr, "non esiste") {
+			t.Errorf("%v on a missing database: exit %d, stderr %q", args, r.Code, r.Stderr)
+		}
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Error("inspecting a missing database created it")
+	}
+	if r := runCLI(t, "", "help", "bogus"); r.Code != 2 || !strings.Contains(r.Stderr, "comando sconosciuto") {
+		t.Errorf("help bogus: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+}

@@ -506,7 +506,7 @@ func newBackupCmd(a *app) *cobra.Command {
 		Short: "Copia coerente del database, anche mentre è in uso",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.open()
+			s, err := a.openExisting()
 			if err != nil {
 				return err
 			}
@@ -525,7 +525,7 @@ func newDoctorCmd(a *app) *cobra.Command {
 		Short: "Verifica l'integrità del database e ne riassume il contenuto",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, err := a.open()
+			s, err := a.openExisting()
 			if err != nil {
 				return err
 			}

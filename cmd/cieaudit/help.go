@@ -1,6 +1,10 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"strings"
+
+	"github.com/spf13/cobra"
+)
 
 // The CLI speaks Italian like the rest of the product, so cobra's English
 // scaffolding (usage template, help flag and command, completion) is
@@ -34,14 +38,12 @@ func localise(root *cobra.Command) {
 	root.SetHelpCommand(&cobra.Command{
 		Use:   "help [comando]",
 		Short: "Spiega un comando",
-		Run: func(c *cobra.Command, args []string) {
-			cmd, _, err := c.Root().Find(args)
-			if cmd == nil || err != nil {
-				c.Printf("Comando sconosciuto %q.\n", args)
-				cobra.CheckErr(c.Root().Usage())
-				return
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := c.Root().Find(args)
+			if err != nil || cmd == nil || len(rest) > 0 {
+				return usagef("comando sconosciuto %q: \"cieaudit help\" elenca i comandi", strings.Join(args, " "))
 			}
-			cobra.CheckErr(cmd.Help())
+			return cmd.Help()
 		},
 	})
 	root.CompletionOptions.DisableDefaultCmd = true

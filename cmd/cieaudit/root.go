@@ -213,6 +213,22 @@ func (a *app) open() (*storage.Store, error) {
 	return s, nil
 }
 
+// openExisting is open for the commands that inspect or copy a database:
+// on a mistyped path they must say so, not create an empty database and
+// report it healthy.
+func (a *app) openExisting() (*storage.Store, error) {
+	if a.store == nil {
+		path, err := a.databasePath()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("il database %s non esiste o non è leggibile (controllare --db): %w", path, err)
+		}
+	}
+	return a.open()
+}
+
 // author is who the CLI records as the author of a change: the SSH user,
 // else $CIEAUDIT_USER, else the operating-system user.
 func (a *app) author() string {
