@@ -9,6 +9,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/cieaudit/cieaudit/storage"
 )
 
 var (
@@ -376,5 +379,26 @@ func TestCLIInspectionNeverCreatesADatabase(t *testing.T) {
 	}
 	if r := runCLI(t, "", "help", "bogus"); r.Code != 2 || !strings.Contains(r.Stderr, "comando sconosciuto") {
 		t.Errorf("help bogus: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+}
+
+// TestRemoteCommandsNeverReadServerFiles: for an SSH session --catalog names
+// a stored catalogue only, even when a file of that name exists where the
+// server runs.
+func TestRemoteCommandsNeverReadServerFiles(t *testing.T) {
+	dir := t.TempDir()
+	s, err := storage.Open(filepath.Join(dir, "audit.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	file := "../../testdata/catalogues/good/base.yaml"
+	local := &app{now: time.Now}
+	if c, err := local.catalogueFor(s, file); err != nil || c.ID != "prova" {
+		t.Fatalf("local --catalog FILE: %v, %v", c, err)
+	}
+	remote := &app{now: time.Now, remote: true}
+	if c, err := remote.catalogueFor(s, file); err == nil {
+		t.Fatalf("remote --catalog read the server's file %s: %s", file, c.Key())
 	}
 }

@@ -181,7 +181,7 @@ func newAuditCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cat, err := catalogueFor(s, catalog)
+			cat, err := a.catalogueFor(s, catalog)
 			if err != nil {
 				return err
 			}
@@ -341,11 +341,12 @@ func validISTAT(code string) bool {
 
 // catalogueFor returns the catalogue a new audit is pinned to: the builtin,
 // a stored "id[@version]", or a YAML file that is validated and stored.
-func catalogueFor(s *storage.Store, ref string) (*checklist.Catalogue, error) {
+// For an SSH session files are never read: they would be the server's.
+func (a *app) catalogueFor(s *storage.Store, ref string) (*checklist.Catalogue, error) {
 	if ref == "" {
 		return s.EnsureBuiltin()
 	}
-	if st, err := os.Stat(ref); err == nil && !st.IsDir() {
+	if st, err := os.Stat(ref); err == nil && !st.IsDir() && !a.remote {
 		src, err := os.ReadFile(ref)
 		if err != nil {
 			return nil, err

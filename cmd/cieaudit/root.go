@@ -28,6 +28,9 @@ type app struct {
 	// user, when set, is who the changes are recorded under: the SSH server
 	// sets the identity of the key that authenticated.
 	user string
+	// remote is set for commands run for an SSH session: the files around
+	// the process are the server's, never the user's to read.
+	remote bool
 	// started is set once a command's own code runs; errors before that
 	// (unknown command, missing required flag) are usage errors.
 	started bool

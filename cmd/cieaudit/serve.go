@@ -198,7 +198,7 @@ func (a *app) execOverSSH(store *storage.Store) func(ctx context.Context, sess s
 			}
 			return 0
 		}
-		sub := &app{stdin: sess, stdout: sess, stderr: sess.Stderr(), now: a.now, store: store, user: id.User}
+		sub := &app{stdin: sess, stdout: sess, stderr: sess.Stderr(), now: a.now, store: store, user: id.User, remote: true}
 		return sub.execute(args)
 	}
 }
