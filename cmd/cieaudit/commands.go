@@ -422,13 +422,13 @@ func newWorkstationCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			newSede := false
 			_, err = s.UpdateAudit(args[0], a.author(), "", func(au *checklist.Audit) error {
 				if au.Postazione(code) != nil {
 					return fmt.Errorf("la postazione %q esiste già nell'audit", code)
 				}
-				if au.Sede(sede) == nil {
+				if newSede = au.Sede(sede) == nil; newSede {
 					au.Sedi = append(au.Sedi, checklist.Sede{Name: sede})
-					fmt.Fprintf(a.stderr, "Aggiunta la nuova sede %q.\n", sede)
 				}
 				au.Postazioni = append(au.Postazioni, checklist.Postazione{
 					Code: code, Sede: sede, Room: room, Office: checklist.Office(office), Hardware: hw, OS: osName, Notes: notes,
@@ -437,6 +437,9 @@ func newWorkstationCmd(a *app) *cobra.Command {
 			})
 			if err != nil {
 				return auditErr(args[0], err)
+			}
+			if newSede {
+				fmt.Fprintf(a.stderr, "Aggiunta la nuova sede %q.\n", sede)
 			}
 			fmt.Fprintf(a.stdout, "postazione:%s\n", code)
 			return nil
