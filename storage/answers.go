@@ -88,41 +88,50 @@ func (s *Store) SaveAnswer(auditID string, a checklist.Answer, expectRev int) (S
 		if err != nil {
 			return err
 		}
-		it, err := at.item(a.Scope, a.Item)
-		if err != nil {
+		if res, err = at.saveAnswer(a, expectRev); err != nil {
 			return err
 		}
-		note := checklist.CleanText(a.Note, true)
-		value, err := checklist.NormaliseValue(it, checklist.CleanText(a.Value, true), note)
-		if err != nil {
-			return err
-		}
-		var prev checklist.Answer
-		had, err := getJSON(at.bucket(bucketAnswers), scopedKey(a.Scope, a.Item), &prev)
-		if err != nil {
-			return err
-		}
-		res = SaveResult{Conflict: expectRev >= 0 && expectRev != prev.Rev}
-		if had {
-			p := prev
-			res.Previous = &p
-			if prev.Value == value && prev.Note == note {
-				res.Answer = prev
-				return nil
-			}
-		}
-		next := checklist.Answer{Scope: a.Scope, Item: a.Item, Value: value, Note: note,
-			Author: authorOr(a.Author), At: at.now, Rev: prev.Rev + 1}
-		if err := at.putAnswer(prev, next); err != nil {
-			return err
-		}
-		res.Answer, changes = next, at.changes
+		changes = at.changes
 		return nil
 	})
 	if err != nil {
 		return SaveResult{}, fmt.Errorf("risposta %s (%s): %w", a.Item, a.Scope.String(), err)
 	}
 	s.publishChanges(auditID, changes)
+	return res, nil
+}
+
+// saveAnswer is SaveAnswer inside an open write transaction.
+func (at *auditTx) saveAnswer(a checklist.Answer, expectRev int) (SaveResult, error) {
+	it, err := at.item(a.Scope, a.Item)
+	if err != nil {
+		return SaveResult{}, err
+	}
+	note := checklist.CleanText(a.Note, true)
+	value, err := checklist.NormaliseValue(it, checklist.CleanText(a.Value, true), note)
+	if err != nil {
+		return SaveResult{}, err
+	}
+	var prev checklist.Answer
+	had, err := getJSON(at.bucket(bucketAnswers), scopedKey(a.Scope, a.Item), &prev)
+	if err != nil {
+		return SaveResult{}, err
+	}
+	res := SaveResult{Conflict: expectRev >= 0 && expectRev != prev.Rev}
+	if had {
+		p := prev
+		res.Previous = &p
+		if prev.Value == value && prev.Note == note {
+			res.Answer = prev
+			return res, nil
+		}
+	}
+	next := checklist.Answer{Scope: a.Scope, Item: a.Item, Value: value, Note: note,
+		Author: authorOr(a.Author), At: at.now, Rev: prev.Rev + 1}
+	if err := at.putAnswer(prev, next); err != nil {
+		return SaveResult{}, err
+	}
+	res.Answer = next
 	return res, nil
 }
 
@@ -221,47 +230,55 @@ func (s *Store) SaveEvaluation(auditID string, e checklist.Evaluation) error {
 		if err != nil {
 			return err
 		}
-		if !at.audit.HasScope(e.Scope) {
-			return fmt.Errorf("ambito %q non presente nell'audit %s", e.Scope.String(), auditID)
-		}
-		cat, err := at.catalogue()
-		if err != nil {
-			return err
-		}
-		if cat.Section(e.Section) == nil {
-			return fmt.Errorf("sezione %q non presente nel catalogo %s", e.Section, cat.Key())
-		}
-		b := at.bucket(bucketEvaluations)
-		key := scopedKey(e.Scope, e.Section)
-		var prev checklist.Evaluation
-		if _, err := getJSON(b, key, &prev); err != nil {
-			return err
-		}
-		e.Text = checklist.CleanText(e.Text, true)
-		if prev.Text == e.Text {
-			return nil
-		}
-		e.Author, e.At = authorOr(e.Author), at.now
-		if e.Text == "" {
-			err = b.Delete(key)
-		} else {
-			err = putJSON(b, key, e)
-		}
-		if err != nil {
-			return err
-		}
-		if err := at.record(checklist.Change{Author: e.Author, Kind: checklist.ChangeEvaluation,
-			Scope: e.Scope.String(), Item: e.Section, Old: prev.Text, New: e.Text}); err != nil {
+		if err := at.saveEvaluation(e); err != nil {
 			return err
 		}
 		changes = at.changes
-		return at.save()
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("valutazione della sezione %s (%s): %w", e.Section, e.Scope.String(), err)
 	}
 	s.publishChanges(auditID, changes)
 	return nil
+}
+
+// saveEvaluation is SaveEvaluation inside an open write transaction.
+func (at *auditTx) saveEvaluation(e checklist.Evaluation) error {
+	if !at.audit.HasScope(e.Scope) {
+		return fmt.Errorf("ambito %q non presente nell'audit %s", e.Scope.String(), at.audit.ID)
+	}
+	cat, err := at.catalogue()
+	if err != nil {
+		return err
+	}
+	if cat.Section(e.Section) == nil {
+		return fmt.Errorf("sezione %q non presente nel catalogo %s", e.Section, cat.Key())
+	}
+	b := at.bucket(bucketEvaluations)
+	key := scopedKey(e.Scope, e.Section)
+	var prev checklist.Evaluation
+	if _, err := getJSON(b, key, &prev); err != nil {
+		return err
+	}
+	e.Text = checklist.CleanText(e.Text, true)
+	if prev.Text == e.Text {
+		return nil
+	}
+	e.Author, e.At = authorOr(e.Author), at.now
+	if e.Text == "" {
+		err = b.Delete(key)
+	} else {
+		err = putJSON(b, key, e)
+	}
+	if err != nil {
+		return err
+	}
+	if err := at.record(checklist.Change{Author: e.Author, Kind: checklist.ChangeEvaluation,
+		Scope: e.Scope.String(), Item: e.Section, Old: prev.Text, New: e.Text}); err != nil {
+		return err
+	}
+	return at.save()
 }
 
 func actionSummary(p checklist.ActionPlan) string {

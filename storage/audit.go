@@ -214,60 +214,102 @@ func validateAudit(a *checklist.Audit) error {
 // CreateAudit stores a new audit pinned to an already stored catalogue and
 // returns it with its ID, status and timestamps set.
 func (s *Store) CreateAudit(a checklist.Audit, author string) (checklist.Audit, error) {
+	a, _, err := s.CreateAuditOnce(a, author, nil, nil, nil)
+	return a, err
+}
+
+// CreateAuditOnce creates an audit together with its first answers and
+// section evaluations in one transaction, so that it exists complete or not
+// at all. When existing is not nil and matches an audit already stored,
+// nothing is created and that audit is returned with created false: the
+// check and the creation are atomic, so two processes cannot both create it.
+func (s *Store) CreateAuditOnce(a checklist.Audit, author string, answers []checklist.Answer, evaluations []checklist.Evaluation,
+	existing func(AuditSummary) bool) (_ checklist.Audit, created bool, _ error) {
 	if err := validateAudit(&a); err != nil {
-		return checklist.Audit{}, err
+		return checklist.Audit{}, false, err
 	}
 	if a.CatalogueID == "" || a.CatalogueVersion == "" {
-		return checklist.Audit{}, errors.New("catalogo dell'audit non indicato (catalogue_id e catalogue_version)")
+		return checklist.Audit{}, false, errors.New("catalogo dell'audit non indicato (catalogue_id e catalogue_version)")
 	}
 	now := s.opts.Now()
 	var changes []checklist.Change
 	err := s.update(func(tx *bolt.Tx) error {
-		rec, err := catalogueInfo(tx, a.CatalogueKey())
+		created = false
+		if existing != nil {
+			list, err := listSummaries(tx)
+			if err != nil {
+				return err
+			}
+			for _, sum := range list {
+				if existing(sum) {
+					_, a, err = readAudit(tx, sum.ID)
+					return err
+				}
+			}
+		}
+		at, err := createAudit(tx, a, author, now)
 		if err != nil {
 			return err
 		}
-		if a.CatalogueDigest != "" && a.CatalogueDigest != rec.Digest {
-			return fmt.Errorf("il catalogo %s memorizzato non è quello indicato (impronta %.12s… invece di %.12s…)", a.CatalogueKey(), rec.Digest, a.CatalogueDigest)
-		}
-		a.CatalogueDigest = rec.Digest
-		audits := tx.Bucket(bucketAudits)
-		for {
-			if a.ID, err = newAuditID(); err != nil {
-				return err
-			}
-			if audits.Bucket([]byte(a.ID)) == nil {
-				break
+		for _, ans := range answers {
+			if _, err := at.saveAnswer(ans, -1); err != nil {
+				return fmt.Errorf("risposta %s (%s): %w", ans.Item, ans.Scope.String(), err)
 			}
 		}
-		a.Status = checklist.StatusDraft
-		a.SignOff = nil
-		a.CreatedAt, a.UpdatedAt = now, now
-		b, err := audits.CreateBucket([]byte(a.ID))
-		if err != nil {
-			return err
-		}
-		for _, name := range auditBuckets {
-			if _, err := b.CreateBucket(name); err != nil {
-				return err
+		for _, e := range evaluations {
+			if err := at.saveEvaluation(e); err != nil {
+				return fmt.Errorf("valutazione della sezione %s (%s): %w", e.Section, e.Scope.String(), err)
 			}
 		}
-		at := &auditTx{tx: tx, b: b, audit: a, now: now}
-		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeAudit,
-			New: fmt.Sprintf("audit creato: %s, anno %d, catalogo %s", a.Ente.Name, a.Year, a.CatalogueKey())}); err != nil {
-			return err
-		}
-		changes = at.changes
-		if err := putJSON(b, keyInfo, a); err != nil {
-			return err
-		}
-		return at.writeSummary()
+		a, changes, created = at.audit, at.changes, true
+		return nil
 	})
 	if err != nil {
-		return checklist.Audit{}, fmt.Errorf("creazione dell'audit: %w", err)
+		return checklist.Audit{}, false, fmt.Errorf("creazione dell'audit: %w", err)
 	}
-	s.publishChanges(a.ID, changes)
-	return a, nil
+	if created {
+		s.publishChanges(a.ID, changes)
+	}
+	return a, created, nil
+}
+
+// createAudit stores a new audit in tx and returns it open for more writes.
+func createAudit(tx *bolt.Tx, a checklist.Audit, author string, now time.Time) (*auditTx, error) {
+	rec, err := catalogueInfo(tx, a.CatalogueKey())
+	if err != nil {
+		return nil, err
+	}
+	if a.CatalogueDigest != "" && a.CatalogueDigest != rec.Digest {
+		return nil, fmt.Errorf("il catalogo %s memorizzato non è quello indicato (impronta %.12s… invece di %.12s…)", a.CatalogueKey(), rec.Digest, a.CatalogueDigest)
+	}
+	a.CatalogueDigest = rec.Digest
+	audits := tx.Bucket(bucketAudits)
+	for {
+		if a.ID, err = newAuditID(); err != nil {
+			return nil, err
+		}
+		if audits.Bucket([]byte(a.ID)) == nil {
+			break
+		}
+	}
+	a.Status = checklist.StatusDraft
+	a.SignOff = nil
+	a.CreatedAt, a.UpdatedAt = now, now
+	b, err := audits.CreateBucket([]byte(a.ID))
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range auditBuckets {
+		if _, err := b.CreateBucket(name); err != nil {
+			return nil, err
+		}
+	}
+	at := &auditTx{tx: tx, b: b, audit: a, now: now}
+	if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeAudit,
+		New: fmt.Sprintf("audit creato: %s, anno %d, catalogo %s", a.Ente.Name, a.Year, a.CatalogueKey())}); err != nil {
+		return nil, err
+	}
+	return at, at.save()
 }
 
 // Audit returns one audit.

@@ -22,36 +22,21 @@ const Year = 2026
 const Author = "demo"
 
 // Ensure returns the ID of the demo audit, creating it first if the database
-// does not hold one yet.
+// does not hold one yet. The audit and its answers are created in one
+// transaction, together with the check that no demo exists: an interrupted
+// run leaves no half demo, and two processes cannot create two.
 func Ensure(s *storage.Store, author string) (id string, created bool, err error) {
-	audits, err := s.ListAudits()
-	if err != nil {
-		return "", false, err
-	}
-	for _, a := range audits {
-		if a.ISTAT == ISTAT && a.Year == Year {
-			return a.ID, false, nil
-		}
-	}
 	cat, err := s.EnsureBuiltin()
 	if err != nil {
 		return "", false, err
 	}
-	a, err := s.CreateAudit(Audit(cat), author)
+	a := Audit(cat)
+	isDemo := func(sum storage.AuditSummary) bool { return sum.ISTAT == ISTAT && sum.Year == Year }
+	stored, created, err := s.CreateAuditOnce(a, author, Answers(&a, cat), evaluations(cat), isDemo)
 	if err != nil {
-		return "", false, fmt.Errorf("creazione dell'audit dimostrativo: %w", err)
+		return "", false, fmt.Errorf("audit dimostrativo: %w", err)
 	}
-	for _, ans := range Answers(&a, cat) {
-		if _, err := s.SaveAnswer(a.ID, ans, -1); err != nil {
-			return a.ID, true, fmt.Errorf("risposta dimostrativa %s/%s: %w", ans.Scope, ans.Item, err)
-		}
-	}
-	for _, e := range evaluations(cat) {
-		if err := s.SaveEvaluation(a.ID, e); err != nil {
-			return a.ID, true, err
-		}
-	}
-	return a.ID, true, nil
+	return stored.ID, created, nil
 }
 
 // Audit is the demo audit before it is stored.
