@@ -119,6 +119,9 @@ func (at *auditTx) writeSummary() error {
 			rec.Progress.Tally(it, change[0], -1)
 			rec.Progress.Tally(it, change[1], 1)
 		}
+		// The record now counts them: a later save in the same transaction
+		// must not apply them again.
+		at.answered = at.answered[:0]
 		return index.Put([]byte(a.ID), rec.marshal())
 	}
 	answers, err := readAnswers(at.b)
@@ -127,6 +130,7 @@ func (at *auditTx) writeSummary() error {
 	}
 	snap := checklist.Snapshot{Audit: at.audit, Catalogue: cat, Answers: answers}
 	rec.Progress = snap.AuditProgress()
+	at.answered = at.answered[:0]
 	return index.Put([]byte(a.ID), rec.marshal())
 }
 

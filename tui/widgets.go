@@ -16,7 +16,8 @@ func (s Styles) bar(done, total, width int) string {
 	}
 	filled := width
 	if total > 0 {
-		filled = done * width / total
+		// Clamped: a count past its total must draw a full bar, not panic.
+		filled = min(max(done*width/total, 0), width)
 	}
 	return s.BarFull.Render(strings.Repeat("█", filled)) + s.BarEmpty.Render(strings.Repeat("░", width-filled))
 }

@@ -58,6 +58,9 @@ func TestEnsureConcurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	cat, _ := s.EnsureBuiltin()
+	if list[0].Progress != snap.AuditProgress() {
+		t.Errorf("audit index says %+v, a recount %+v", list[0].Progress, snap.AuditProgress())
+	}
 	if want := len(Answers(&snap.Audit, cat)); len(snap.Answers) != want || len(snap.Evaluations) != 2 {
 		t.Errorf("demo has %d answers and %d evaluations, want %d and 2", len(snap.Answers), len(snap.Evaluations), want)
 	}
