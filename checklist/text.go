@@ -3,32 +3,51 @@ package checklist
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
-// CleanText is free text as the audit keeps it: trimmed, and with control
-// characters (other than line breaks and tabs in multi-line text) written
-// as visible escapes such as \x1b. Notes and answers are shown on other
-// auditors' terminals and printed in reports: an escape sequence typed into
-// a note must not be able to repaint someone else's screen.
+// CleanText is free text as cieaudit keeps and shows it: trimmed, and with
+// everything a terminal would act on written as a visible escape such as
+// \x1b: C0 and C1 control characters and DEL, the Unicode line and
+// paragraph separators, the bidirectional overrides, and invalid UTF-8.
+// Multi-line text keeps its line breaks and tabs. Notes, answers and what
+// SSH clients send are shown on other people's terminals and printed in
+// reports: none of it may repaint a screen, forge a log line or reverse
+// text.
 func CleanText(s string, multiline bool) string {
 	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
-	if !strings.ContainsFunc(s, func(r rune) bool { return isControl(r, multiline) }) {
+	unsafe := func(r rune) bool { return unsafeRune(r, multiline) }
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, unsafe) {
 		return s
 	}
 	var b strings.Builder
-	for _, r := range s {
-		if isControl(r, multiline) {
-			fmt.Fprintf(&b, "\\x%02x", r)
-			continue
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unsafe(r) && r < 0x100:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unsafe(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
 		}
-		b.WriteRune(r)
+		i += size
 	}
 	return b.String()
 }
 
-func isControl(r rune, multiline bool) bool {
-	if multiline && (r == '\n' || r == '\t') {
+func unsafeRune(r rune, multiline bool) bool {
+	switch {
+	case multiline && (r == '\n' || r == '\t'):
 		return false
+	case r < 0x20, r >= 0x7f && r <= 0x9f: // C0, DEL, C1
+		return true
+	case r == 0x2028, r == 0x2029: // line and paragraph separators
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f: // bidi controls
+		return true
 	}
-	return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0)
+	return false
 }

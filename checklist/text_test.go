@@ -9,10 +9,17 @@ func TestCleanText(t *testing.T) {
 		want      string
 	}{
 		{"  Chiavi in armadietto  ", true, "Chiavi in armadietto"},
+		{"città è già", false, "città è già"},
 		{"riga uno\r\nriga due\n\tpunto", true, "riga uno\nriga due\n\tpunto"},
 		{"riga uno\nriga due", false, `riga uno\x0ariga due`},
+		{"a\nb\r\tc", false, `a\x0ab\x0d\x09c`},
 		{"\x1b]0;PWNED\x07\x1b[2Jtesto", true, `\x1b]0;PWNED\x07\x1b[2Jtesto`},
-		{"perché è così € \u0085fine", true, `perché è così € \x85fine`},
+		{"\u009b31m", false, `\x9b31m`},
+		{"x\x7f", false, `x\x7f`},
+		{"riga\u2028finta", true, `riga\u2028finta`},
+		{"abc\u202egpj.exe", false, `abc\u202egpj.exe`},
+		{"bad\xffutf8", false, `bad\xffutf8`},
+		{"perché è così € fine", true, "perché è così € fine"},
 		{"", true, ""},
 	}
 	for _, tt := range tests {

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/cieaudit/cieaudit/checklist"
 )
 
 var accessLogBucketName = []byte("access_log")
@@ -33,6 +35,7 @@ type AccessEntry struct {
 // LogAccess appends an entry to the access log and returns its sequence
 // number; At defaults to now.
 func (s *Store) LogAccess(e AccessEntry) (uint64, error) {
+	e = e.Clean()
 	var seq uint64
 	err := s.update(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(accessLogBucketName)
@@ -107,4 +110,14 @@ func (s *Store) AccessLog(limit int) ([]AccessEntry, error) {
 		out[i], out[j] = out[j], out[i]
 	}
 	return out, err
+}
+
+// Clean returns the entry with every field an SSH client could choose made
+// safe to show on a terminal (checklist.CleanText). LogAccess stores entries
+// cleaned; readers clean again what they show, for entries written before.
+func (e AccessEntry) Clean() AccessEntry {
+	for _, f := range []*string{&e.Session, &e.Reason, &e.Remote, &e.User, &e.Fingerprint} {
+		*f = checklist.CleanText(*f, false)
+	}
+	return e
 }

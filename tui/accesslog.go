@@ -199,7 +199,7 @@ func (p *accessLogPage) View() string {
 			b.WriteString("\n")
 			continue
 		}
-		e := p.entries[i]
+		e := p.entries[i].Clean()
 		row := pad(e.At.Local().Format(c.timeFormat), c.when) + " " + pad(orDash(e.User), c.user) + " " +
 			pad(shortFingerprint(e.Fingerprint, c.key), c.key) + " " + pad(remoteHost(e.Remote), c.addr) + " " +
 			pad(accessDuration(e), c.dur) + " " + pad(accessOutcome(e), c.outcome)
@@ -220,6 +220,7 @@ func (p *accessLogPage) View() string {
 // detail shows the selected entry in full: the table cuts long reasons,
 // addresses and fingerprints.
 func (p *accessLogPage) detail(e storage.AccessEntry) string {
+	e = e.Clean()
 	when := e.At.Local().Format("02/01/2006 15:04:05")
 	if !e.Ended.IsZero() {
 		when += " – " + e.Ended.Local().Format("15:04:05")

@@ -144,3 +144,44 @@ func TestAccessLogRefusedToNonAdmins(t *testing.T) {
 		})
 	}
 }
+
+// TestAccessLogShowsNoControlCharacters: entries written before the server
+// cleaned them may hold terminal escapes typed by a client; the page shows
+// them as visible escapes and never sends them to the admin's terminal.
+func TestAccessLogShowsNoControlCharacters(t *testing.T) {
+	t.Parallel()
+	const evil = "audit list \x1b]0;X\x07 \x1b[2J\nfalsa riga\u009b31m"
+	const shown = `audit list \x1b]0;X\x07 \x1b[2J\x0afalsa riga\x9b31m`
+	tests := []struct {
+		name  string
+		entry storage.AccessEntry
+		want  string // in the table or in the detail under it
+	}{
+		{"session", storage.AccessEntry{User: "mario", Remote: "10.0.0.1:22", Accepted: true, Session: evil}, "accesso (" + shown},
+		{"reason", storage.AccessEntry{User: "mario", Remote: "10.0.0.1:22", Reason: evil}, "Rifiutato: " + shown},
+		{"user", storage.AccessEntry{User: "x\x1b[2Jy", Remote: "10.0.0.1:22", Accepted: true, Session: "tui"}, `x\x1b[2Jy da`},
+		{"remote", storage.AccessEntry{User: "mario", Remote: "10.0.0.1\x1b[2J:22", Accepted: true, Session: "tui"}, `da 10.0.0.1\x1b[2J:22`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := openTestStore(t)
+			tc.entry.At = testNow
+			if _, err := s.LogAccess(tc.entry); err != nil {
+				t.Fatal(err)
+			}
+			h := newHarness(t, Options{Store: s, User: "it.admin", Role: checklist.RoleAdmin}, 200, 30)
+			h.press("L")
+			h.requireScreen("1 di 1 voci")
+			raw := h.m.View().Content
+			for _, bad := range []string{"\x1b]", "\x07", "\x1b[2J", "falsa riga\n", "\n" + "falsa riga", "\u009b"} {
+				if strings.Contains(raw, bad) {
+					t.Errorf("frame holds %q from the log entry", bad)
+				}
+			}
+			if !strings.Contains(raw, tc.want) {
+				t.Errorf("frame lacks %q:\n%s", tc.want, raw)
+			}
+		})
+	}
+}

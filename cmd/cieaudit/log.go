@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/cieaudit/cieaudit/checklist"
 	"github.com/cieaudit/cieaudit/storage"
 )
 
@@ -51,6 +50,9 @@ func printAccessLog(a *app, entries []storage.AccessEntry) {
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "QUANDO\tESITO\tUTENTE\tDA\tDURATA\tIMPRONTA\tSESSIONE / MOTIVO")
 	for _, e := range entries {
+		// The session text is whatever the client sent: never let it reach
+		// the admin's terminal as control sequences or fake rows.
+		e = e.Clean()
 		outcome, detail := "ammesso", e.Session
 		if !e.Accepted {
 			outcome, detail = "RIFIUTATO", e.Reason
@@ -70,10 +72,8 @@ func printAccessLog(a *app, entries []storage.AccessEntry) {
 		if fp == "" {
 			fp = "-"
 		}
-		// The session text is whatever the client sent: never let it reach
-		// the admin's terminal as control sequences or fake rows.
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.At.Local().Format("2006-01-02 15:04:05"), outcome,
-			checklist.CleanText(user, false), checklist.CleanText(e.Remote, false), duration, fp, checklist.CleanText(detail, false))
+			user, e.Remote, duration, fp, detail)
 	}
 	tw.Flush()
 }
