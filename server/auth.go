@@ -142,14 +142,15 @@ type ctxKey struct{ name string }
 
 var connStateKey = &ctxKey{"conn-state"}
 
-// onConnect runs before the handshake: it applies the per-IP rate limit and
-// starts following the connection.
+// onConnect runs before the handshake: it applies the per-address rate
+// limit (per /64 for IPv6, see limitKey) and starts following the
+// connection.
 func (s *Server) onConnect(ctx ssh.Context, conn net.Conn) net.Conn {
 	remote := conn.RemoteAddr().String()
 	if s.draining.Load() {
 		return nil
 	}
-	if allowed, report := s.limiter.allow(hostOf(remote)); !allowed {
+	if allowed, report := s.limiter.allow(limitKey(remote)); !allowed {
 		if report {
 			s.logRefusal(storage.AccessEntry{Remote: remote, Reason: "troppi tentativi di connessione da questo indirizzo (limite di frequenza)"})
 		}
@@ -335,6 +336,23 @@ func addrIP(addr net.Addr) (netip.Addr, bool) {
 		return netip.Addr{}, false
 	}
 	return ap.Addr().Unmap(), true
+}
+
+// limitKey is the rate limiter's bucket for a source address: the IPv4
+// address, or the /64 network of an IPv6 one. A single IPv6 host is
+// usually given a whole /64 and can pick any address in it, so a bucket
+// per address would not slow it down at all.
+func limitKey(remote string) string {
+	host := hostOf(remote)
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	addr = addr.WithZone("").Unmap()
+	if addr.Is4() {
+		return addr.String()
+	}
+	return netip.PrefixFrom(addr, 64).Masked().String()
 }
 
 func hostOf(remote string) string {

@@ -8,9 +8,9 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// ipLimiter is a token bucket per source IP applied to connection attempts,
-// before any cryptography, so that key guessing and handshake floods are
-// slowed down.
+// ipLimiter is a token bucket per source IPv4 address or IPv6 /64 network
+// (limitKey) applied to connection attempts, before any cryptography, so
+// that key guessing and handshake floods are slowed down.
 type ipLimiter struct {
 	mu      sync.Mutex
 	rate    rate.Limit

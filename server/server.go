@@ -2,17 +2,10 @@ package server
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"errors"
-	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
-	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -71,7 +64,8 @@ type Config struct {
 	MaxSessions int
 	// MaxSessionsPerUser is the cap per user (default 5).
 	MaxSessionsPerUser int
-	// ConnRate and ConnBurst bound connection attempts per source IP
+	// ConnRate and ConnBurst bound connection attempts per source IPv4
+	// address or IPv6 /64 network
 	// (default one every 2s, burst 10).
 	ConnRate  rate.Limit
 	ConnBurst int
@@ -254,62 +248,4 @@ func (s *Server) stopRelay() {
 			s.unsubscribe()
 		}
 	})
-}
-
-// LoadOrCreateHostKey reads the ed25519 host key at path, creating it with
-// mode 0600 (and its .pub next to it) when the file does not exist.
-func LoadOrCreateHostKey(path string) (ssh.Signer, error) {
-	raw, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		if raw, err = createHostKey(path); err != nil {
-			return nil, err
-		}
-	} else if err != nil {
-		return nil, fmt.Errorf("chiave host %s: %w", path, err)
-	}
-	signer, err := gossh.ParsePrivateKey(raw)
-	if err != nil {
-		return nil, fmt.Errorf("chiave host %s non leggibile (attesa una chiave privata OpenSSH senza passphrase): %w", path, err)
-	}
-	return signer, nil
-}
-
-var hostKeyMu sync.Mutex
-
-func createHostKey(path string) ([]byte, error) {
-	hostKeyMu.Lock()
-	defer hostKeyMu.Unlock()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	block, err := gossh.MarshalPrivateKey(priv, "cieaudit host key")
-	if err != nil {
-		return nil, err
-	}
-	raw := pem.EncodeToMemory(block)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("cartella della chiave host: %w", err)
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("creazione della chiave host %s: %w", path, err)
-	}
-	if _, err := f.Write(raw); err != nil {
-		f.Close()
-		os.Remove(path)
-		return nil, fmt.Errorf("scrittura della chiave host %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(path)
-		return nil, fmt.Errorf("scrittura della chiave host %s: %w", path, err)
-	}
-	sshPub, err := gossh.NewPublicKey(pub)
-	if err != nil {
-		return nil, err
-	}
-	// The .pub is a convenience for publishing the key; failing to write it
-	// must not stop the server.
-	_ = os.WriteFile(path+".pub", gossh.MarshalAuthorizedKey(sshPub), 0o644)
-	return raw, nil
 }
