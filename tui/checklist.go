@@ -393,9 +393,23 @@ func (p *checklistPage) save(it *checklist.Item, value, note string) tea.Cmd {
 	delete(sess.failed, ref)
 	sess.version++
 	store, id := p.ctx.Store, sess.id()
-	return func() tea.Msg {
-		res, err := store.SaveAnswer(id, ans, expectRev)
+	key := revKey{id, ref}
+	seq, cmd := p.ctx.saves().enqueue(func(revs map[revKey]int) tea.Msg {
+		// An earlier save of this answer, committed just before, is what
+		// this one replaces: expect its revision, not the screen's.
+		res, err := store.SaveAnswer(id, ans, max(expectRev, revs[key]))
+		if err == nil {
+			revs[key] = res.Answer.Rev
+		}
 		return answerSavedMsg{audit: id, ref: ref, value: value, res: res, err: err}
+	}, func(err error) tea.Msg {
+		return answerSavedMsg{audit: id, ref: ref, value: value, err: err}
+	})
+	sess.lastSent[ref] = seq
+	return func() tea.Msg {
+		msg := cmd().(answerSavedMsg)
+		msg.seq = seq
+		return msg
 	}
 }
 
@@ -519,9 +533,21 @@ func (p *checklistPage) editNote() tea.Cmd {
 		ref := answerRef{p.scope, it.ID}
 		note := strings.TrimSpace(p.noteDraft)
 		store, id, user, scope := p.ctx.Store, p.ctx.Audit.id(), p.ctx.User, p.scope
-		return func() tea.Msg {
+		key := revKey{id, ref}
+		seq, cmd := p.ctx.saves().enqueue(func(revs map[revKey]int) tea.Msg {
 			res, err := store.SaveNote(id, scope, it.ID, note, user)
+			if err == nil {
+				revs[key] = res.Answer.Rev
+			}
 			return answerSavedMsg{audit: id, ref: ref, noteOp: true, res: res, err: err}
+		}, func(err error) tea.Msg {
+			return answerSavedMsg{audit: id, ref: ref, noteOp: true, err: err}
+		})
+		p.ctx.Audit.lastSent[ref] = seq
+		return func() tea.Msg {
+			msg := cmd().(answerSavedMsg)
+			msg.seq = seq
+			return msg
 		}
 	})
 }

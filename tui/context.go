@@ -42,6 +42,8 @@ type Context struct {
 	// exportRoot, when set, is the only folder exports may be written
 	// into (Options.ExportRoot).
 	exportRoot string
+	// saveQueue commits answers and notes in the order they were given.
+	saveQueue *saveQueue
 }
 
 // editRefusal says why the user may not change the open audit, or "" when
@@ -73,10 +75,16 @@ type auditSession struct {
 	pending map[answerRef]string
 	// failed holds the values whose save failed: shown as not saved.
 	failed map[answerRef]string
+	// lastSent is the ticket of the newest save queued for an answer,
+	// lastApplied that of the newest whose result has been applied: saves
+	// commit in ticket order, but their results may reach Update in any
+	// order, and an older one must not overwrite a newer one.
+	lastSent, lastApplied map[answerRef]uint64
 }
 
 func newAuditSession(snap *checklist.Snapshot) *auditSession {
-	return &auditSession{snap: snap, pending: map[answerRef]string{}, failed: map[answerRef]string{}}
+	return &auditSession{snap: snap, pending: map[answerRef]string{}, failed: map[answerRef]string{},
+		lastSent: map[answerRef]uint64{}, lastApplied: map[answerRef]uint64{}}
 }
 
 func (s *auditSession) id() string { return s.snap.Audit.ID }

@@ -102,8 +102,10 @@ func (p *exportPage) Title() string    { return "Esportazione" }
 func (p *exportPage) SetSize(w, h int) { p.w, p.h = w, h; p.dir.SetWidth(max(w-12, 10)) }
 func (p *exportPage) Init() tea.Cmd    { return nil }
 
-// capturing keeps q and other letters for the folder name while typing.
-func (p *exportPage) capturing() bool { return !p.running }
+// capturing keeps q and other letters for the folder name while typing,
+// and keeps the page open while an export runs: its result, a failure
+// above all, must reach the user.
+func (p *exportPage) capturing() bool { return true }
 
 func (p *exportPage) ShortHelp() []key.Binding {
 	return []key.Binding{exportKeys.Start, exportKeys.Edit}
@@ -116,6 +118,10 @@ func (p *exportPage) Update(msg tea.Msg) (Component, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		if p.running {
+			switch msg.String() {
+			case "esc", "q":
+				return p, setStatus(statusInfo, "Esportazione in corso…: attendere la fine, poi esc torna indietro")
+			}
 			return p, nil
 		}
 		switch msg.String() {
@@ -161,6 +167,13 @@ func (p *exportPage) start() tea.Cmd {
 	p.events = events
 	store, id := p.ctx.Store, p.ctx.Audit.id()
 	go func() {
+		// A panic here would end the process: on the SSH server, every
+		// session. It becomes the export's failure instead.
+		defer func() {
+			if r := recover(); r != nil {
+				events <- exportDoneMsg{err: fmt.Errorf("errore interno durante l'esportazione (%v): i file eventualmente scritti possono essere incompleti; riprovare in una cartella nuova e segnalare il problema", r)}
+			}
+		}()
 		snap, err := store.Load(id)
 		if err != nil {
 			events <- exportDoneMsg{err: err}

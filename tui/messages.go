@@ -92,8 +92,10 @@ type answerSavedMsg struct {
 	ref    answerRef
 	value  string
 	noteOp bool
-	res    storage.SaveResult
-	err    error
+	// seq is the save's ticket in the Context's saveQueue.
+	seq uint64
+	res storage.SaveResult
+	err error
 }
 
 // evaluationSavedMsg reports the outcome of SaveEvaluation.

@@ -6,8 +6,9 @@ import (
 )
 
 // Store is what the TUI needs from the database. *storage.Store satisfies it;
-// the TUI calls it only from tea.Cmds, never from Update or View, so a slow
-// disk never freezes the screen.
+// the TUI calls it only from tea.Cmds and the save queue's worker
+// (saveseq.go), never from Update or View, so a slow disk never freezes the
+// screen.
 type Store interface {
 	ListAudits() ([]storage.AuditSummary, error)
 	Load(auditID string) (*checklist.Snapshot, error)

@@ -288,6 +288,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status, m.statusKind = "Salvato: azione "+msg.plan.Item, statusOK
 		}
 		return m, m.forwardTop(msg)
+	case exportDoneMsg:
+		if _, ok := m.top().(*exportPage); !ok {
+			// The export page stays open while an export runs; should
+			// it be gone anyway, the result still reaches the user.
+			if msg.err != nil {
+				m.status, m.statusKind = "Esportazione non riuscita: "+msg.err.Error(), statusError
+			} else {
+				m.status, m.statusKind = fmt.Sprintf("Esportati %d file in %s", len(msg.paths), msg.dest), statusOK
+			}
+			return m, nil
+		}
+		return m, m.forwardTop(msg)
 	case uiStateSavedMsg:
 		return m, nil
 	case rememberMsg:
@@ -494,16 +506,33 @@ func (m *Model) applyAnswerSaved(msg answerSavedMsg) {
 		}
 		return
 	}
+	// Saves of one answer commit in the order they were given, but their
+	// results can arrive here in any order: an older result must not
+	// replace a newer one on screen, and the value still being saved
+	// stays shown as such until its own result arrives.
+	if msg.seq != 0 {
+		if msg.seq < a.lastApplied[msg.ref] {
+			return
+		}
+		a.lastApplied[msg.ref] = msg.seq
+	}
+	newest := msg.seq == 0 || msg.seq >= a.lastSent[msg.ref]
+	inFlight, hasInFlight := a.pending[msg.ref]
 	if msg.err != nil {
-		delete(a.pending, msg.ref)
-		if !msg.noteOp {
-			a.failed[msg.ref] = msg.value
+		if newest {
+			delete(a.pending, msg.ref)
+			if !msg.noteOp {
+				a.failed[msg.ref] = msg.value
+			}
 		}
 		a.version++
 		m.status, m.statusKind = fmt.Sprintf("NON salvato %s (%s): %v", msg.ref.item, msg.ref.scope.Label(), msg.err), statusError
 		return
 	}
 	a.applyAnswer(msg.res.Answer)
+	if !newest && hasInFlight {
+		a.pending[msg.ref] = inFlight
+	}
 	what := "risposta"
 	if msg.noteOp {
 		what = "nota"
