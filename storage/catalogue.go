@@ -102,28 +102,46 @@ func (s *Store) SaveCatalogue(src []byte, filename string) (*checklist.Catalogue
 		return nil, err
 	}
 	key := c.Key()
-	err = s.update(func(tx *bolt.Tx) error {
-		cats := tx.Bucket(bucketCatalogues)
-		if old := cats.Get([]byte(key)); old != nil {
-			if bytes.Equal(old, src) {
-				return nil
-			}
-			return fmt.Errorf("il catalogo %s è già memorizzato con un contenuto diverso: un catalogo modificato deve cambiare version (gli audit esistenti restano vincolati alla versione con cui sono iniziati)", key)
-		}
-		rec, err := json.Marshal(catalogueRecord{Digest: c.Digest, Filename: filename, StoredAt: s.opts.Now().UTC()})
-		if err != nil {
-			return err
-		}
-		if err := cats.Put([]byte(key), src); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketCatalogueInfo).Put([]byte(key), rec)
+	// The common case, a catalogue stored long ago, is answered under a
+	// shared lock: reading commands and read-only copies never write.
+	stored := false
+	err = s.view(func(tx *bolt.Tx) error {
+		stored, err = sameCatalogue(tx, key, src)
+		return err
 	})
+	if err == nil && !stored {
+		err = s.update(func(tx *bolt.Tx) error {
+			if stored, err := sameCatalogue(tx, key, src); err != nil || stored {
+				return err
+			}
+			rec, err := json.Marshal(catalogueRecord{Digest: c.Digest, Filename: filename, StoredAt: s.opts.Now().UTC()})
+			if err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketCatalogues).Put([]byte(key), src); err != nil {
+				return err
+			}
+			return tx.Bucket(bucketCatalogueInfo).Put([]byte(key), rec)
+		})
+	}
 	if err != nil {
 		return nil, fmt.Errorf("salvataggio del catalogo %s: %w", key, err)
 	}
 	actual, _ := parsedCatalogues.LoadOrStore(key+"\x00"+c.Digest, c)
 	return actual.(*checklist.Catalogue), nil
+}
+
+// sameCatalogue reports whether key is stored with exactly src, and refuses
+// different content under the same key.
+func sameCatalogue(tx *bolt.Tx, key string, src []byte) (bool, error) {
+	old := tx.Bucket(bucketCatalogues).Get([]byte(key))
+	switch {
+	case old == nil:
+		return false, nil
+	case bytes.Equal(old, src):
+		return true, nil
+	}
+	return false, fmt.Errorf("il catalogo %s è già memorizzato con un contenuto diverso: un catalogo modificato deve cambiare version (gli audit esistenti restano vincolati alla versione con cui sono iniziati)", key)
 }
 
 // EnsureBuiltin stores the catalogue embedded in the binary unless it is

@@ -805,3 +805,25 @@ func TestControlCharactersInTextAreEscaped(t *testing.T) {
 		t.Errorf("evaluation stored as %+v", snap.Evaluations)
 	}
 }
+
+// TestEnsureBuiltinOnAReadOnlyCopy: once the built-in catalogue is stored,
+// asking for it again only reads, so it works on a read-only copy (and a
+// viewer's commands over SSH do not write).
+func TestEnsureBuiltinOnAReadOnlyCopy(t *testing.T) {
+	s := openTest(t, Options{})
+	if _, err := s.EnsureBuiltin(); err != nil {
+		t.Fatal(err)
+	}
+	path := s.Path()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if c, err := ro.EnsureBuiltin(); err != nil || len(c.Items()) < 70 {
+		t.Fatalf("EnsureBuiltin on a read-only store: %v", err)
+	}
+}
