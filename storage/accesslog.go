@@ -47,7 +47,7 @@ func (s *Store) LogAccess(e AccessEntry) (uint64, error) {
 		}
 		e.Seq = seq
 		if e.At.IsZero() {
-			e.At = s.usersNow()
+			e.At = s.opts.Now()
 		}
 		raw, err := json.Marshal(e)
 		if err != nil {

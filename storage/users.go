@@ -191,7 +191,7 @@ func (s *Store) AddUser(u User, merge bool) (User, error) {
 		if err != nil {
 			return err
 		}
-		now := s.usersNow()
+		now := s.opts.Now()
 		if raw := b.Get([]byte(u.Name)); raw != nil {
 			if !merge {
 				return fmt.Errorf("%w: %s", ErrUserExists, u.Name)
@@ -340,7 +340,7 @@ func (s *Store) EnrolTOTP(name, secret string) error {
 			return err
 		}
 		u.TOTPSecret = secret
-		u.UpdatedAt = s.usersNow()
+		u.UpdatedAt = s.opts.Now()
 		out, err := json.Marshal(u)
 		if err != nil {
 			return err
@@ -376,7 +376,7 @@ func (s *Store) ClaimTOTPStep(name string, step uint64) (bool, error) {
 		if b.Get(key) != nil {
 			return nil
 		}
-		now := s.usersNow()
+		now := s.opts.Now()
 		// Forget steps older than the retention; collect first, then delete,
 		// because deleting under a cursor can skip keys.
 		var stale [][]byte
@@ -400,12 +400,4 @@ func (s *Store) ClaimTOTPStep(name string, step uint64) (bool, error) {
 		return b.Put(key, stamp)
 	})
 	return claimed, err
-}
-
-// usersNow is the store's clock.
-func (s *Store) usersNow() time.Time {
-	if s.opts.Now != nil {
-		return s.opts.Now()
-	}
-	return time.Now()
 }
