@@ -79,6 +79,13 @@ func runCLIInput(t testing.TB, db, stdin string, args ...string) cliResult {
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "CIEAUDIT_USER=collaudo", "CIEAUDIT_DB=", "NO_COLOR=1")
 	cmd.Stdin = strings.NewReader(stdin)
+	return runProcess(t, cmd)
+}
+
+// runProcess runs cmd and returns its output and exit code; only a failure
+// to start it fails the test.
+func runProcess(t testing.TB, cmd *exec.Cmd) cliResult {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -86,7 +93,7 @@ func runCLIInput(t testing.TB, db, stdin string, args ...string) cliResult {
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()
 	} else if err != nil {
-		t.Fatalf("running cieaudit %v: %v", args, err)
+		t.Fatalf("running %v: %v", cmd.Args, err)
 	}
 	return cliResult{stdout.String(), stderr.String(), code}
 }

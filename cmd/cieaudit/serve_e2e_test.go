@@ -182,16 +182,7 @@ func (p *serveProc) sshWith(t testing.TB, key sshKey, user string, opts, env []s
 	cmd := exec.Command("ssh", args...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdin = strings.NewReader("")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("ssh %v: %v", command, err)
-	}
-	return cliResult{stdout.String(), stderr.String(), code}
+	return runProcess(t, cmd)
 }
 
 // accessLog reads the access log through the server, as an admin.
