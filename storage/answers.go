@@ -209,16 +209,21 @@ func forEachJSON[T any](b *bolt.Bucket, fn func(T)) error {
 
 // Answers returns the current answers of an audit.
 func (s *Store) Answers(auditID string) ([]checklist.Answer, error) {
-	var answers []checklist.Answer
+	return readFromAudit(s, auditID, readAnswers)
+}
+
+// readFromAudit runs read on one audit's bucket in a read transaction.
+func readFromAudit[T any](s *Store, auditID string, read func(*bolt.Bucket) (T, error)) (T, error) {
+	var v T
 	err := s.view(func(tx *bolt.Tx) error {
 		b, _, err := readAudit(tx, auditID)
 		if err != nil {
 			return err
 		}
-		answers, err = readAnswers(b)
+		v, err = read(b)
 		return err
 	})
-	return answers, err
+	return v, err
 }
 
 // SaveEvaluation stores a section's "Valutazione" text at one scope.
@@ -413,16 +418,7 @@ func (s *Store) SaveRiskOverride(auditID string, o checklist.RiskOverride, autho
 
 // History returns an audit's append-only history, oldest first.
 func (s *Store) History(auditID string) ([]checklist.Change, error) {
-	var history []checklist.Change
-	err := s.view(func(tx *bolt.Tx) error {
-		b, _, err := readAudit(tx, auditID)
-		if err != nil {
-			return err
-		}
-		history, err = readHistory(b)
-		return err
-	})
-	return history, err
+	return readFromAudit(s, auditID, readHistory)
 }
 
 func readHistory(b *bolt.Bucket) ([]checklist.Change, error) {
