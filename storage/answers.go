@@ -81,6 +81,18 @@ func (at *auditTx) putAnswer(prev, next checklist.Answer) error {
 // needs a note); saving the same value and note again changes nothing. The
 // first answer moves a draft audit to in_corso.
 func (s *Store) SaveAnswer(auditID string, a checklist.Answer, expectRev int) (SaveResult, error) {
+	return s.saveAnswer(auditID, a, expectRev, false)
+}
+
+// SaveValue is SaveAnswer for a new value alone: the note stored for the
+// answer is kept, whatever a.Note says. One-key answers use it, so that a
+// note saved an instant earlier (its result not yet on the screen) is not
+// replaced by the older note the screen still shows.
+func (s *Store) SaveValue(auditID string, a checklist.Answer, expectRev int) (SaveResult, error) {
+	return s.saveAnswer(auditID, a, expectRev, true)
+}
+
+func (s *Store) saveAnswer(auditID string, a checklist.Answer, expectRev int, keepNote bool) (SaveResult, error) {
 	var res SaveResult
 	var changes []checklist.Change
 	err := s.update(func(tx *bolt.Tx) error {
@@ -88,7 +100,7 @@ func (s *Store) SaveAnswer(auditID string, a checklist.Answer, expectRev int) (S
 		if err != nil {
 			return err
 		}
-		if res, err = at.saveAnswer(a, expectRev); err != nil {
+		if res, err = at.saveAnswer(a, expectRev, keepNote); err != nil {
 			return err
 		}
 		changes = at.changes
@@ -101,19 +113,23 @@ func (s *Store) SaveAnswer(auditID string, a checklist.Answer, expectRev int) (S
 	return res, nil
 }
 
-// saveAnswer is SaveAnswer inside an open write transaction.
-func (at *auditTx) saveAnswer(a checklist.Answer, expectRev int) (SaveResult, error) {
+// saveAnswer is SaveAnswer (or SaveValue, with keepNote) inside an open
+// write transaction.
+func (at *auditTx) saveAnswer(a checklist.Answer, expectRev int, keepNote bool) (SaveResult, error) {
 	it, err := at.item(a.Scope, a.Item)
-	if err != nil {
-		return SaveResult{}, err
-	}
-	note := checklist.CleanText(a.Note, true)
-	value, err := checklist.NormaliseValue(it, checklist.CleanText(a.Value, true), note)
 	if err != nil {
 		return SaveResult{}, err
 	}
 	var prev checklist.Answer
 	had, err := getJSON(at.bucket(bucketAnswers), scopedKey(a.Scope, a.Item), &prev)
+	if err != nil {
+		return SaveResult{}, err
+	}
+	note := checklist.CleanText(a.Note, true)
+	if keepNote {
+		note = prev.Note
+	}
+	value, err := checklist.NormaliseValue(it, checklist.CleanText(a.Value, true), note)
 	if err != nil {
 		return SaveResult{}, err
 	}

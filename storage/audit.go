@@ -252,7 +252,7 @@ func (s *Store) CreateAuditOnce(a checklist.Audit, author string, answers []chec
 			return err
 		}
 		for _, ans := range answers {
-			if _, err := at.saveAnswer(ans, -1); err != nil {
+			if _, err := at.saveAnswer(ans, -1, false); err != nil {
 				return fmt.Errorf("risposta %s (%s): %w", ans.Item, ans.Scope.String(), err)
 			}
 		}

@@ -827,3 +827,25 @@ func TestEnsureBuiltinOnAReadOnlyCopy(t *testing.T) {
 		t.Fatalf("EnsureBuiltin on a read-only store: %v", err)
 	}
 }
+
+// TestSaveValueKeepsTheStoredNote: a value saved alone keeps the note saved
+// before it, even if the caller still holds an older note.
+func TestSaveValueKeepsTheStoredNote(t *testing.T) {
+	s := openTest(t, Options{})
+	a := seed(t, s)
+	mustSave(t, s, a.ID, checklist.Answer{Scope: postA01, Item: "FIS-03", Value: "no", Author: "giulia"})
+	if _, err := s.SaveNote(a.ID, postA01, "FIS-03", "Schermo verso la fila", "giulia"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.SaveValue(a.ID, checklist.Answer{Scope: postA01, Item: "FIS-03", Value: "si", Note: "", Author: "giulia"}, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Answer.Value != "si" || res.Answer.Note != "Schermo verso la fila" {
+		t.Fatalf("SaveValue stored %q with note %q, want si with the stored note", res.Answer.Value, res.Answer.Note)
+	}
+	// N/A needs a justification: the stored note serves as one.
+	if res, err := s.SaveValue(a.ID, checklist.Answer{Scope: postA01, Item: "FIS-03", Value: "na", Author: "giulia"}, -1); err != nil || res.Answer.Note == "" {
+		t.Fatalf("SaveValue na with a stored note: %+v, %v", res.Answer, err)
+	}
+}

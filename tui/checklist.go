@@ -352,7 +352,9 @@ func (p *checklistPage) answerOutcome(o checklist.Outcome) tea.Cmd {
 			return p.valueForm(it)
 		}
 	}
-	cmd := p.save(it, value, p.currentNote(it))
+	// The note stays the one stored: a note saved an instant ago may not
+	// be on the screen yet.
+	cmd := p.save(it, value, p.currentNote(it), true)
 	p.move(p.cursor + 1)
 	return cmd
 }
@@ -380,8 +382,9 @@ func (p *checklistPage) currentNote(it *checklist.Item) string {
 }
 
 // save sends one answer to the store; the row shows it as being saved
-// until the commit returns.
-func (p *checklistPage) save(it *checklist.Item, value, note string) tea.Cmd {
+// until the commit returns. With keepNote only the value is saved and the
+// stored note kept (storage.Store.SaveValue).
+func (p *checklistPage) save(it *checklist.Item, value, note string, keepNote bool) tea.Cmd {
 	sess := p.ctx.Audit
 	ref := answerRef{p.scope, it.ID}
 	expectRev := 0
@@ -397,7 +400,11 @@ func (p *checklistPage) save(it *checklist.Item, value, note string) tea.Cmd {
 	seq, cmd := p.ctx.saves().enqueue(func(revs map[revKey]int) tea.Msg {
 		// An earlier save of this answer, committed just before, is what
 		// this one replaces: expect its revision, not the screen's.
-		res, err := store.SaveAnswer(id, ans, max(expectRev, revs[key]))
+		saveFn := store.SaveAnswer
+		if keepNote {
+			saveFn = store.SaveValue
+		}
+		res, err := saveFn(id, ans, max(expectRev, revs[key]))
 		if err == nil {
 			revs[key] = res.Answer.Rev
 		}
@@ -433,7 +440,7 @@ func (p *checklistPage) answerNotApplicable() tea.Cmd {
 		}),
 	))
 	return openForm(it.ID+" — non applicabile", form, func() tea.Cmd {
-		cmd := p.save(it, string(checklist.OutcomeNotApplicable), strings.TrimSpace(p.noteDraft))
+		cmd := p.save(it, string(checklist.OutcomeNotApplicable), strings.TrimSpace(p.noteDraft), false)
 		p.moveAfter(it)
 		return cmd
 	})
@@ -488,7 +495,7 @@ func (p *checklistPage) valueForm(it *checklist.Item) tea.Cmd {
 		if err != nil {
 			return setStatus(statusError, it.ID+": "+err.Error())
 		}
-		cmd := p.save(it, value, strings.TrimSpace(p.noteDraft))
+		cmd := p.save(it, value, strings.TrimSpace(p.noteDraft), false)
 		p.moveAfter(it)
 		return cmd
 	})

@@ -309,6 +309,10 @@ func (f failingStore) SaveAnswer(string, checklist.Answer, int) (storage.SaveRes
 	return storage.SaveResult{}, f.err
 }
 
+func (f failingStore) SaveValue(string, checklist.Answer, int) (storage.SaveResult, error) {
+	return storage.SaveResult{}, f.err
+}
+
 func TestChecklistFailedSaveStaysMarkedUnsaved(t *testing.T) {
 	t.Parallel()
 	s := openTestStore(t)

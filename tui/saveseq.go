@@ -19,9 +19,12 @@ import (
 // is quitting) cannot stall the saves queued after it.
 type saveQueue struct {
 	mu      sync.Mutex
+	idle    sync.Cond // signalled when the worker runs out of jobs
 	jobs    []saveJob
 	running bool
 	seq     uint64
+	// failures counts the saves that did not commit, for the farewell.
+	failures int
 	// revs is the revision of each answer as this TUI last committed it;
 	// touched only by the worker. A save queued while an earlier one to
 	// the same answer was in flight expects that revision, not the one of
@@ -64,6 +67,7 @@ func (q *saveQueue) work() {
 		q.mu.Lock()
 		if len(q.jobs) == 0 {
 			q.running = false
+			q.idleCond().Broadcast()
 			q.mu.Unlock()
 			return
 		}
@@ -75,8 +79,34 @@ func (q *saveQueue) work() {
 		}
 		revs := q.revs
 		q.mu.Unlock()
-		job.done <- job.safeRun(revs)
+		msg := job.safeRun(revs)
+		if saved, ok := msg.(answerSavedMsg); ok && saved.err != nil {
+			q.mu.Lock()
+			q.failures++
+			q.mu.Unlock()
+		}
+		job.done <- msg
 	}
+}
+
+// wait blocks until every queued save has committed or failed, and returns
+// how many failed since the TUI started. Quitting waits for it: the store is
+// closed once the program ends, and a save still queued then would be lost.
+func (q *saveQueue) wait() (failures int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for q.running || len(q.jobs) > 0 {
+		q.idleCond().Wait()
+	}
+	return q.failures
+}
+
+// idleCond is q.idle bound to q.mu; call it with q.mu held.
+func (q *saveQueue) idleCond() *sync.Cond {
+	if q.idle.L == nil {
+		q.idle.L = &q.mu
+	}
+	return &q.idle
 }
 
 // safeRun runs the job; a panic becomes its failure, never the end of the
@@ -88,6 +118,24 @@ func (j saveJob) safeRun(revs map[revKey]int) (msg tea.Msg) {
 		}
 	}()
 	return j.run(revs)
+}
+
+// WaitSaves blocks until every save the TUI queued has committed or failed.
+// Call it after the program ends and before closing the store.
+func (m *Model) WaitSaves() { m.ctx.saves().wait() }
+
+// drainSaves waits, off the UI goroutine, for the queued saves, then quits
+// with farewell, or with a warning when some save failed.
+func (m *Model) drainSaves(farewell string) tea.Cmd {
+	m.quitting = "Salvataggio delle ultime risposte in corso…"
+	q := m.ctx.saves()
+	return func() tea.Msg { return savesDrainedMsg{farewell: farewell, failures: q.wait()} }
+}
+
+// savesDrainedMsg says every queued save is done; the TUI can quit.
+type savesDrainedMsg struct {
+	farewell string
+	failures int
 }
 
 // saves returns the context's save queue, creating it on first use.

@@ -3,6 +3,7 @@ package tui
 import (
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,6 +23,11 @@ type jitterStore struct {
 func (j jitterStore) SaveAnswer(id string, a checklist.Answer, expectRev int) (storage.SaveResult, error) {
 	time.Sleep(time.Duration(rand.IntN(3000)) * time.Microsecond)
 	return j.Store.SaveAnswer(id, a, expectRev)
+}
+
+func (j jitterStore) SaveValue(id string, a checklist.Answer, expectRev int) (storage.SaveResult, error) {
+	time.Sleep(time.Duration(rand.IntN(3000)) * time.Microsecond)
+	return j.Store.SaveValue(id, a, expectRev)
 }
 
 // runConcurrently runs cmd, and the commands of any batch it returns, each
@@ -163,5 +169,63 @@ func TestQuickAnswersToOneItemCommitInKeyOrder(t *testing.T) {
 				t.Errorf("last status = %q (kind %d), want the plain success of TEC-02", h.m.status, h.m.statusKind)
 			}
 		})
+	}
+}
+
+// TestQuickAnswerKeepsANoteJustSaved: a note saved, then one key answering
+// the same item before the note's result reached the screen. The answer
+// must keep the note (it once replaced it with the older one the screen
+// still showed, reported as a plain success).
+func TestQuickAnswerKeepsANoteJustSaved(t *testing.T) {
+	s := openTestStore(t)
+	id := createSample(t, s)
+	h := newHarness(t, Options{Store: jitterStore{s}, AuditID: id}, 100, 30)
+	p := h.openScope(postPG01)
+	h.moveTo("TEC-02")
+	at, it := p.cursor, p.current()
+	fm := p.editNote()().(formMsg)
+	p.noteDraft = "nota importante"
+	noteCmd := fm.submit()
+	p.move(at)
+	_, answerCmd := h.m.Update(keyMsg("s"))
+	msgs := append(runConcurrently(noteCmd), runConcurrently(answerCmd)...)
+	for _, m := range msgs {
+		h.feed(m)
+	}
+	stored, _ := answerOf(t, s, id, postPG01, it.ID)
+	if stored.Value != "si" || stored.Note != "nota importante" {
+		t.Fatalf("stored %q with note %q, want si with the note just saved", stored.Value, stored.Note)
+	}
+}
+
+// TestQuitWaitsForQueuedSaves: quitting with saves still queued says the
+// answers are saved only once they are, and the last key pressed is what
+// the store holds when the program ends.
+func TestQuitWaitsForQueuedSaves(t *testing.T) {
+	s := openTestStore(t)
+	id := createSample(t, s)
+	h := newHarness(t, Options{Store: jitterStore{s}, AuditID: id}, 100, 30)
+	p := h.openScope(postPG01)
+	h.moveTo("TEC-02")
+	at := p.cursor
+	for _, k := range "snsnsnsnsn" {
+		p.move(at)
+		h.m.Update(keyMsg(string(k)))
+	}
+	_, quit := h.m.Update(keyMsg("ctrl+c"))
+	if strings.Contains(h.m.quitting, "salvate") {
+		t.Fatalf("quitting says %q before the queue is drained", h.m.quitting)
+	}
+	drained, ok := quit().(savesDrainedMsg)
+	if !ok {
+		t.Fatalf("quit did not start by draining the saves")
+	}
+	h.m.Update(drained)
+	if !strings.Contains(h.m.quitting, "tutte le risposte sono salvate") {
+		t.Errorf("farewell %q", h.m.quitting)
+	}
+	stored, _ := answerOf(t, s, id, postPG01, "TEC-02")
+	if stored.Value != "no" {
+		t.Errorf("stored %q after quitting, want the last key: no", stored.Value)
 	}
 }

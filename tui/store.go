@@ -18,6 +18,7 @@ type Store interface {
 	UpdateAudit(id, author, reason string, fn func(*checklist.Audit) error) (checklist.Audit, error)
 	SetStatus(id string, st checklist.Status, author, reason string, signOff *checklist.SignOff) (checklist.Audit, error)
 	SaveAnswer(auditID string, a checklist.Answer, expectRev int) (storage.SaveResult, error)
+	SaveValue(auditID string, a checklist.Answer, expectRev int) (storage.SaveResult, error)
 	SaveNote(auditID string, scope checklist.Scope, item, note, author string) (storage.SaveResult, error)
 	SaveEvaluation(auditID string, e checklist.Evaluation) error
 	SaveActionPlan(auditID string, p checklist.ActionPlan, author string) error

@@ -45,6 +45,9 @@ func (s trackedStore) SetStatus(id string, st checklist.Status, author, reason s
 func (s trackedStore) SaveAnswer(id string, a checklist.Answer, rev int) (storage.SaveResult, error) {
 	return track(s, func() (storage.SaveResult, error) { return s.Store.SaveAnswer(id, a, rev) })
 }
+func (s trackedStore) SaveValue(id string, a checklist.Answer, rev int) (storage.SaveResult, error) {
+	return track(s, func() (storage.SaveResult, error) { return s.Store.SaveValue(id, a, rev) })
+}
 func (s trackedStore) SaveNote(id string, sc checklist.Scope, item, note, author string) (storage.SaveResult, error) {
 	return track(s, func() (storage.SaveResult, error) { return s.Store.SaveNote(id, sc, item, note, author) })
 }

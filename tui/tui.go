@@ -218,7 +218,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case idleMsg:
 		return m, m.checkIdle()
 	case ShutdownMsg:
-		m.quitting = "Il server si sta arrestando: sessione chiusa. Tutte le risposte sono già salvate."
+		return m, m.drainSaves("Il server si sta arrestando: sessione chiusa. Tutte le risposte sono salvate.")
+	case savesDrainedMsg:
+		m.quitting = msg.farewell
+		if msg.failures > 0 {
+			m.quitting = fmt.Sprintf("Attenzione: %d salvataggi non sono riusciti (le righe segnate ! sullo schermo); le altre risposte sono salvate.", msg.failures)
+		}
 		return m, tea.Sequence(m.saveUIStateCmd(), tea.Quit)
 	case ChangedMsg:
 		if m.ctx.Audit == nil || msg.AuditID != m.ctx.Audit.id() {
@@ -422,8 +427,7 @@ func (m *Model) rememberPlace() tea.Cmd {
 }
 
 func (m *Model) quit() tea.Cmd {
-	m.quitting = "Arrivederci: tutte le risposte sono salvate."
-	return tea.Sequence(m.saveUIStateCmd(), tea.Quit)
+	return m.drainSaves("Arrivederci: tutte le risposte sono salvate.")
 }
 
 func (m *Model) checkIdle() tea.Cmd {
@@ -433,8 +437,7 @@ func (m *Model) checkIdle() tea.Cmd {
 	}
 	idle := m.ctx.Now().Sub(m.lastKey)
 	if idle >= timeout {
-		m.quitting = fmt.Sprintf("Sessione chiusa dopo %s senza attività. Tutte le risposte sono salvate.", timeout)
-		return tea.Sequence(m.saveUIStateCmd(), tea.Quit)
+		return m.drainSaves(fmt.Sprintf("Sessione chiusa dopo %s senza attività. Tutte le risposte sono salvate.", timeout))
 	}
 	return tea.Tick(timeout-idle, func(time.Time) tea.Msg { return idleMsg{} })
 }

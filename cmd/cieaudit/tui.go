@@ -41,7 +41,11 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		},
 	})
 	p := tea.NewProgram(model, tea.WithInput(a.stdin), tea.WithOutput(a.stdout))
-	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+	_, err = p.Run()
+	// However the program ended, the saves it queued commit before the
+	// store is closed.
+	model.(*tui.Model).WaitSaves()
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("interfaccia a terminale: %w", err)
 	}
 	return nil
