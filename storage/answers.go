@@ -308,7 +308,7 @@ func actionSummary(p checklist.ActionPlan) string {
 
 // SaveActionPlan stores owner, due date and status of a remediation action.
 func (s *Store) SaveActionPlan(auditID string, p checklist.ActionPlan, author string) error {
-	p.Owner, p.Due = strings.TrimSpace(p.Owner), strings.TrimSpace(p.Due)
+	p.Owner, p.Due = checklist.CleanText(p.Owner, false), strings.TrimSpace(p.Due)
 	if p.Status == "" {
 		p.Status = checklist.ActionToStart
 	}

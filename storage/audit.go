@@ -153,6 +153,7 @@ func (s *Store) publishChanges(id string, changes []checklist.Change) {
 // perimeter; messages name the field so that the CLI and the TUI can point
 // at it.
 func validateAudit(a *checklist.Audit) error {
+	cleanAudit(a)
 	var problems []string
 	bad := func(field, format string, args ...any) {
 		problems = append(problems, field+": "+fmt.Sprintf(format, args...))
@@ -209,6 +210,40 @@ func validateAudit(a *checklist.Audit) error {
 		return fmt.Errorf("dati dell'audit non validi: %s", strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// cleanAudit applies checklist.CleanText to every text of the audit: they
+// are printed in lists, reports and other users' terminals.
+func cleanAudit(a *checklist.Audit) {
+	line := func(fields ...*string) {
+		for _, f := range fields {
+			*f = checklist.CleanText(*f, false)
+		}
+	}
+	e := &a.Ente
+	line(&e.Name, &e.ISTAT, &e.Province, &e.Prefettura, &e.Sindaco, &e.ResponsabileSicurezza, &e.ReferenteCIE)
+	for i := range a.Auditors {
+		line(&a.Auditors[i])
+	}
+	for i := range a.Sedi {
+		s := &a.Sedi[i]
+		line(&s.Name, &s.Address)
+		for j := range s.Rooms {
+			line(&s.Rooms[j])
+		}
+	}
+	for i := range a.Postazioni {
+		p := &a.Postazioni[i]
+		h := &p.Hardware
+		line(&p.Code, &p.Sede, &p.Room, &p.OS, &h.PC, &h.LettoreImpronte, &h.LettoreSmartCard, &h.Multifunzione, &h.LettoreBarcode, &h.Altro)
+		p.Notes = checklist.CleanText(p.Notes, true)
+	}
+	if so := a.SignOff; so != nil {
+		line(&so.Place, &so.Date)
+		for i := range so.Auditors {
+			line(&so.Auditors[i])
+		}
+	}
 }
 
 // CreateAudit stores a new audit pinned to an already stored catalogue and

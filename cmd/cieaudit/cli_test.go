@@ -409,3 +409,19 @@ func TestRemoteCommandsNeverReadServerFiles(t *testing.T) {
 		t.Fatalf("remote --catalog read the server's file %s: %s", file, c.Key())
 	}
 }
+
+// TestCLIAuditTextsCannotCarryEscapes: names typed with terminal escape
+// sequences are stored with them made visible, so that listing the audits
+// cannot repaint anyone's terminal (a review finding).
+func TestCLIAuditTextsCannotCarryEscapes(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "audit.db")
+	id := strings.TrimSpace(mustRun(t, db, "audit", "new", "--ente", "Comune\x1b]0;pwned\x07\x1b[31mX", "--istat", "054001", "--year", "2026", "--auditor", "Mario\x1b[2J"))
+	for _, out := range []string{mustRun(t, db, "audit", "list"), mustRun(t, db, "audit", "show", id)} {
+		if strings.ContainsAny(out, "\x1b\x07") {
+			t.Errorf("output carries control characters: %q", out)
+		}
+		if !strings.Contains(out, `Comune\x1b]0;pwned\x07\x1b[31mX`) {
+			t.Errorf("the name is not shown with its escapes made visible: %q", out)
+		}
+	}
+}
