@@ -46,7 +46,7 @@ func unsafeRune(r rune, multiline bool) bool {
 		return true
 	case r == 0x2028, r == 0x2029: // line and paragraph separators
 		return true
-	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f: // bidi controls
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c: // bidi controls
 		return true
 	}
 	return false

@@ -18,6 +18,7 @@ func TestCleanText(t *testing.T) {
 		{"x\x7f", false, `x\x7f`},
 		{"riga\u2028finta", true, `riga\u2028finta`},
 		{"abc\u202egpj.exe", false, `abc\u202egpj.exe`},
+		{"arabic\u061cmark", false, `arabic\u061cmark`},
 		{"bad\xffutf8", false, `bad\xffutf8`},
 		{"perché è così € fine", true, "perché è così € fine"},
 		{"", true, ""},

@@ -146,6 +146,15 @@ func bundleInRoot(snap *checklist.Snapshot, root, rel string, opts export.Option
 		return "", nil, rootError(root, err)
 	}
 	committed = true
+	// "Esportazione completata" must survive a power cut: the files are
+	// synced, and so must be the folder entry the rename created.
+	if parent, err := r.Open(filepath.Dir(rel)); err == nil {
+		err = parent.Sync()
+		parent.Close()
+		if err != nil {
+			return "", nil, rootError(root, err)
+		}
+	}
 	return dest, paths, nil
 }
 
