@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -108,6 +109,8 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 			dbPath, len(report.Problems), report.Problems[0])
 	}
 	logger := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// sessionSaves counts the TUI sessions whose saves may still be queued.
+	var sessionSaves sync.WaitGroup
 	srv, err := server.New(server.Config{
 		Store:       store,
 		HostKeyPath: o.hostKey,
@@ -119,14 +122,24 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 				// Not fatal: the TUI retries before exporting and reports it.
 				logger.Warn("cartella delle esportazioni non creata", "user", id.User, "dir", exportRoot, "err", err)
 			}
-			return tui.New(tui.Options{
+			m := tui.New(tui.Options{
 				Store:       store,
 				User:        id.User,
 				Role:        id.Role,
 				Now:         a.now,
 				IdleTimeout: o.idleTimeout,
 				ExportRoot:  exportRoot,
-			}), nil
+			})
+			// A client that disconnects ends the program without quitting:
+			// its queued saves finish on their own, and the store must stay
+			// open until they have.
+			sessionSaves.Add(1)
+			go func() {
+				defer sessionSaves.Done()
+				<-sess.Context().Done()
+				m.(*tui.Model).WaitSaves()
+			}()
+			return m, nil
 		},
 		ChangedMsg: func(ev storage.Event) tea.Msg {
 			return tui.ChangedMsg{AuditID: ev.AuditID, Author: ev.Author}
@@ -172,6 +185,13 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 		fmt.Fprintf(a.stderr, "cieaudit serve: alcune sessioni sono state chiuse forzatamente: %v\n", err)
 	}
 	<-served
+	saved := make(chan struct{})
+	go func() { sessionSaves.Wait(); close(saved) }()
+	select {
+	case <-saved:
+	case <-sctx.Done():
+		fmt.Fprintln(a.stderr, "cieaudit serve: alcuni salvataggi delle sessioni chiuse non si sono conclusi entro il tempo di arresto")
+	}
 	fmt.Fprintln(a.stdout, "Server arrestato; database chiuso.")
 	return nil
 }
