@@ -199,7 +199,20 @@ func formWidth(w int) int { return max(min(w-4, 90), 40) }
 // Update routes messages: window and colour changes to everyone, keys to
 // the form if one is open or else to the top page, store results to the open
 // audit and then to the top page.
-func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+	// A bug handling one message must not end the session (over SSH, one
+	// user's session): it is reported on the status line instead. Saves are
+	// unaffected: they run in the save queue.
+	defer func() {
+		if r := recover(); r != nil {
+			m.status, m.statusKind = fmt.Sprintf("Errore interno (%v): l'ultima azione non è stata eseguita; le risposte salvate restano salvate.", r), statusError
+			cmd = nil
+		}
+	}()
+	return m.update(msg)
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.ctx.Width, m.ctx.Height = msg.Width, msg.Height
@@ -575,8 +588,14 @@ func (m *Model) saveUIStateCmd() tea.Cmd {
 
 // View draws the header, the top page (or the form, or the full help), the
 // status line and the short help.
-func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
+func (m *Model) View() (v tea.View) {
+	defer func() {
+		if r := recover(); r != nil {
+			v = tea.NewView(fmt.Sprintf("Errore interno nel disegnare la schermata (%v).\nLe risposte salvate restano salvate: premere esc per tornare indietro, ctrl+c per uscire.\n", r))
+			v.AltScreen = true
+		}
+	}()
+	v = tea.NewView(m.render())
 	v.AltScreen = true
 	v.WindowTitle = "cieaudit"
 	return v
