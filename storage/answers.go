@@ -94,22 +94,14 @@ func (s *Store) SaveValue(auditID string, a checklist.Answer, expectRev int) (Sa
 
 func (s *Store) saveAnswer(auditID string, a checklist.Answer, expectRev int, keepNote bool) (SaveResult, error) {
 	var res SaveResult
-	var changes []checklist.Change
-	err := s.update(func(tx *bolt.Tx) error {
-		at, err := s.openAudit(tx, auditID)
-		if err != nil {
-			return err
-		}
-		if res, err = at.saveAnswer(a, expectRev, keepNote); err != nil {
-			return err
-		}
-		changes = at.changes
-		return nil
+	err := s.writeAudit(auditID, func(at *auditTx) error {
+		var err error
+		res, err = at.saveAnswer(a, expectRev, keepNote)
+		return err
 	})
 	if err != nil {
 		return SaveResult{}, fmt.Errorf("risposta %s (%s): %w", a.Item, a.Scope.String(), err)
 	}
-	s.publishChanges(auditID, changes)
 	return res, nil
 }
 
@@ -162,13 +154,8 @@ func authorOr(author string) string {
 // answer if the item is not answered yet).
 func (s *Store) SaveNote(auditID string, scope checklist.Scope, item, note, author string) (SaveResult, error) {
 	var res SaveResult
-	var changes []checklist.Change
 	note = checklist.CleanText(note, true)
-	err := s.update(func(tx *bolt.Tx) error {
-		at, err := s.openAudit(tx, auditID)
-		if err != nil {
-			return err
-		}
+	err := s.writeAudit(auditID, func(at *auditTx) error {
 		if _, err := at.item(scope, item); err != nil {
 			return err
 		}
@@ -194,13 +181,12 @@ func (s *Store) SaveNote(auditID string, scope checklist.Scope, item, note, auth
 		if err := at.putAnswer(prev, next); err != nil {
 			return err
 		}
-		res.Answer, changes = next, at.changes
+		res.Answer = next
 		return nil
 	})
 	if err != nil {
 		return SaveResult{}, fmt.Errorf("nota di %s (%s): %w", item, scope.String(), err)
 	}
-	s.publishChanges(auditID, changes)
 	return res, nil
 }
 
@@ -245,22 +231,10 @@ func readFromAudit[T any](s *Store, auditID string, read func(*bolt.Bucket) (T, 
 // SaveEvaluation stores a section's "Valutazione" text at one scope.
 // An empty text removes the evaluation.
 func (s *Store) SaveEvaluation(auditID string, e checklist.Evaluation) error {
-	var changes []checklist.Change
-	err := s.update(func(tx *bolt.Tx) error {
-		at, err := s.openAudit(tx, auditID)
-		if err != nil {
-			return err
-		}
-		if err := at.saveEvaluation(e); err != nil {
-			return err
-		}
-		changes = at.changes
-		return nil
-	})
+	err := s.writeAudit(auditID, func(at *auditTx) error { return at.saveEvaluation(e) })
 	if err != nil {
 		return fmt.Errorf("valutazione della sezione %s (%s): %w", e.Section, e.Scope.String(), err)
 	}
-	s.publishChanges(auditID, changes)
 	return nil
 }
 
@@ -322,12 +296,7 @@ func (s *Store) SaveActionPlan(auditID string, p checklist.ActionPlan, author st
 			return fmt.Errorf("azione %s: scadenza %q non nel formato AAAA-MM-GG", p.Item, p.Due)
 		}
 	}
-	var changes []checklist.Change
-	err := s.update(func(tx *bolt.Tx) error {
-		at, err := s.openAudit(tx, auditID)
-		if err != nil {
-			return err
-		}
+	err := s.writeAudit(auditID, func(at *auditTx) error {
 		cat, err := at.catalogue()
 		if err != nil {
 			return err
@@ -354,13 +323,11 @@ func (s *Store) SaveActionPlan(auditID string, p checklist.ActionPlan, author st
 		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeAction, Item: p.Item, Old: old, New: actionSummary(p)}); err != nil {
 			return err
 		}
-		changes = at.changes
 		return at.save()
 	})
 	if err != nil {
 		return fmt.Errorf("azione %s: %w", p.Item, err)
 	}
-	s.publishChanges(auditID, changes)
 	return nil
 }
 
@@ -373,12 +340,7 @@ func (s *Store) SaveRiskOverride(auditID string, o checklist.RiskOverride, autho
 		return fmt.Errorf("rischio %s: la modifica di probabilità e impatto richiede una motivazione", o.Threat)
 	}
 	remove := o.Probability == 0 && o.Impact == 0
-	var changes []checklist.Change
-	err := s.update(func(tx *bolt.Tx) error {
-		at, err := s.openAudit(tx, auditID)
-		if err != nil {
-			return err
-		}
+	err := s.writeAudit(auditID, func(at *auditTx) error {
 		cat, err := at.catalogue()
 		if err != nil {
 			return err
@@ -422,13 +384,11 @@ func (s *Store) SaveRiskOverride(auditID string, o checklist.RiskOverride, autho
 		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeRisk, Item: o.Threat, Old: old, New: next, Reason: o.Reason}); err != nil {
 			return err
 		}
-		changes = at.changes
 		return at.save()
 	})
 	if err != nil {
 		return fmt.Errorf("rischio %s: %w", o.Threat, err)
 	}
-	s.publishChanges(auditID, changes)
 	return nil
 }
 

@@ -384,12 +384,7 @@ func (s *Store) ListAudits() ([]AuditSummary, error) {
 // that already has answers or evaluations.
 func (s *Store) UpdateAudit(id, author, reason string, fn func(*checklist.Audit) error) (checklist.Audit, error) {
 	var result checklist.Audit
-	var changes []checklist.Change
-	err := s.update(func(tx *bolt.Tx) error {
-		at, err := s.openAudit(tx, id)
-		if err != nil {
-			return err
-		}
+	err := s.writeAudit(id, func(at *auditTx) error {
 		old := at.audit
 		edited := cloneAudit(old)
 		if err := fn(&edited); err != nil {
@@ -424,13 +419,12 @@ func (s *Store) UpdateAudit(id, author, reason string, fn func(*checklist.Audit)
 		if err := at.save(); err != nil {
 			return err
 		}
-		result, changes = at.audit, at.changes
+		result = at.audit
 		return nil
 	})
 	if err != nil {
 		return checklist.Audit{}, fmt.Errorf("modifica dell'audit %s: %w", id, err)
 	}
-	s.publishChanges(id, changes)
 	return result, nil
 }
 
@@ -627,7 +621,7 @@ func (s *Store) SetStatus(id string, st checklist.Status, author, reason string,
 		if err := at.save(); err != nil {
 			return err
 		}
-		result, changes = at.audit, at.changes
+		result = at.audit
 		return nil
 	})
 	if err != nil {
@@ -677,4 +671,26 @@ func (s *Store) DeleteAudit(id, author string) error {
 	}
 	s.publish(Event{AuditID: id, Kind: checklist.ChangeAudit, Author: author})
 	return nil
+}
+
+// writeAudit runs fn on an audit open for writing (closed audits are
+// refused) in one write transaction and, once it has committed, tells the
+// subscribers what changed. fn saves the audit (at.save) when it changed it.
+func (s *Store) writeAudit(id string, fn func(at *auditTx) error) error {
+	var changes []checklist.Change
+	err := s.update(func(tx *bolt.Tx) error {
+		at, err := s.openAudit(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := fn(at); err != nil {
+			return err
+		}
+		changes = at.changes
+		return nil
+	})
+	if err == nil {
+		s.publishChanges(id, changes)
+	}
+	return err
 }
