@@ -425,3 +425,39 @@ func TestCLIAuditTextsCannotCarryEscapes(t *testing.T) {
 		}
 	}
 }
+
+func TestCLICatalogListAndShow(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "audit.db")
+	list := mustRun(t, db, "catalog", "list")
+	if !strings.Contains(list, "cie-postazioni@2026.1") {
+		t.Fatalf("catalog list lacks the built-in catalogue:\n%s", list)
+	}
+	for _, ref := range []string{"cie-postazioni", "cie-postazioni@2026.1"} {
+		show := mustRun(t, db, "catalog", "show", ref)
+		for _, want := range []string{"T01", "ORG-01", "FIS-04", "TEC-18", "Sicurezza fisica"} {
+			if !strings.Contains(show, want) {
+				t.Errorf("catalog show %s lacks %q", ref, want)
+			}
+		}
+	}
+	if r := runCLI(t, db, "catalog", "show", "inesistente"); r.Code != 1 || !strings.Contains(r.Stderr, "non trovato") {
+		t.Errorf("unknown catalogue: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	// Two versions of one catalogue: the bare ID is ambiguous.
+	src, err := os.ReadFile("../../testdata/catalogues/good/base.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2 := filepath.Join(dir, "v2.yaml")
+	os.WriteFile(v2, bytes.Replace(src, []byte(`version: "1"`), []byte(`version: "2"`), 1), 0o600)
+	for _, f := range []string{"../../testdata/catalogues/good/base.yaml", v2} {
+		mustRun(t, db, "audit", "new", "--ente", "Comune di Prova", "--istat", "054001", "--year", "2026", "--auditor", "Rossi", "--catalog", f)
+	}
+	if r := runCLI(t, db, "catalog", "show", "prova"); r.Code != 1 || !strings.Contains(r.Stderr, "più versioni") {
+		t.Errorf("ambiguous catalogue: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	if out := mustRun(t, db, "catalog", "show", "prova@2"); !strings.Contains(out, "prova@2") {
+		t.Errorf("catalog show prova@2:\n%s", out)
+	}
+}
