@@ -200,7 +200,8 @@ func (p *exportPage) start() tea.Cmd {
 		}
 		events <- exportDoneMsg{dest: dest, paths: paths, err: err}
 	}()
-	return tea.Batch(setStatus(statusInfo, "Esportazione in corso…"), p.wait())
+	// In sequence: a quick failure must not be overwritten by "in corso".
+	return tea.Sequence(setStatus(statusInfo, "Esportazione in corso…"), p.wait())
 }
 
 func (p *exportPage) wait() tea.Cmd {
