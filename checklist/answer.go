@@ -3,8 +3,6 @@ package checklist
 import (
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -104,22 +102,18 @@ func NormaliseValue(it *Item, raw, note string) (string, error) {
 		}
 		return string(o), nil
 	case KindNumber:
-		f, err := strconv.ParseFloat(strings.ReplaceAll(raw, ",", "."), 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return "", fmt.Errorf("%q non è un numero", raw)
+		f, err := ParseNumber("la risposta", raw)
+		if err != nil {
+			return "", err
 		}
-		return strconv.FormatFloat(f, 'f', -1, 64), nil
+		return FormatNumber(f), nil
 	case KindText:
 		if raw == "" {
 			return "", errors.New("il testo della risposta è vuoto")
 		}
 		return raw, nil
 	case KindDate:
-		d, err := time.Parse(time.DateOnly, raw)
-		if err != nil {
-			return "", fmt.Errorf("%q non è una data nel formato AAAA-MM-GG", raw)
-		}
-		return d.Format(time.DateOnly), nil
+		return NormaliseDate("data", raw)
 	case KindChoice:
 		for _, c := range it.Answer.Choices {
 			if strings.EqualFold(c.ID, raw) || strings.EqualFold(c.Label, raw) {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -292,9 +291,11 @@ func (s *Store) SaveActionPlan(auditID string, p checklist.ActionPlan, author st
 		return fmt.Errorf("azione %s: stato %q non valido: usare da_avviare, in_corso o completata", p.Item, p.Status)
 	}
 	if p.Due != "" {
-		if _, err := time.Parse(time.DateOnly, p.Due); err != nil {
-			return fmt.Errorf("azione %s: scadenza %q non nel formato AAAA-MM-GG", p.Item, p.Due)
+		due, err := checklist.NormaliseDate("scadenza", p.Due)
+		if err != nil {
+			return fmt.Errorf("azione %s: %w", p.Item, err)
 		}
+		p.Due = due
 	}
 	err := s.writeAudit(auditID, func(at *auditTx) error {
 		cat, err := at.catalogue()

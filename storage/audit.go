@@ -149,67 +149,12 @@ func (s *Store) publishChanges(id string, changes []checklist.Change) {
 	}
 }
 
-// validateAudit checks what an auditor types about the ente and its
-// perimeter; messages name the field so that the CLI and the TUI can point
-// at it.
+// validateAudit cleans the texts of an audit and applies checklist's rules
+// on the ente and its perimeter (Audit.Validate).
 func validateAudit(a *checklist.Audit) error {
 	cleanAudit(a)
-	var problems []string
-	bad := func(field, format string, args ...any) {
-		problems = append(problems, field+": "+fmt.Sprintf(format, args...))
-	}
-	if strings.TrimSpace(a.Ente.Name) == "" {
-		bad("ente.name", "nome dell'ente mancante")
-	}
-	if a.Year < 0 || a.Year > 9999 {
-		bad("year", "anno %d non valido", a.Year)
-	}
-	for _, d := range []struct{ field, value string }{{"start_date", a.StartDate}, {"end_date", a.EndDate}} {
-		if d.value != "" {
-			if _, err := time.Parse(time.DateOnly, d.value); err != nil {
-				bad(d.field, "data %q non nel formato AAAA-MM-GG", d.value)
-			}
-		}
-	}
-	if a.StartDate != "" && a.EndDate != "" && a.EndDate < a.StartDate {
-		bad("end_date", "la fine (%s) precede l'inizio (%s)", a.EndDate, a.StartDate)
-	}
-	sedi := map[string]bool{}
-	for i, s := range a.Sedi {
-		f := fmt.Sprintf("sedi[%d].name", i)
-		switch {
-		case strings.TrimSpace(s.Name) == "":
-			bad(f, "nome della sede mancante")
-		case s.Name != strings.TrimSpace(s.Name) || strings.ContainsRune(s.Name, 0):
-			bad(f, "nome della sede %q con spazi iniziali/finali o caratteri non ammessi", s.Name)
-		case sedi[s.Name]:
-			bad(f, "sede %q ripetuta", s.Name)
-		}
-		sedi[s.Name] = true
-	}
-	codes := map[string]bool{}
-	for i, p := range a.Postazioni {
-		f := fmt.Sprintf("postazioni[%d]", i)
-		switch {
-		case strings.TrimSpace(p.Code) == "":
-			bad(f+".code", "codice della postazione mancante")
-		case p.Code != strings.TrimSpace(p.Code) || strings.ContainsRune(p.Code, 0):
-			bad(f+".code", "codice %q con spazi iniziali/finali o caratteri non ammessi", p.Code)
-		case codes[p.Code]:
-			bad(f+".code", "postazione %q ripetuta", p.Code)
-		}
-		codes[p.Code] = true
-		if p.Sede != "" && !sedi[p.Sede] {
-			bad(f+".sede", "sede %q non presente nell'audit", p.Sede)
-		}
-		if p.Office != "" && p.Office != checklist.OfficeFront && p.Office != checklist.OfficeBack {
-			bad(f+".office", "ufficio %q non valido: usare front o back", p.Office)
-		}
-	}
-	if len(problems) > 0 {
-		return fmt.Errorf("dati dell'audit non validi: %s", strings.Join(problems, "; "))
-	}
-	return nil
+	a.Normalise()
+	return a.Validate()
 }
 
 // cleanAudit applies checklist.CleanText to every text of the audit: they
@@ -598,8 +543,8 @@ func (s *Store) SetStatus(id string, st checklist.Status, author, reason string,
 			}
 			if so.Date == "" {
 				so.Date = at.now.Format(time.DateOnly)
-			} else if _, err := time.Parse(time.DateOnly, so.Date); err != nil {
-				return fmt.Errorf("data di chiusura %q non nel formato AAAA-MM-GG", so.Date)
+			} else if so.Date, err = checklist.NormaliseDate("data di chiusura", so.Date); err != nil {
+				return err
 			}
 			at.audit.SignOff = &so
 			change.New = fmt.Sprintf("%s (firmato da %s, %s, %s)", st, strings.Join(so.Auditors, ", "), so.Place, so.Date)

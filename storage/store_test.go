@@ -136,7 +136,7 @@ func TestCreateAuditValidation(t *testing.T) {
 		{"repeated sede", func(a *checklist.Audit) { a.Sedi = append(a.Sedi, a.Sedi[0]) }, "sedi[1].name"},
 		{"postazione in unknown sede", func(a *checklist.Audit) { a.Postazioni[1].Sede = "Altrove" }, "postazioni[1].sede"},
 		{"repeated postazione", func(a *checklist.Audit) { a.Postazioni[1].Code = a.Postazioni[0].Code }, "postazioni[1].code"},
-		{"bad date", func(a *checklist.Audit) { a.StartDate = "16/11/2026" }, "start_date"},
+		{"bad date", func(a *checklist.Audit) { a.StartDate = "16.11.2026" }, "start_date"},
 		{"end before start", func(a *checklist.Audit) { a.EndDate = "2026-01-01" }, "end_date"},
 		{"bad office", func(a *checklist.Audit) { a.Postazioni[0].Office = "retro" }, "postazioni[0].office"},
 		{"catalogue not stored", func(a *checklist.Audit) { a.CatalogueVersion = "7" }, "non trovato"},

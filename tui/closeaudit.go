@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -66,11 +65,16 @@ func (p *closePage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-func validateDate(s string) error {
-	if _, err := time.Parse("2006-01-02", strings.TrimSpace(s)); err != nil {
-		return errors.New("data non valida: usare il formato AAAA-MM-GG, ad esempio 2026-11-22")
+// validateDate checks a date field with checklist.ParseDate; what names the
+// field in the message. An optional field accepts an empty value.
+func validateDate(what string, optional bool) func(string) error {
+	return func(s string) error {
+		if optional && strings.TrimSpace(s) == "" {
+			return nil
+		}
+		_, err := checklist.ParseDate(what, s)
+		return err
 	}
-	return nil
 }
 
 func (p *closePage) signForm() tea.Cmd {
@@ -95,7 +99,7 @@ func (p *closePage) signForm() tea.Cmd {
 			return nil
 		}),
 		huh.NewInput().Title("Luogo").Value(&p.place).Validate(required("il luogo")),
-		huh.NewInput().Title("Data (AAAA-MM-GG)").Value(&p.date).Validate(validateDate),
+		huh.NewInput().Title("Data (AAAA-MM-GG o GG/MM/AAAA)").Value(&p.date).Validate(validateDate("data di chiusura", false)),
 	))
 	return openForm("Chiusura dell'audit", form, func() tea.Cmd {
 		so := &checklist.SignOff{Auditors: splitList(p.auditors), Place: strings.TrimSpace(p.place), Date: strings.TrimSpace(p.date)}

@@ -1,9 +1,7 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -166,21 +164,17 @@ func loadAuditCmd(store Store, id string, target openTarget) tea.Cmd {
 	}
 }
 
-var istatPattern = regexp.MustCompile(`^[0-9]{6}$`)
+// The form validators call checklist's rules, so a value gets the same
+// message here as on the command line and from storage.
 
 func validateISTAT(s string) error {
-	if !istatPattern.MatchString(strings.TrimSpace(s)) {
-		return errors.New("il codice ISTAT ha 6 cifre, ad esempio 054039")
-	}
-	return nil
+	_, err := checklist.CheckISTAT(s)
+	return err
 }
 
 func validateYear(s string) error {
-	y, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || y < 2000 || y > 2100 {
-		return errors.New("anno non valido: scrivere quattro cifre, ad esempio 2026")
-	}
-	return nil
+	_, err := checklist.ParseYear(s)
+	return err
 }
 
 func required(what string) func(string) error {
@@ -221,10 +215,11 @@ func (p *homePage) newAuditForm(infos []storage.CatalogueInfo) tea.Cmd {
 
 func (p *homePage) createAudit() tea.Cmd {
 	d := p.draft
-	year, _ := strconv.Atoi(strings.TrimSpace(d.year))
+	year, _ := checklist.ParseYear(d.year)
+	istat, _ := checklist.CheckISTAT(d.istat)
 	id, version, _ := strings.Cut(d.catalogue, "@")
 	a := checklist.Audit{
-		Ente:             checklist.Ente{Name: strings.TrimSpace(d.ente), ISTAT: strings.TrimSpace(d.istat)},
+		Ente:             checklist.Ente{Name: strings.TrimSpace(d.ente), ISTAT: istat},
 		Year:             year,
 		Auditors:         []string{strings.TrimSpace(d.auditor)},
 		StartDate:        p.ctx.Now().Format("2006-01-02"),

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -169,7 +168,10 @@ func (p *overviewPage) enteForm() tea.Cmd {
 	))
 	return openForm("Dati dell'ente", form, func() tea.Cmd {
 		d := p.ente
-		popN, _ := strconv.Atoi(strings.TrimSpace(d.population))
+		popN := 0
+		if strings.TrimSpace(d.population) != "" {
+			popN, _ = checklist.ParseCount("la popolazione", d.population)
+		}
 		return p.update("Salvato: dati dell'ente", func(a *checklist.Audit) error {
 			a.Ente = checklist.Ente{
 				Name: strings.TrimSpace(d.name), ISTAT: strings.TrimSpace(d.istat), Province: strings.TrimSpace(d.province),
@@ -186,10 +188,8 @@ func validatePopulation(s string) error {
 	if s == "" {
 		return nil
 	}
-	if n, err := strconv.Atoi(s); err != nil || n < 0 {
-		return errors.New("la popolazione è un numero intero di abitanti, ad esempio 8420")
-	}
-	return nil
+	_, err := checklist.ParseCount("la popolazione", s)
+	return err
 }
 
 func splitList(s string) []string {
@@ -217,13 +217,8 @@ func (p *overviewPage) sedeForm(existing *checklist.Sede) tea.Cmd {
 	var fields []huh.Field
 	if existing == nil {
 		fields = append(fields, huh.NewInput().Title("Nome della sede").Value(&d.name).Validate(func(s string) error {
-			if strings.TrimSpace(s) == "" {
-				return errors.New("il nome della sede è obbligatorio")
-			}
-			if audit.Sede(strings.TrimSpace(s)) != nil {
-				return fmt.Errorf("esiste già una sede «%s»", strings.TrimSpace(s))
-			}
-			return nil
+			_, err := audit.CheckNewSede(s)
+			return err
 		}))
 	} else {
 		fields = append(fields, huh.NewNote().Title("Sede "+existing.Name).Description("Il nome identifica la sede nelle risposte e non si può cambiare."))
@@ -236,17 +231,13 @@ func (p *overviewPage) sedeForm(existing *checklist.Sede) tea.Cmd {
 	return openForm(title, form, func() tea.Cmd {
 		d, name := p.sede, p.other
 		if name == "" {
-			name = strings.TrimSpace(d.name)
+			name = checklist.NormaliseSedeName(d.name)
 		}
 		sede := checklist.Sede{Name: name, Address: strings.TrimSpace(d.address), Rooms: splitList(d.rooms)}
 		isNew := p.other == ""
 		return p.update("Salvato: sede "+name, func(a *checklist.Audit) error {
 			if isNew {
-				if a.Sede(name) != nil {
-					return fmt.Errorf("esiste già una sede «%s»", name)
-				}
-				a.Sedi = append(a.Sedi, sede)
-				return nil
+				return a.AddSede(sede)
 			}
 			s := a.Sede(name)
 			if s == nil {
@@ -285,14 +276,8 @@ func (p *overviewPage) postazioneForm(existing *checklist.Postazione) tea.Cmd {
 	var first []huh.Field
 	if existing == nil {
 		first = append(first, huh.NewInput().Title("Codice della postazione (Ministero)").Value(&d.code).Validate(func(s string) error {
-			s = strings.TrimSpace(s)
-			if s == "" {
-				return errors.New("il codice della postazione è obbligatorio")
-			}
-			if audit.Postazione(s) != nil {
-				return fmt.Errorf("esiste già una postazione %s", s)
-			}
-			return nil
+			_, err := audit.CheckNewPostazione(s)
+			return err
 		}))
 	} else {
 		first = append(first, huh.NewNote().Title("Postazione "+existing.Code).Description("Il codice identifica la postazione nelle risposte e non si può cambiare."))
@@ -323,7 +308,7 @@ func (p *overviewPage) postazioneForm(existing *checklist.Postazione) tea.Cmd {
 	return openForm(title, form, func() tea.Cmd {
 		d, code := p.post, p.other
 		if code == "" {
-			code = strings.TrimSpace(d.code)
+			code = checklist.NormalisePostazioneCode(d.code)
 		}
 		ps := checklist.Postazione{
 			Code: code, Sede: d.sede, Room: strings.TrimSpace(d.room), Office: checklist.Office(d.office),
@@ -336,11 +321,8 @@ func (p *overviewPage) postazioneForm(existing *checklist.Postazione) tea.Cmd {
 		isNew := p.other == ""
 		return p.update("Salvato: postazione "+code, func(a *checklist.Audit) error {
 			if isNew {
-				if a.Postazione(code) != nil {
-					return fmt.Errorf("esiste già una postazione %s", code)
-				}
-				a.Postazioni = append(a.Postazioni, ps)
-				return nil
+				_, err := a.AddPostazione(ps, false)
+				return err
 			}
 			cur := a.Postazione(code)
 			if cur == nil {

@@ -44,7 +44,7 @@ func TestHomeCreatesAudit(t *testing.T) {
 	h.press("enter")
 	h.typeText("12345") // too short
 	h.press("enter")
-	h.requireScreen("il codice ISTAT ha 6 cifre")
+	h.requireScreen("non valido: servono 6 cifre")
 	h.typeText("6")
 	h.press("enter", "enter") // ISTAT, year (prefilled 2026)
 	h.press("enter")          // auditor (prefilled with the user)

@@ -115,12 +115,7 @@ func (p *riskPage) editAction() tea.Cmd {
 	form := huh.NewForm(huh.NewGroup(
 		huh.NewNote().Title(act.Item.ID+" — "+act.Item.Title()),
 		huh.NewInput().Title("Responsabile").Value(&p.owner),
-		huh.NewInput().Title("Scadenza (AAAA-MM-GG)").Value(&p.due).Validate(func(s string) error {
-			if strings.TrimSpace(s) == "" {
-				return nil
-			}
-			return validateDate(s)
-		}),
+		huh.NewInput().Title("Scadenza (AAAA-MM-GG o GG/MM/AAAA)").Value(&p.due).Validate(validateDate("scadenza", true)),
 		huh.NewSelect[string]().Title("Stato").Options(opts...).Value(&p.status),
 	))
 	item := act.Item.ID

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cieaudit/cieaudit/checklist"
 	"github.com/cieaudit/cieaudit/storage"
 )
 
@@ -207,6 +208,12 @@ func TestCLIRejectsBadInput(t *testing.T) {
 		{"unquoted text with spaces", []string{"audit", "list", "di", "troppo"}, 2, "argomento o comando inatteso"},
 		{"bad flag value", []string{"audit", "new", "--ente", "X", "--istat", "054001", "--year", "duemila", "--auditor", "Y"}, 2, `valore "duemila" non valido per l'opzione "--year"`},
 		{"duplicate workstation", []string{"workstation", "add", id, "--code", "PC01", "--sede", "Municipio"}, 1, "esiste già"},
+		// The next three give the very sentence the TUI's form shows: both
+		// call the same checklist rule.
+		{"negative istat", []string{"audit", "new", "--ente", "X", "--istat=-12345", "--year", "2026", "--auditor", "Y"}, 2, ruleMessage(checklist.CheckISTAT("-12345"))},
+		{"year before the decree", []string{"audit", "new", "--ente", "X", "--istat", "054001", "--year", "1999", "--auditor", "Y"}, 2, checklist.CheckYear(1999).Error()},
+		{"case-variant duplicate workstation", []string{"workstation", "add", id, "--code", "pc01", "--sede", "municipio"}, 1,
+			ruleMessage((&checklist.Audit{Postazioni: []checklist.Postazione{{Code: "PC01"}}}).CheckNewPostazione("pc01"))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -224,6 +231,9 @@ func TestCLIRejectsBadInput(t *testing.T) {
 		t.Errorf("refused answers were stored: %+v", got.Answers)
 	}
 }
+
+// ruleMessage is the message of a checklist rule's error.
+func ruleMessage(_ any, err error) string { return err.Error() }
 
 func TestCLIDemoIsIdempotent(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "audit.db")

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -171,11 +170,12 @@ func newAuditCmd(a *app) *cobra.Command {
 			if strings.TrimSpace(ente) == "" || strings.TrimSpace(auditor) == "" {
 				return usagef("--ente e --auditor sono obbligatori")
 			}
-			if !validISTAT(istat) {
-				return usagef("--istat %q non valido: il codice ISTAT del comune ha 6 cifre", istat)
+			istat, err := checklist.CheckISTAT(istat)
+			if err != nil {
+				return usageError{err}
 			}
-			if year < 2005 || year > 2100 {
-				return usagef("--year %d non valido: indicare l'anno dell'audit, es. %d", year, a.now().Year())
+			if err := checklist.CheckYear(year); err != nil {
+				return usageError{err}
 			}
 			s, err := a.open()
 			if err != nil {
@@ -331,14 +331,6 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-func validISTAT(code string) bool {
-	if len(code) != 6 {
-		return false
-	}
-	_, err := strconv.Atoi(code)
-	return err == nil
-}
-
 // catalogueFor returns the catalogue a new audit is pinned to: the builtin,
 // a stored "id[@version]", or a YAML file that is validated and stored.
 // For an SSH session files are never read: they would be the server's.
@@ -411,12 +403,16 @@ func newWorkstationCmd(a *app) *cobra.Command {
 		Short: "Aggiunge una postazione (e la sede, se nuova)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			code, sede = strings.TrimSpace(code), strings.TrimSpace(sede)
-			if code == "" || sede == "" {
-				return usagef("--code e --sede sono obbligatori")
+			code, err := checklist.CheckPostazioneCode(code)
+			if err != nil {
+				return usageError{err}
 			}
-			if office != "" && office != string(checklist.OfficeFront) && office != string(checklist.OfficeBack) {
-				return usagef("--office %q non valido: usare front o back", office)
+			sede, err := checklist.CheckSedeName(sede)
+			if err != nil {
+				return usageError{err}
+			}
+			if err := checklist.CheckOffice(checklist.Office(office)); err != nil {
+				return usageError{err}
 			}
 			s, err := a.open()
 			if err != nil {
@@ -424,16 +420,11 @@ func newWorkstationCmd(a *app) *cobra.Command {
 			}
 			newSede := false
 			_, err = s.UpdateAudit(args[0], a.author(), "", func(au *checklist.Audit) error {
-				if au.Postazione(code) != nil {
-					return fmt.Errorf("la postazione %q esiste già nell'audit", code)
-				}
-				if newSede = au.Sede(sede) == nil; newSede {
-					au.Sedi = append(au.Sedi, checklist.Sede{Name: sede})
-				}
-				au.Postazioni = append(au.Postazioni, checklist.Postazione{
+				var err error
+				newSede, err = au.AddPostazione(checklist.Postazione{
 					Code: code, Sede: sede, Room: room, Office: checklist.Office(office), Hardware: hw, OS: osName, Notes: notes,
-				})
-				return nil
+				}, true)
+				return err
 			})
 			if err != nil {
 				return auditErr(args[0], err)
