@@ -164,7 +164,7 @@ func ungroup(s string) (string, bool) {
 func ParseCount(what, raw string) (int, error) {
 	f, err := ParseNumber(what, raw)
 	if err != nil || f < 0 || f != math.Trunc(f) || f > math.MaxInt32 {
-		return 0, fieldErr(what, "%s %q non valido: serve un numero intero non negativo, ad esempio 8420", what, strings.TrimSpace(raw))
+		return 0, fieldErr(what, "%s %q non è un numero intero non negativo: scrivere ad esempio 8420 o 8.420", what, strings.TrimSpace(raw))
 	}
 	return int(f), nil
 }

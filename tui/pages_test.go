@@ -104,7 +104,7 @@ func TestOverviewEditsEnteSedeAndPostazione(t *testing.T) {
 	}
 	h.typeText("abc")
 	h.press("enter")
-	h.requireScreen("la popolazione è un numero intero")
+	h.requireScreen(`la popolazione "abc" non è un numero intero`)
 	for range 3 {
 		h.press("backspace")
 	}

@@ -26,7 +26,7 @@ func TestRiskActionPlanIsSaved(t *testing.T) {
 	h.press("enter")
 	h.typeText("2027-13-01")
 	h.press("enter")
-	h.requireScreen("data non valida")
+	h.requireScreen(`scadenza "2027-13-01" non valida`)
 	for range 5 {
 		h.press("backspace")
 	}
