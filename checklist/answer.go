@@ -72,10 +72,23 @@ type Answer struct {
 // Outcome is what the answer means as a measure: the esito itself, or the
 // outcome of the chosen choice; OutcomeNone for answers that say nothing
 // about implementation (numbers, text, dates, descriptive choices).
+//
+// For a negative question (compliant_answer: no) the answer is turned into
+// what it means for the measure: "no" is the measure in place (OutcomeYes),
+// "sì" the measure missing (OutcomeNo); parziale and na are unchanged.
 func (a Answer) Outcome(it *Item) Outcome {
 	switch it.Answer.Kind {
 	case KindOutcome, "":
-		return Outcome(a.Value)
+		o := Outcome(a.Value)
+		if it.Negative() {
+			switch o {
+			case OutcomeYes:
+				return OutcomeNo
+			case OutcomeNo:
+				return OutcomeYes
+			}
+		}
+		return o
 	case KindChoice:
 		if c := it.Answer.Choice(a.Value); c != nil {
 			return c.Outcome

@@ -96,10 +96,13 @@ const (
 	OriginCIE30         Origin = "cie30"      // CIE 3.0 regime (D.M. 23/12/2015 and circulars)
 	OriginLegacy        Origin = "storico"    // CIE 1.0/2.0 regime, kept for legacy checks
 	OriginInferred      Origin = "inferito"   // good practice, not found in any source text
+	// OriginLaw is any other law or regulation (e.g. D.Lgs. 196/2003, GDPR):
+	// the item's reference names it, so an item tagged norma must have one.
+	OriginLaw Origin = "norma"
 )
 
 // Origins lists every known origin tag.
-var Origins = []Origin{OriginDecree, OriginDecreeSummary, OriginAnnexA, OriginCircular, OriginCIE30, OriginLegacy, OriginInferred}
+var Origins = []Origin{OriginDecree, OriginDecreeSummary, OriginAnnexA, OriginCircular, OriginCIE30, OriginLaw, OriginLegacy, OriginInferred}
 
 // Label is the Italian display name.
 func (o Origin) Label() string {
@@ -118,8 +121,75 @@ func (o Origin) Label() string {
 		return "Storico CIE 2.0"
 	case OriginInferred:
 		return "Buona pratica (dedotta)"
+	case OriginLaw:
+		return "Norma (vedi riferimento)"
 	}
 	return string(o)
+}
+
+// normative reports whether the tag names a source that states a duty.
+func (o Origin) normative() bool {
+	switch o {
+	case OriginDecree, OriginDecreeSummary, OriginAnnexA, OriginCircular, OriginCIE30, OriginLaw:
+		return true
+	}
+	return false
+}
+
+// Macroprocess is one of the three macroprocessi of Allegato A around which
+// the plan is organised (domain reference §2.1).
+type Macroprocess string
+
+const (
+	MacroRegistry Macroprocess = "mp1" // caricamento INA, today ANPR: the registry data
+	MacroIssue    Macroprocess = "mp2" // emissione della CIE
+	MacroUse      Macroprocess = "mp3" // uso della CIE
+)
+
+// Macroprocesses lists the macroprocessi in the plan's order.
+var Macroprocesses = []Macroprocess{MacroRegistry, MacroIssue, MacroUse}
+
+// Label is the Italian display name.
+func (m Macroprocess) Label() string {
+	switch m {
+	case MacroRegistry:
+		return "MP1 Anagrafe (INA/ANPR)"
+	case MacroIssue:
+		return "MP2 Emissione"
+	case MacroUse:
+		return "MP3 Uso della CIE"
+	}
+	return string(m)
+}
+
+// OriginClass is how a report presents where an item comes from.
+type OriginClass string
+
+const (
+	// ClassNormative: every tag names a normative source.
+	ClassNormative OriginClass = "normativa"
+	// ClassPartlyInferred: a normative source plus inferred requirements.
+	ClassPartlyInferred OriginClass = "in_parte_buona_pratica"
+	// ClassGoodPractice: inferred good practice only (possibly with the
+	// legacy regime as context).
+	ClassGoodPractice OriginClass = "buona_pratica"
+	// ClassLegacy: the CIE 1.0/2.0 regime only.
+	ClassLegacy OriginClass = "storico"
+)
+
+// Label is the Italian text reports print.
+func (c OriginClass) Label() string {
+	switch c {
+	case ClassNormative:
+		return "normativa"
+	case ClassPartlyInferred:
+		return "in parte buona pratica"
+	case ClassGoodPractice:
+		return "buona pratica"
+	case ClassLegacy:
+		return "storico"
+	}
+	return string(c)
 }
 
 // ThreatSource is where a threat comes from.
@@ -154,20 +224,27 @@ const (
 // Catalogue is a versioned set of threats and measures. An audit is pinned to
 // the exact catalogue (ID, version and digest) it started with.
 type Catalogue struct {
-	ID       string    `yaml:"id" json:"id"`
-	Version  string    `yaml:"version" json:"version"`
-	Title    string    `yaml:"title" json:"title"`
-	Language string    `yaml:"language" json:"language"`
-	Source   string    `yaml:"source" json:"source"`
-	Risk     RiskScale `yaml:"risk" json:"risk"`
-	Threats  []Threat  `yaml:"threats" json:"threats"`
-	Sections []Section `yaml:"sections" json:"sections"`
+	ID       string `yaml:"id" json:"id"`
+	Version  string `yaml:"version" json:"version"`
+	Title    string `yaml:"title" json:"title"`
+	Language string `yaml:"language" json:"language"`
+	Source   string `yaml:"source" json:"source"`
+	// Risk and Threats are optional: a catalogue without threats is a plain
+	// compliance checklist (see HasRiskModel).
+	Risk    RiskScale `yaml:"risk" json:"risk"`
+	Threats []Threat  `yaml:"threats" json:"threats"`
+	// Vulnerabilities name the weaknesses that several measures address:
+	// within one vulnerability the strongest measure counts, not the
+	// product of all (see docs/rischio.md).
+	Vulnerabilities []Vulnerability `yaml:"vulnerabilities" json:"vulnerabilities,omitempty"`
+	Sections        []Section       `yaml:"sections" json:"sections"`
 
 	// Digest is the SHA-256 of the catalogue's source bytes, set by Parse.
 	Digest string `yaml:"-" json:"digest"`
 
 	threatByID map[string]*Threat
 	itemByID   map[string]*Item
+	vulnByID   map[string]*Vulnerability
 }
 
 // RiskScale holds the probability and impact levels, the bands that classify
@@ -214,6 +291,15 @@ type Threat struct {
 	Impact      int          `yaml:"impact" json:"impact"`
 }
 
+// Vulnerability is a weakness that several measures address: measures on
+// the same vulnerability are correlated (they fail together), so they do not
+// multiply as if independent.
+type Vulnerability struct {
+	ID          string `yaml:"id" json:"id"`
+	Name        string `yaml:"name" json:"name"`
+	Description string `yaml:"description" json:"description,omitempty"`
+}
+
 // Section groups items as the DPS documents do.
 type Section struct {
 	ID          string `yaml:"id" json:"id"`
@@ -229,13 +315,22 @@ type Item struct {
 	Scope    ScopeKind `yaml:"scope" json:"scope"`
 	Level    Level     `yaml:"level" json:"level"`
 	// Short is a one-line title for lists; Question is the full question.
-	Short     string       `yaml:"short" json:"short"`
-	Question  string       `yaml:"question" json:"question"`
-	Guidance  string       `yaml:"guidance" json:"guidance"`
-	Reference string       `yaml:"reference" json:"reference"`
-	Origin    []Origin     `yaml:"origin" json:"origin"`
-	Answer    AnswerSpec   `yaml:"answer" json:"answer"`
-	Threats   []ThreatLink `yaml:"threats" json:"threats"`
+	Short     string   `yaml:"short" json:"short"`
+	Question  string   `yaml:"question" json:"question"`
+	Guidance  string   `yaml:"guidance" json:"guidance"`
+	Reference string   `yaml:"reference" json:"reference"`
+	Origin    []Origin `yaml:"origin" json:"origin"`
+	// Macroprocess lists the macroprocessi the measure belongs to.
+	Macroprocess []Macroprocess `yaml:"macroprocess" json:"macroprocess,omitempty"`
+	// CompliantAnswer is the esito that means the measure is in place:
+	// OutcomeYes (the default) or OutcomeNo for a negative question such
+	// as "La stessa credenziale è usata da più persone?".
+	CompliantAnswer Outcome `yaml:"compliant_answer" json:"compliant_answer,omitempty"`
+	// Vulnerability is the ID of the vulnerability the measure addresses,
+	// empty when the measure stands alone.
+	Vulnerability string       `yaml:"vulnerability" json:"vulnerability,omitempty"`
+	Answer        AnswerSpec   `yaml:"answer" json:"answer"`
+	Threats       []ThreatLink `yaml:"threats" json:"threats"`
 
 	// Section is the ID of the section holding the item, set by Parse.
 	Section string `yaml:"-" json:"section"`
@@ -273,6 +368,17 @@ func (c *Catalogue) Threat(id string) *Threat {
 	c.index()
 	return c.threatByID[id]
 }
+
+// Vulnerability returns the vulnerability with the given ID, or nil.
+func (c *Catalogue) Vulnerability(id string) *Vulnerability {
+	c.index()
+	return c.vulnByID[id]
+}
+
+// HasRiskModel reports whether the catalogue defines threats, and so a
+// risk analysis. A catalogue without threats is a plain compliance
+// checklist: reports show answers, compliance and non-conformities only.
+func (c *Catalogue) HasRiskModel() bool { return len(c.Threats) > 0 }
 
 // Item returns the item with the given ID, or nil.
 func (c *Catalogue) Item(id string) *Item {
@@ -344,12 +450,52 @@ func maxValue(levels []ScaleLevel) int {
 // practice or the legacy regime.
 func (it *Item) IsNormative() bool {
 	for _, o := range it.Origin {
-		switch o {
-		case OriginDecree, OriginDecreeSummary, OriginAnnexA, OriginCircular, OriginCIE30:
+		if o.normative() {
 			return true
 		}
 	}
 	return false
+}
+
+// IsPartlyInferred reports whether the item mixes a normative source with
+// inferred requirements: a report must not present it as law.
+func (it *Item) IsPartlyInferred() bool { return it.IsNormative() && it.IsInferred() }
+
+// OriginClass is how reports present the item's origin: normativa, in parte
+// buona pratica, buona pratica or storico.
+func (it *Item) OriginClass() OriginClass {
+	switch {
+	case it.IsPartlyInferred():
+		return ClassPartlyInferred
+	case it.IsNormative():
+		return ClassNormative
+	case it.IsInferred():
+		return ClassGoodPractice
+	}
+	return ClassLegacy
+}
+
+// IsDuty reports whether a no or parziale answer to the item is a
+// non-conformità to a rule rather than a missing good practice: the item
+// rests only on normative sources. Such findings are listed first in the
+// actions, whatever their residual risk.
+func (it *Item) IsDuty() bool { return it.OriginClass() == ClassNormative }
+
+// Negative reports whether the item is a negative question, whose
+// compliant answer is no.
+func (it *Item) Negative() bool { return it.CompliantAnswer == OutcomeNo }
+
+// MacroprocessLabel is the Italian list of the item's macroprocessi, e.g.
+// "MP1 Anagrafe (INA/ANPR), MP2 Emissione".
+func (it *Item) MacroprocessLabel() string {
+	s := ""
+	for i, m := range it.Macroprocess {
+		if i > 0 {
+			s += ", "
+		}
+		s += m.Label()
+	}
+	return s
 }
 
 // IsInferred reports whether the item is, at least in part, inferred good
@@ -374,6 +520,16 @@ func (it *Item) OriginLabel() string {
 		s += o.Label()
 	}
 	return s
+}
+
+// OriginSummary is OriginLabel, prefixed "In parte buona pratica: " when
+// the item mixes a normative source with inferred requirements, so that
+// inferred content is never read as law.
+func (it *Item) OriginSummary() string {
+	if it.IsPartlyInferred() {
+		return "In parte buona pratica: " + it.OriginLabel()
+	}
+	return it.OriginLabel()
 }
 
 // Title is the short text of the item, falling back to its question.
@@ -401,6 +557,10 @@ func (c *Catalogue) index() {
 	c.threatByID = make(map[string]*Threat, len(c.Threats))
 	for i := range c.Threats {
 		c.threatByID[c.Threats[i].ID] = &c.Threats[i]
+	}
+	c.vulnByID = make(map[string]*Vulnerability, len(c.Vulnerabilities))
+	for i := range c.Vulnerabilities {
+		c.vulnByID[c.Vulnerabilities[i].ID] = &c.Vulnerabilities[i]
 	}
 	c.itemByID = make(map[string]*Item)
 	for si := range c.Sections {

@@ -255,8 +255,31 @@ func (e *engine) threatRisk(scope Scope, t *Threat) ThreatRisk {
 		}
 		r.Measures = append(r.Measures, m)
 	}
+	markWeaker(r.Measures)
 	e.combine(&r, "")
 	return r
+}
+
+// markWeaker explains, for measures on the same vulnerability, that only
+// the strongest counts: the others are marked not counted (the first in
+// catalogue order wins a tie).
+func markWeaker(ms []MeasureEffect) {
+	for i := range ms {
+		v := ms[i].Item.Vulnerability
+		if v == "" || !ms[i].Counted {
+			continue
+		}
+		best := i
+		for j := range ms {
+			if ms[j].Item.Vulnerability == v && ms[j].Counted && (ms[j].Effective > ms[best].Effective+1e-12 || (j < best && ms[j].Effective >= ms[best].Effective-1e-12)) {
+				best = j
+			}
+		}
+		if best != i {
+			ms[i].Counted = false
+			ms[i].Reason += fmt.Sprintf("; non si somma: sulla stessa vulnerabilità conta %s (%s)", ms[best].Item.ID, percent(ms[best].Effective))
+		}
+	}
 }
 
 // answer is Snapshot.Answer over the engine's own index.
@@ -311,6 +334,14 @@ func (e *engine) effect(l link, at Scope, ans Answer, answered bool) (m MeasureE
 		return m, true
 	}
 	m.Reason = e.reason(m.Outcome, l.mitigation, m.Effective)
+	if l.item.Negative() {
+		switch m.Outcome {
+		case OutcomeYes:
+			m.Reason = "no (risposta conforme): " + percent(m.Effective)
+		case OutcomeNo:
+			m.Reason = "sì (risposta non conforme): non conta"
+		}
+	}
 	return m, false
 }
 
@@ -338,14 +369,34 @@ func (e *engine) reason(o Outcome, link int, effective float64) string {
 // combine sets the mitigation, residual and band of r from its measures.
 // If skip is not empty, that item is counted as fully in place (sì): this is
 // how actions compute the residual after remediation.
+//
+// Measures on the same vulnerability are correlated: they fail together,
+// so only the strongest of them counts. Independent measures and groups
+// then combine as 1 − ∏(1 − effect).
 func (e *engine) combine(r *ThreatRisk, skip string) {
 	remaining := 1.0
+	// strongest holds, per vulnerability in order of first appearance, the
+	// strongest effect among its measures (a slice, so that the product is
+	// computed in the same order every time).
+	var strongest []groupEffect
 	for _, m := range r.Measures {
 		eff := m.Effective
 		if skip != "" && m.Item.ID == skip {
 			eff = float64(m.Link) / 100
 		}
-		remaining *= 1 - eff
+		v := m.Item.Vulnerability
+		if v == "" {
+			remaining *= 1 - eff
+			continue
+		}
+		if i := slices.IndexFunc(strongest, func(g groupEffect) bool { return g.vuln == v }); i >= 0 {
+			strongest[i].eff = max(strongest[i].eff, eff)
+		} else {
+			strongest = append(strongest, groupEffect{v, eff})
+		}
+	}
+	for _, g := range strongest {
+		remaining *= 1 - g.eff
 	}
 	r.Uncapped = 1 - remaining
 	r.Mitigation = r.Uncapped
@@ -354,6 +405,11 @@ func (e *engine) combine(r *ThreatRisk, skip string) {
 	}
 	r.Residual = r.Inherent * (1 - r.Mitigation)
 	r.Band = e.scale.Band(r.Residual)
+}
+
+type groupEffect struct {
+	vuln string
+	eff  float64
 }
 
 // topRisks returns the n highest residual risks (see Assessment.Top).

@@ -445,6 +445,11 @@ func randomCatalogue(rng *rand.Rand, n, threats int) *Catalogue {
 			it.Answer = AnswerSpec{Kind: KindChoice, Choices: []Choice{
 				{ID: "a", Outcome: OutcomeYes}, {ID: "b", Outcome: OutcomePartial}, {ID: "c", Outcome: OutcomeNo}, {ID: "d", Label: "D"},
 			}}
+		} else if rng.IntN(6) == 0 {
+			it.CompliantAnswer = OutcomeNo // a negative question
+		}
+		if g := rng.IntN(6); g < 2 {
+			it.Vulnerability = fmt.Sprintf("V%d", g+1) // correlated measures
 		}
 		for _, ti := range rng.Perm(threats)[:rng.IntN(4)] {
 			it.Threats = append(it.Threats, ThreatLink{c.Threats[ti].ID, 5 + rng.IntN(91)})
@@ -513,11 +518,15 @@ func better(it *Item, value string) string {
 		}
 		return ""
 	}
+	yes, no := "si", "no"
+	if it.Negative() {
+		yes, no = "no", "si"
+	}
 	switch value {
-	case "", "no":
+	case "", no:
 		return "parziale"
 	case "parziale":
-		return "si"
+		return yes
 	}
 	return ""
 }

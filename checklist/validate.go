@@ -219,6 +219,16 @@ func (v *validator) required(field, value, what string) {
 	}
 }
 
+// uniqueID checks that an id is present and not already in seen, and
+// records it; what names the element, e.g. "minaccia".
+func (v *validator) uniqueID(field, id string, seen map[string]bool, what string) {
+	v.required(field, id, "id della "+what)
+	if id != "" && seen[id] {
+		v.at(field, "id di %s %q duplicato", what, id)
+	}
+	seen[id] = true
+}
+
 func oneOf[T ~string](value T, allowed []T) bool { return slices.Contains(allowed, value) }
 
 func list[T ~string](allowed []T) string {
@@ -239,16 +249,18 @@ func (v *validator) catalogue(c *Catalogue) {
 	if strings.ContainsAny(c.ID+c.Version, "@ \t\n") {
 		v.at("id", "id e version non possono contenere spazi o '@'")
 	}
-	v.scale(&c.Risk)
+	_, hasRisk := v.pos["risk"]
+	switch {
+	case hasRisk:
+		v.scale(&c.Risk)
+	case len(c.Threats) > 0:
+		v.at("risk", "modello di rischio (risk) mancante: un catalogo con minacce deve definire scale, fasce e mitigazione massima")
+	}
 
 	threats := map[string]bool{}
 	for i, t := range c.Threats {
 		p := fmt.Sprintf("threats[%d]", i)
-		v.required(p+".id", t.ID, "id della minaccia")
-		if t.ID != "" && threats[t.ID] {
-			v.at(p+".id", "id di minaccia %q duplicato", t.ID)
-		}
-		threats[t.ID] = true
+		v.uniqueID(p+".id", t.ID, threats, "minaccia")
 		v.required(p+".name", t.Name, "nome in italiano della minaccia (name)")
 		if !oneOf(t.Source, []ThreatSource{SourceHuman, SourceEnvironment, SourceTools}) {
 			v.at(p+".source", "origine %q non valida: usare umano, contesto o strumenti", t.Source)
@@ -261,11 +273,16 @@ func (v *validator) catalogue(c *Catalogue) {
 				v.at(fmt.Sprintf("%s.areas[%d]", p, j), "area %q non valida: usare riservatezza, integrita o disponibilita", a)
 			}
 		}
-		v.scaleValue(p+".probability", t.Probability, c.Risk.Probability, "probabilità")
-		v.scaleValue(p+".impact", t.Impact, c.Risk.Impact, "impatto")
+		if hasRisk {
+			v.scaleValue(p+".probability", t.Probability, c.Risk.Probability, "probabilità")
+			v.scaleValue(p+".impact", t.Impact, c.Risk.Impact, "impatto")
+		}
 	}
-	if len(c.Threats) == 0 {
-		v.at("threats", "il catalogo non definisce minacce")
+	vulns := map[string]bool{}
+	for i, vu := range c.Vulnerabilities {
+		p := fmt.Sprintf("vulnerabilities[%d]", i)
+		v.uniqueID(p+".id", vu.ID, vulns, "vulnerabilità")
+		v.required(p+".name", vu.Name, "nome in italiano della vulnerabilità (name)")
 	}
 
 	if len(c.Sections) == 0 {
@@ -275,11 +292,7 @@ func (v *validator) catalogue(c *Catalogue) {
 	items := map[string]string{}
 	for si, s := range c.Sections {
 		sp := fmt.Sprintf("sections[%d]", si)
-		v.required(sp+".id", s.ID, "id della sezione")
-		if s.ID != "" && sections[s.ID] {
-			v.at(sp+".id", "id di sezione %q duplicato", s.ID)
-		}
-		sections[s.ID] = true
+		v.uniqueID(sp+".id", s.ID, sections, "sezione")
 		v.required(sp+".title", s.Title, "titolo in italiano della sezione (title)")
 		if len(s.Items) == 0 {
 			v.at(sp+".items", "la sezione %q non contiene misure", s.ID)
@@ -291,7 +304,7 @@ func (v *validator) catalogue(c *Catalogue) {
 				v.at(ip+".id", "id di misura %q duplicato (già usato in %s)", it.ID, prev)
 			}
 			items[it.ID] = ip
-			v.item(ip, it, threats)
+			v.item(ip, it, threats, vulns)
 		}
 	}
 }
@@ -340,7 +353,9 @@ func (v *validator) scale(r *RiskScale) {
 	if r.PartialFactor < 0 || r.PartialFactor > 1 {
 		v.at("risk.partial_factor", "fattore %g fuori intervallo: deve essere tra 0 e 1", r.PartialFactor)
 	}
-	if r.MaxMitigation < 1 || r.MaxMitigation > 100 {
+	if _, ok := v.pos["risk.max_mitigation"]; !ok {
+		v.at("risk.max_mitigation", "mitigazione massima (max_mitigation) mancante: indicare la percentuale massima, tra 1 e 100, che le misure possono togliere a una minaccia")
+	} else if r.MaxMitigation < 1 || r.MaxMitigation > 100 {
 		v.at("risk.max_mitigation", "mitigazione massima %d fuori intervallo: deve essere tra 1 e 100", r.MaxMitigation)
 	}
 }
@@ -348,12 +363,14 @@ func (v *validator) scale(r *RiskScale) {
 var hexColour = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
 func (v *validator) scaleValue(field string, value int, levels []ScaleLevel, what string) {
-	if value < 1 || value > len(levels) {
+	if _, ok := v.pos[field]; !ok {
+		v.at(field, "%s mancante: indicare un valore tra 1 e %d", what, len(levels))
+	} else if value < 1 || value > len(levels) {
 		v.at(field, "%s %d fuori scala: deve essere tra 1 e %d", what, value, len(levels))
 	}
 }
 
-func (v *validator) item(p string, it *Item, threats map[string]bool) {
+func (v *validator) item(p string, it *Item, threats, vulns map[string]bool) {
 	v.required(p+".id", it.ID, "id della misura")
 	if !oneOf(it.Category, Categories) {
 		v.at(p+".category", "categoria %q non valida: usare %s", it.Category, list(Categories))
@@ -373,6 +390,27 @@ func (v *validator) item(p string, it *Item, threats map[string]bool) {
 		if !oneOf(o, Origins) {
 			v.at(fmt.Sprintf("%s.origin[%d]", p, i), "origine %q non valida: usare %s", o, list(Origins))
 		}
+		if o == OriginLaw && noReference(it.Reference) {
+			v.at(p+".reference", "l'origine «norma» richiede il riferimento alla norma (reference), ad esempio «D.Lgs. 196/2003 art. 31»")
+		}
+	}
+	if _, ok := v.pos[p+".macroprocess"]; ok && len(it.Macroprocess) == 0 {
+		v.at(p+".macroprocess", "indicare almeno un macroprocesso (%s) o togliere il campo", list(Macroprocesses))
+	}
+	for i, m := range it.Macroprocess {
+		if !oneOf(m, Macroprocesses) {
+			v.at(fmt.Sprintf("%s.macroprocess[%d]", p, i), "macroprocesso %q non valido: usare %s", m, list(Macroprocesses))
+		}
+	}
+	switch it.CompliantAnswer {
+	case "", "si", "sì":
+		it.CompliantAnswer = ""
+	case OutcomeNo:
+	default:
+		v.at(p+".compliant_answer", "risposta conforme %q non valida: usare si (predefinito) o no", it.CompliantAnswer)
+	}
+	if it.Vulnerability != "" && !vulns[it.Vulnerability] {
+		v.at(p+".vulnerability", "vulnerabilità %q non definita in vulnerabilities", it.Vulnerability)
 	}
 
 	kinds := []AnswerKind{KindOutcome, KindNumber, KindText, KindDate, KindChoice}
@@ -382,6 +420,9 @@ func (v *validator) item(p string, it *Item, threats map[string]bool) {
 	ap := p + ".answer"
 	if !oneOf(it.Answer.Kind, kinds) {
 		v.at(ap+".kind", "tipo di risposta %q non valido: usare %s", it.Answer.Kind, list(kinds))
+	}
+	if it.Negative() && it.Answer.Kind != KindOutcome {
+		v.at(p+".compliant_answer", "compliant_answer vale solo per le risposte di tipo esito (sì/no): per una scelta indicare l'esito di ogni scelta (outcome)")
 	}
 	if it.Answer.Unit != "" && it.Answer.Kind != KindNumber {
 		v.at(ap+".unit", "l'unità di misura vale solo per le risposte di tipo numero")
@@ -429,10 +470,18 @@ func (v *validator) item(p string, it *Item, threats map[string]bool) {
 			v.at(lp+".threat", "minaccia %q collegata due volte alla stessa misura", l.Threat)
 		}
 		linked[l.Threat] = true
-		if l.Mitigation < 0 || l.Mitigation > 100 {
+		if _, ok := v.pos[lp+".mitigation"]; !ok {
+			v.at(lp+".mitigation", "mitigazione (mitigation) mancante: indicare la percentuale, tra 0 e 100, di rischio che la misura toglie")
+		} else if l.Mitigation < 0 || l.Mitigation > 100 {
 			v.at(lp+".mitigation", "mitigazione %d%% fuori intervallo: deve essere tra 0 e 100", l.Mitigation)
 		}
 	}
+}
+
+// noReference reports whether a reference is empty or the "—" placeholder.
+func noReference(ref string) bool {
+	ref = strings.TrimSpace(ref)
+	return ref == "" || ref == "—" || ref == "-"
 }
 
 // Builtin parses the catalogue embedded in the binary.

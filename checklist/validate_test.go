@@ -76,6 +76,23 @@ func TestParseBadCatalogues(t *testing.T) {
 		// 60 sections × 60 items × 60 links from a 2 KB file: stopped early.
 		{"alias-bomb.yaml", []want{{27, 25, "sections[17].items[32].threats[7].threat", "catalogo troppo grande"}}},
 		{"number-with-threats.yaml", []want{{84, 11, "sections[1].items[1].threats", "non può mitigare minacce"}}},
+		{"new-fields.yaml", []want{
+			{6, 3, "risk.max_mitigation", "mitigazione massima (max_mitigation) mancante"},
+			{16, 5, "threats[0].probability", "probabilità mancante"},
+			{24, 5, "vulnerabilities[1].name", "nome in italiano della vulnerabilità (name) mancante"},
+			{24, 9, "vulnerabilities[1].id", `id di vulnerabilità "V1" duplicato`},
+			{35, 20, "sections[0].items[0].reference", "l'origine «norma» richiede il riferimento"},
+			{37, 24, "sections[0].items[0].macroprocess[0]", `macroprocesso "mp4" non valido`},
+			{38, 27, "sections[0].items[0].compliant_answer", `risposta conforme "forse" non valida`},
+			{39, 24, "sections[0].items[0].vulnerability", `vulnerabilità "V9" non definita`},
+			{41, 13, "sections[0].items[0].threats[0].mitigation", "mitigazione (mitigation) mancante"},
+			{50, 23, "sections[0].items[1].macroprocess", "indicare almeno un macroprocesso"},
+			{51, 27, "sections[0].items[1].compliant_answer", "compliant_answer vale solo per le risposte di tipo esito"},
+		}},
+		{"threats-without-risk.yaml", []want{
+			{1, 1, "risk", "modello di rischio (risk) mancante"},
+			{35, 22, "sections[0].items[1].threats[0].threat", `minaccia "T02" non definita in threats`},
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -203,7 +203,13 @@ func (p *checklistPage) renderDetail(w int) string {
 	addWrapped("", it.Question)
 	addWrapped("Guida: ", it.Guidance)
 	addWrapped("Riferimento: ", it.Reference)
-	addWrapped("Origine: ", it.OriginLabel())
+	addWrapped("Origine: ", it.OriginSummary())
+	if it.Negative() {
+		addWrapped("Risposta conforme: ", "No (domanda in negativo: «no» è la misura in atto)")
+	}
+	if len(it.Macroprocess) > 0 {
+		addWrapped("Macroprocesso: ", it.MacroprocessLabel())
+	}
 	if len(it.Threats) > 0 {
 		var ts []string
 		for _, l := range it.Threats {

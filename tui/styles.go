@@ -56,9 +56,15 @@ func (s Styles) withMarks() Styles {
 		checklist.OutcomeNo:            s.No.Render(" NO  "),
 		checklist.OutcomePartial:       s.Partial.Render(" parz"),
 		checklist.OutcomeNotApplicable: s.NA.Render(" n.a."),
+		// A negative question (compliant_answer: no): "no" is compliant.
+		negativeMark(checklist.OutcomeNo):  s.Yes.Render(" no  "),
+		negativeMark(checklist.OutcomeYes): s.No.Render(" SÌ  "),
 	}
 	return s
 }
+
+// negativeMark is the marks key of an answer to a negative question.
+func negativeMark(o checklist.Outcome) checklist.Outcome { return "!" + o }
 
 // NewStyles builds the styles for a dark or light background.
 func NewStyles(isDark, noColor bool) Styles {

@@ -85,6 +85,11 @@ func (s Styles) outcomeMark(it *checklist.Item, value string) string {
 	}
 	switch it.Answer.Kind {
 	case checklist.KindOutcome, "":
+		if it.Negative() {
+			if m, ok := s.marks[negativeMark(checklist.Outcome(value))]; ok {
+				return m
+			}
+		}
 		if m, ok := s.marks[checklist.Outcome(value)]; ok {
 			return m
 		}

@@ -103,6 +103,10 @@ func newCatalogCmd(a *app) *cobra.Command {
 				}
 				return err
 			}
+			if !c.HasRiskModel() {
+				fmt.Fprintf(a.stdout, "%s: valido (%s, checklist di conformità senza modello di rischio, %d misure)\n", args[0], c.Key(), len(c.Items()))
+				return nil
+			}
 			fmt.Fprintf(a.stdout, "%s: valido (%s, %d minacce, %d misure)\n", args[0], c.Key(), len(c.Threats), len(c.Items()))
 			return nil
 		},
