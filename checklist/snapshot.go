@@ -16,6 +16,14 @@ type Snapshot struct {
 	// Overrides holds per-audit probability/impact overrides, by threat ID.
 	Overrides map[string]RiskOverride
 
+	// The yearly cycle: the plan's current edition and transmission, the
+	// baselines fixed at each transmission (oldest first), the operator and
+	// security-event registers.
+	Plan      Plan
+	Baselines []Baseline
+	Operators []Operator
+	Events    []SecurityEvent
+
 	answers map[answerKey]int
 }
 
