@@ -13,7 +13,7 @@ import (
 // to check it; what the plan described when it was sent is its baseline;
 // every later change to it is a variation; each quarter the comune sends a
 // scheda di attuazione e monitoraggio, or the Sindaco declares that nothing
-// changed. See docs/ciclo.md.
+// changed. See docs/cycle.md.
 
 // Edition is the version of the plan.
 type Edition string

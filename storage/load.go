@@ -65,6 +65,9 @@ func loadSnapshot(tx *bolt.Tx, id string) (*checklist.Snapshot, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("audit %s, rischi: %w", id, err)
 	}
+	if err := readCycle(b, snap); err != nil {
+		return nil, fmt.Errorf("audit %s, %w", id, err)
+	}
 	return snap, nil
 }
 

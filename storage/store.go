@@ -16,6 +16,10 @@
 //	    evaluations/          "scope\x00section" → checklist.Evaluation
 //	    actions/              item           → checklist.ActionPlan
 //	    overrides/            threat         → checklist.RiskOverride
+//	    plan/                 "current"      → checklist.Plan (cycle.go)
+//	    baselines/            uint64 BE seq  → checklist.Baseline
+//	    operators/            op-N           → checklist.Operator
+//	    events/               ev-N           → checklist.SecurityEvent
 //	audit_index               id             → what the audit list shows
 //	uistate                   user           → UIState
 //	deleted_audits            uint64 BE seq  → who deleted which audit, when

@@ -1,0 +1,323 @@
+package storage
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/cieaudit/cieaudit/checklist"
+)
+
+// The yearly cycle's per-audit buckets. They are created by the first write
+// that needs them, so audits stored before they existed need no migration:
+// a missing bucket reads as empty.
+var (
+	bucketPlan      = []byte("plan")      // keyCurrentPlan → checklist.Plan
+	bucketBaselines = []byte("baselines") // uint64 BE seq → checklist.Baseline
+	bucketOperators = []byte("operators") // id → checklist.Operator
+	bucketEvents    = []byte("events")    // id → checklist.SecurityEvent
+
+	keyCurrentPlan = []byte("current")
+)
+
+// writeCycle runs fn on an audit for a write to its cycle records. Unlike
+// answers these are kept after the audit is closed: the plan is sent, the
+// registers kept and the schede written after the audit ends.
+func (s *Store) writeCycle(id string, fn func(at *auditTx) error) error {
+	var changes []checklist.Change
+	err := s.update(func(tx *bolt.Tx) error {
+		b, a, err := readAudit(tx, id)
+		if err != nil {
+			return err
+		}
+		at := &auditTx{tx: tx, b: b, audit: a, now: s.opts.Now()}
+		if err := fn(at); err != nil {
+			return err
+		}
+		changes = at.changes
+		return nil
+	})
+	if err == nil {
+		s.publishChanges(id, changes)
+	}
+	return err
+}
+
+// today is the transaction's calendar day, in Italian time.
+func (at *auditTx) today() string { return checklist.LocalDay(at.now) }
+
+func (at *auditTx) cycleBucket(name []byte) (*bolt.Bucket, error) {
+	return at.b.CreateBucketIfNotExists(name)
+}
+
+// SavePlan applies a change to the audit's plan (checklist.ApplyPlanChange)
+// and records it in the history. A change that records a transmission also
+// fixes the baseline: what the plan describes at that moment. sent reports
+// that it did.
+func (s *Store) SavePlan(auditID string, c checklist.PlanChange, author string) (plan checklist.Plan, sent bool, err error) {
+	err = s.writeCycle(auditID, func(at *auditTx) error {
+		pb, err := at.cycleBucket(bucketPlan)
+		if err != nil {
+			return err
+		}
+		var old checklist.Plan
+		if _, err := getJSON(pb, keyCurrentPlan, &old); err != nil {
+			return err
+		}
+		plan, sent, err = checklist.ApplyPlanChange(old, c, at.today())
+		if err != nil {
+			return err
+		}
+		if plan == old {
+			return nil
+		}
+		if err := putJSON(pb, keyCurrentPlan, plan); err != nil {
+			return err
+		}
+		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangePlan, Old: planSummary(old), New: planSummary(plan)}); err != nil {
+			return err
+		}
+		if sent {
+			snap, err := loadSnapshot(at.tx, auditID)
+			if err != nil {
+				return err
+			}
+			bb, err := at.cycleBucket(bucketBaselines)
+			if err != nil {
+				return err
+			}
+			seq, err := bb.NextSequence()
+			if err != nil {
+				return err
+			}
+			base := checklist.MakeBaseline(snap, plan, at.now)
+			base.Seq = int(seq)
+			if err := putJSON(bb, seqKey(seq), base); err != nil {
+				return err
+			}
+			if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangePlan, Item: "trasmissione",
+				New: fmt.Sprintf("piano %s trasmesso il %s (%s): fissato come riferimento per le variazioni", plan.EditionLabel(), plan.SentOn, plan.Channel.Label())}); err != nil {
+				return err
+			}
+		}
+		return at.save()
+	})
+	if err != nil {
+		return checklist.Plan{}, false, fmt.Errorf("piano dell'audit %s: %w", auditID, err)
+	}
+	return plan, sent, nil
+}
+
+func planSummary(p checklist.Plan) string {
+	if p == (checklist.Plan{}) {
+		return ""
+	}
+	parts := []string{}
+	add := func(label, v string) {
+		if v != "" {
+			parts = append(parts, label+" "+v)
+		}
+	}
+	add("edizione", p.EditionLabel())
+	add("atto di adozione", p.AdoptedAct)
+	add("adottato il", p.AdoptedOn)
+	add("protocollo", p.Protocol)
+	add("protocollato il", p.ProtocolOn)
+	add("trasmesso il", p.SentOn)
+	if p.Channel != "" {
+		add("canale", p.Channel.Label())
+	}
+	add("ricevuta", p.Receipt)
+	if p.Outcome != "" {
+		add("esito", p.Outcome.Label())
+	}
+	add("esito del", p.OutcomeOn)
+	add("rilievi:", p.OutcomeNote)
+	return strings.Join(parts, "; ")
+}
+
+// AddOperator adds an operator to the register and returns it with its id.
+func (s *Store) AddOperator(auditID string, o checklist.Operator, author string) (checklist.Operator, error) {
+	err := s.writeCycle(auditID, func(at *auditTx) error {
+		b, err := at.cycleBucket(bucketOperators)
+		if err != nil {
+			return err
+		}
+		o.ID = checklist.NextID("op", bucketKeys(b))
+		if o, err = checklist.NormaliseOperator(o, &at.audit, at.today()); err != nil {
+			return err
+		}
+		if err := putJSON(b, []byte(o.ID), o); err != nil {
+			return err
+		}
+		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeOperator, Item: o.ID, New: checklist.OperatorSummary(o)}); err != nil {
+			return err
+		}
+		return at.save()
+	})
+	if err != nil {
+		return checklist.Operator{}, fmt.Errorf("operatore: %w", err)
+	}
+	return o, nil
+}
+
+// RevokeOperator records the revocation of an operator's SCO and role.
+func (s *Store) RevokeOperator(auditID, id, day, author string) (checklist.Operator, error) {
+	var o checklist.Operator
+	err := s.writeCycle(auditID, func(at *auditTx) error {
+		b, key, err := at.registerEntry(bucketOperators, id, "operatore", &o)
+		if err != nil {
+			return err
+		}
+		old := checklist.OperatorSummary(o)
+		if o, err = checklist.RevokeOperator(o, &at.audit, day, at.today()); err != nil {
+			return err
+		}
+		if err := putJSON(b, key, o); err != nil {
+			return err
+		}
+		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeOperator, Item: o.ID, Old: old, New: checklist.OperatorSummary(o)}); err != nil {
+			return err
+		}
+		return at.save()
+	})
+	if err != nil {
+		return checklist.Operator{}, fmt.Errorf("operatore %s: %w", id, err)
+	}
+	return o, nil
+}
+
+// AddEvent adds a security event to the register and returns it with its id.
+func (s *Store) AddEvent(auditID string, e checklist.SecurityEvent, author string) (checklist.SecurityEvent, error) {
+	err := s.writeCycle(auditID, func(at *auditTx) error {
+		b, err := at.cycleBucket(bucketEvents)
+		if err != nil {
+			return err
+		}
+		cat, err := at.catalogue()
+		if err != nil {
+			return err
+		}
+		e.ID = checklist.NextID("ev", bucketKeys(b))
+		if e, err = checklist.NormaliseEvent(e, &at.audit, cat, at.today()); err != nil {
+			return err
+		}
+		if err := putJSON(b, []byte(e.ID), e); err != nil {
+			return err
+		}
+		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeEvent, Scope: e.Scope.String(), Item: e.ID, New: checklist.EventSummary(e)}); err != nil {
+			return err
+		}
+		return at.save()
+	})
+	if err != nil {
+		return checklist.SecurityEvent{}, fmt.Errorf("evento di sicurezza: %w", err)
+	}
+	return e, nil
+}
+
+// CloseEvent closes a security event on day, with an optional note.
+func (s *Store) CloseEvent(auditID, id, day, note, author string) (checklist.SecurityEvent, error) {
+	var e checklist.SecurityEvent
+	err := s.writeCycle(auditID, func(at *auditTx) error {
+		b, key, err := at.registerEntry(bucketEvents, id, "evento", &e)
+		if err != nil {
+			return err
+		}
+		cat, err := at.catalogue()
+		if err != nil {
+			return err
+		}
+		old := checklist.EventSummary(e)
+		if e, err = checklist.CloseEvent(e, &at.audit, cat, day, note, at.today()); err != nil {
+			return err
+		}
+		if err := putJSON(b, key, e); err != nil {
+			return err
+		}
+		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeEvent, Scope: e.Scope.String(), Item: e.ID, Old: old, New: checklist.EventSummary(e)}); err != nil {
+			return err
+		}
+		return at.save()
+	})
+	if err != nil {
+		return checklist.SecurityEvent{}, fmt.Errorf("evento %s: %w", id, err)
+	}
+	return e, nil
+}
+
+// RecordDocument notes in the history that the scheda or the declaration
+// of q was produced, so that deadlines stop listing it.
+func (s *Store) RecordDocument(auditID string, q checklist.Quarter, what, author string) error {
+	return s.writeCycle(auditID, func(at *auditTx) error {
+		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangePlan, Item: checklist.DocumentItem(q), New: what}); err != nil {
+			return err
+		}
+		return at.save()
+	})
+}
+
+// registerEntry finds a register entry by id, ignoring case.
+func (at *auditTx) registerEntry(name []byte, id, noun string, v any) (*bolt.Bucket, []byte, error) {
+	b := at.b.Bucket(name)
+	if b != nil {
+		for _, k := range bucketKeys(b) {
+			if checklist.SameID(k, id) {
+				_, err := getJSON(b, []byte(k), v)
+				return b, []byte(k), err
+			}
+		}
+	}
+	return nil, nil, fmt.Errorf("%s %q non presente nel registro: %w", noun, id, ErrNotFound)
+}
+
+func bucketKeys(b *bolt.Bucket) []string {
+	var keys []string
+	_ = b.ForEach(func(k, _ []byte) error {
+		keys = append(keys, string(k))
+		return nil
+	})
+	return keys
+}
+
+// readCycle fills the snapshot's plan, baselines and registers.
+func readCycle(b *bolt.Bucket, snap *checklist.Snapshot) error {
+	if pb := b.Bucket(bucketPlan); pb != nil {
+		if _, err := getJSON(pb, keyCurrentPlan, &snap.Plan); err != nil {
+			return fmt.Errorf("piano: %w", err)
+		}
+	}
+	if err := forEachIn(b, bucketBaselines, func(v checklist.Baseline) { snap.Baselines = append(snap.Baselines, v) }); err != nil {
+		return fmt.Errorf("riferimenti del piano: %w", err)
+	}
+	if err := forEachIn(b, bucketOperators, func(v checklist.Operator) { snap.Operators = append(snap.Operators, v) }); err != nil {
+		return fmt.Errorf("operatori: %w", err)
+	}
+	if err := forEachIn(b, bucketEvents, func(v checklist.SecurityEvent) { snap.Events = append(snap.Events, v) }); err != nil {
+		return fmt.Errorf("eventi: %w", err)
+	}
+	sortRegister(snap.Operators, func(o checklist.Operator) string { return o.ID })
+	sortRegister(snap.Events, func(e checklist.SecurityEvent) string { return e.ID })
+	return nil
+}
+
+// forEachIn is forEachJSON on a nested bucket that may not exist yet.
+func forEachIn[T any](b *bolt.Bucket, name []byte, fn func(T)) error {
+	if nb := b.Bucket(name); nb != nil {
+		return forEachJSON(nb, fn)
+	}
+	return nil
+}
+
+// sortRegister orders entries by the number of their id (op-2 before op-10).
+func sortRegister[T any](s []T, id func(T) string) {
+	num := func(v T) int {
+		_, n, _ := strings.Cut(id(v), "-")
+		k, _ := strconv.Atoi(n)
+		return k
+	}
+	slices.SortStableFunc(s, func(a, b T) int { return num(a) - num(b) })
+}
