@@ -187,7 +187,7 @@ func ApplyPlanChange(old Plan, c PlanChange, today string) (p Plan, sent bool, e
 		if *c.Edition == "" {
 			p.Edition = ""
 		} else if p.Edition, err = ParseEdition(*c.Edition); err != nil {
-			return old, false, fieldErr("--edition", err)
+			return old, false, flagErr("--edition", err)
 		}
 	}
 	if c.Number != nil {
@@ -234,14 +234,14 @@ func ApplyPlanChange(old Plan, c PlanChange, today string) (p Plan, sent bool, e
 		if *c.Channel == "" {
 			p.Channel = ""
 		} else if p.Channel, err = ParseChannel(*c.Channel); err != nil {
-			return old, false, fieldErr("--channel", err)
+			return old, false, flagErr("--channel", err)
 		}
 	}
 	if c.Outcome != nil {
 		if *c.Outcome == "" {
 			p.Outcome = ""
 		} else if p.Outcome, err = ParsePlanOutcome(*c.Outcome); err != nil {
-			return old, false, fieldErr("--outcome", err)
+			return old, false, flagErr("--outcome", err)
 		}
 	}
 	if err := p.Validate(); err != nil {
@@ -355,7 +355,15 @@ func EditionInForce(baselines []Baseline, day string) *Baseline {
 	return best
 }
 
-func fieldErr(field string, err error) error { return fmt.Errorf("%s: %w", field, err) }
+// flagErr prefixes a rule's message with the CLI flag it is about.
+func flagErr(flag string, err error) error { return fmt.Errorf("%s: %w", flag, err) }
+
+// dateNames are the Italian names of the cycle's date flags.
+var dateNames = map[string]string{
+	"--adopted-on": "data di adozione", "--protocol-on": "data del protocollo", "--sent-on": "data di trasmissione",
+	"--outcome-on": "data dell'esito", "--sco-delivered": "data di consegna della SCO", "--trained-on": "data della formazione",
+	"--on": "data", "--at": "data dell'evento", "--notified": "data della notifica", "--date": "data",
+}
 
 // cycleDate normalises a date of the cycle (AAAA-MM-GG or GG/MM/AAAA),
 // refusing dates after today; "" clears.
@@ -364,9 +372,13 @@ func cycleDate(field, s, today string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
-	d, err := parseDay(s)
+	name := dateNames[field]
+	if name == "" {
+		name = "data"
+	}
+	d, err := NormaliseDate(name, s)
 	if err != nil {
-		return "", fieldErr(field, err)
+		return "", flagErr(field, err)
 	}
 	if today != "" && d > today {
 		return "", fmt.Errorf("%s: la data %s è nel futuro (oggi è %s)", field, d, today)

@@ -107,7 +107,7 @@ func NormaliseOperator(o Operator, a *Audit, today string) (Operator, error) {
 	}
 	role, err := ParseOperatorRole(string(o.Role))
 	if err != nil {
-		return o, fieldErr("--role", err)
+		return o, flagErr("--role", err)
 	}
 	o.Role = role
 	for _, d := range []struct {
@@ -130,7 +130,7 @@ func NormaliseOperator(o Operator, a *Audit, today string) (Operator, error) {
 		if c == "" {
 			continue
 		}
-		p := findPostazione(a, c)
+		p := a.FindPostazione(c)
 		if p == nil {
 			return o, fmt.Errorf("--postazione: la postazione %q non è nell'audit", c)
 		}
@@ -140,15 +140,6 @@ func NormaliseOperator(o Operator, a *Audit, today string) (Operator, error) {
 	}
 	o.Postazioni = codes
 	return o, nil
-}
-
-func findPostazione(a *Audit, code string) *Postazione {
-	for i := range a.Postazioni {
-		if strings.EqualFold(a.Postazioni[i].Code, code) {
-			return &a.Postazioni[i]
-		}
-	}
-	return nil
 }
 
 // RevokeOperator records the revocation of o on day.
@@ -432,9 +423,14 @@ func NormaliseEvent(e SecurityEvent, a *Audit, cat *Catalogue, today string) (Se
 	if e.Scope.Kind == "" {
 		e.Scope = EnteScope
 	}
-	if e.Scope.Kind == ScopePostazione {
-		if p := findPostazione(a, e.Scope.Name); p != nil {
+	switch e.Scope.Kind {
+	case ScopePostazione:
+		if p := a.FindPostazione(e.Scope.Name); p != nil {
 			e.Scope.Name = p.Code
+		}
+	case ScopeSede:
+		if sd := a.FindSede(e.Scope.Name); sd != nil {
+			e.Scope.Name = sd.Name
 		}
 	}
 	if !a.HasScope(e.Scope) {
