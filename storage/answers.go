@@ -281,6 +281,15 @@ func actionSummary(p checklist.ActionPlan) string {
 
 // SaveActionPlan stores owner, due date and status of a remediation action.
 func (s *Store) SaveActionPlan(auditID string, p checklist.ActionPlan, author string) error {
+	err := s.writeAudit(auditID, func(at *auditTx) error { return at.saveActionPlan(p, author) })
+	if err != nil {
+		return fmt.Errorf("azione %s: %w", p.Item, err)
+	}
+	return nil
+}
+
+// saveActionPlan is SaveActionPlan inside an open write transaction.
+func (at *auditTx) saveActionPlan(p checklist.ActionPlan, author string) error {
 	p.Owner, p.Due = checklist.CleanText(p.Owner, false), strings.TrimSpace(p.Due)
 	if p.Status == "" {
 		p.Status = checklist.ActionToStart
@@ -288,48 +297,42 @@ func (s *Store) SaveActionPlan(auditID string, p checklist.ActionPlan, author st
 	switch p.Status {
 	case checklist.ActionToStart, checklist.ActionInProgress, checklist.ActionDone:
 	default:
-		return fmt.Errorf("azione %s: stato %q non valido: usare da_avviare, in_corso o completata", p.Item, p.Status)
+		return fmt.Errorf("stato %q non valido: usare da_avviare, in_corso o completata", p.Status)
 	}
 	if p.Due != "" {
 		due, err := checklist.NormaliseDate("scadenza", p.Due)
 		if err != nil {
-			return fmt.Errorf("azione %s: %w", p.Item, err)
+			return err
 		}
 		p.Due = due
 	}
-	err := s.writeAudit(auditID, func(at *auditTx) error {
-		cat, err := at.catalogue()
-		if err != nil {
-			return err
-		}
-		if cat.Item(p.Item) == nil {
-			return fmt.Errorf("misura %q non presente nel catalogo %s", p.Item, cat.Key())
-		}
-		b := at.bucket(bucketActions)
-		var prev checklist.ActionPlan
-		had, err := getJSON(b, []byte(p.Item), &prev)
-		if err != nil {
-			return err
-		}
-		if had && prev == p {
-			return nil
-		}
-		old := ""
-		if had {
-			old = actionSummary(prev)
-		}
-		if err := putJSON(b, []byte(p.Item), p); err != nil {
-			return err
-		}
-		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeAction, Item: p.Item, Old: old, New: actionSummary(p)}); err != nil {
-			return err
-		}
-		return at.save()
-	})
+	cat, err := at.catalogue()
 	if err != nil {
-		return fmt.Errorf("azione %s: %w", p.Item, err)
+		return err
 	}
-	return nil
+	if cat.Item(p.Item) == nil {
+		return fmt.Errorf("misura %q non presente nel catalogo %s", p.Item, cat.Key())
+	}
+	b := at.bucket(bucketActions)
+	var prev checklist.ActionPlan
+	had, err := getJSON(b, []byte(p.Item), &prev)
+	if err != nil {
+		return err
+	}
+	if had && prev == p {
+		return nil
+	}
+	old := ""
+	if had {
+		old = actionSummary(prev)
+	}
+	if err := putJSON(b, []byte(p.Item), p); err != nil {
+		return err
+	}
+	if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeAction, Item: p.Item, Old: old, New: actionSummary(p)}); err != nil {
+		return err
+	}
+	return at.save()
 }
 
 // SaveRiskOverride stores a per-audit probability/impact override of a threat.

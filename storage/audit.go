@@ -54,6 +54,9 @@ type auditTx struct {
 	// answered are the answers replaced in this transaction, old and new,
 	// so that save can update the audit index without reading every answer.
 	answered [][2]checklist.Answer
+	// deferSave makes save a no-op: CreateAudits writes the info and the
+	// summary once per audit rather than after every answer.
+	deferSave bool
 }
 
 func readAudit(tx *bolt.Tx, id string) (*bolt.Bucket, checklist.Audit, error) {
@@ -114,6 +117,9 @@ func (at *auditTx) record(c checklist.Change) error {
 // save writes the audit's info with UpdatedAt moved to now, and its summary.
 func (at *auditTx) save() error {
 	at.audit.UpdatedAt = at.now
+	if at.deferSave {
+		return nil
+	}
 	if err := putJSON(at.b, keyInfo, at.audit); err != nil {
 		return err
 	}

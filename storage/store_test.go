@@ -849,3 +849,53 @@ func TestSaveValueKeepsTheStoredNote(t *testing.T) {
 		t.Fatalf("SaveValue na with a stored note: %+v, %v", res.Answer, err)
 	}
 }
+
+// TestCreateAudits: a batch is stored whole, with answers, changed answers in
+// the history, evaluations and actions; a batch with one bad entry stores
+// nothing.
+func TestCreateAudits(t *testing.T) {
+	s := openTest(t, Options{})
+	cat, err := s.SaveCatalogue(readTestdata(t, "catalogue-v1.yaml"), "catalogue-v1.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(name string) NewAudit {
+		a := checklist.Audit{Ente: checklist.Ente{Name: name}, Year: 2026, CatalogueID: cat.ID, CatalogueVersion: cat.Version}
+		return NewAudit{Audit: a,
+			Answers: []checklist.Answer{
+				{Scope: checklist.EnteScope, Item: "ORG-01", Value: "no", Author: "g"},
+				{Scope: checklist.EnteScope, Item: "ORG-01", Value: "si", Note: "corretto", Author: "g"},
+			},
+			Actions: []checklist.ActionPlan{{Item: "ORG-01", Owner: "Ufficio", Due: "2027-01-31"}},
+		}
+	}
+	ids, err := s.CreateAudits([]NewAudit{mk("Comune A"), mk("Comune B")}, "gen")
+	if err != nil || len(ids) != 2 {
+		t.Fatalf("CreateAudits: %v, %v", ids, err)
+	}
+	snap, err := s.Load(ids[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Answers) != 1 || snap.Answers[0].Value != "si" || snap.Answers[0].Rev != 2 || len(snap.Actions) != 1 {
+		t.Errorf("stored audit: answers %+v, actions %+v", snap.Answers, snap.Actions)
+	}
+	// audit, stato, risposta, risposta, nota, azione
+	if len(snap.History) != 6 {
+		t.Errorf("history has %d entries, want 6: %+v", len(snap.History), snap.History)
+	}
+	list, _ := s.ListAudits()
+	for _, l := range list {
+		if l.Progress.Answered != 1 || l.Status != checklist.StatusInProgress {
+			t.Errorf("index of %s: %+v", l.ID, l)
+		}
+	}
+	bad := mk("Comune C")
+	bad.Answers = append(bad.Answers, checklist.Answer{Scope: checklist.EnteScope, Item: "NOPE", Value: "si"})
+	if _, err := s.CreateAudits([]NewAudit{mk("Comune D"), bad}, "gen"); err == nil {
+		t.Fatal("a batch with an unknown item was stored")
+	}
+	if list, _ := s.ListAudits(); len(list) != 2 {
+		t.Errorf("after a refused batch %d audits, want 2", len(list))
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -92,6 +93,7 @@ tecniche e organizzative per ente, sedi e postazioni, analisi dei rischi e repor
 Senza sottocomandi apre l'interfaccia a terminale sul database predefinito.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Annotations:   map[string]string{annotationLive: "tui"},
 		Args:          cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runTUI(cmd)
@@ -154,13 +156,35 @@ func italianCobraError(msg string) string {
 	return msg
 }
 
+// annotationLive marks the commands whose standard output is a terminal
+// session or a live log (the TUI, serve): they write it unbuffered.
+const annotationLive = "cieaudit-live-output"
+
+// buffered runs a command with its standard output buffered and flushed when
+// it ends: a listing of 10,000 audits is then a few write(2) calls instead of
+// one per table cell.
+func (a *app) buffered(run func() error) error {
+	out := a.stdout
+	bw := bufio.NewWriterSize(out, 64<<10)
+	a.stdout = bw
+	defer func() { a.stdout = out }()
+	err := run()
+	if ferr := bw.Flush(); err == nil && ferr != nil {
+		err = ferr
+	}
+	return err
+}
+
 // wrapCommands makes cobra's positional-argument errors usage errors (exit
 // 2) and records when a command's own code starts running.
 func wrapCommands(a *app, c *cobra.Command) {
 	if run := c.RunE; run != nil {
 		c.RunE = func(cmd *cobra.Command, args []string) error {
 			a.started = true
-			return run(cmd, args)
+			if c.Annotations[annotationLive] != "" {
+				return run(cmd, args)
+			}
+			return a.buffered(func() error { return run(cmd, args) })
 		}
 	}
 	if c.Args != nil {

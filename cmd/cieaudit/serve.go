@@ -41,8 +41,9 @@ type serveOptions struct {
 func newServeCmd(a *app) *cobra.Command {
 	var o serveOptions
 	cmd := &cobra.Command{
-		Use:   "serve",
-		Short: "Avvia il server SSH (jump host) con l'interfaccia a terminale per più auditor",
+		Use:         "serve",
+		Annotations: map[string]string{annotationLive: "log"},
+		Short:       "Avvia il server SSH (jump host) con l'interfaccia a terminale per più auditor",
 		Long: `Avvia il server SSH di cieaudit: ogni auditor si collega con la sua chiave pubblica
 (registrata con cieaudit user add) e riceve l'interfaccia a terminale; senza terminale
 esegue un comando, per esempio:
