@@ -75,13 +75,14 @@ func readAudit(tx *bolt.Tx, id string) (*bolt.Bucket, checklist.Audit, error) {
 	return b, a, nil
 }
 
-// openAudit reads an audit for a write: closed audits are refused.
-func (s *Store) openAudit(tx *bolt.Tx, id string) (*auditTx, error) {
+// openAudit reads an audit for a write: closed audits are refused unless
+// closedToo is set.
+func (s *Store) openAudit(tx *bolt.Tx, id string, closedToo bool) (*auditTx, error) {
 	b, a, err := readAudit(tx, id)
 	if err != nil {
 		return nil, err
 	}
-	if a.Status == checklist.StatusClosed {
+	if a.Status == checklist.StatusClosed && !closedToo {
 		return nil, fmt.Errorf("audit %s: %w", id, ErrAuditClosed)
 	}
 	return &auditTx{tx: tx, b: b, audit: a, now: s.opts.Now()}, nil
@@ -148,11 +149,13 @@ func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
 	return true, nil
 }
 
-// publish sends an event per recorded change.
-func (s *Store) publishChanges(id string, changes []checklist.Change) {
-	for _, c := range changes {
-		s.publish(Event{AuditID: id, Kind: c.Kind, Scope: c.Scope, Item: c.Item, Author: c.Author})
+// changeEvents is one event per recorded change.
+func changeEvents(id string, changes []checklist.Change) []Event {
+	events := make([]Event, len(changes))
+	for i, c := range changes {
+		events[i] = Event{AuditID: id, Kind: c.Kind, Scope: c.Scope, Item: c.Item, Author: c.Author}
 	}
+	return events
 }
 
 // validateAudit cleans the texts of an audit and applies checklist's rules
@@ -218,43 +221,39 @@ func (s *Store) CreateAuditOnce(a checklist.Audit, author string, answers []chec
 		return checklist.Audit{}, false, errors.New("catalogo dell'audit non indicato (catalogue_id e catalogue_version)")
 	}
 	now := s.opts.Now()
-	var changes []checklist.Change
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.write(func(tx *bolt.Tx) ([]Event, error) {
 		created = false
 		if existing != nil {
 			list, err := listSummaries(tx)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			for _, sum := range list {
 				if existing(sum) {
 					_, a, err = readAudit(tx, sum.ID)
-					return err
+					return nil, err
 				}
 			}
 		}
 		at, err := createAudit(tx, a, author, now)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, ans := range answers {
 			if _, err := at.saveAnswer(ans, -1, false); err != nil {
-				return fmt.Errorf("risposta %s (%s): %w", ans.Item, ans.Scope.String(), err)
+				return nil, fmt.Errorf("risposta %s (%s): %w", ans.Item, ans.Scope.String(), err)
 			}
 		}
 		for _, e := range evaluations {
 			if err := at.saveEvaluation(e); err != nil {
-				return fmt.Errorf("valutazione della sezione %s (%s): %w", e.Section, e.Scope.String(), err)
+				return nil, fmt.Errorf("valutazione della sezione %s (%s): %w", e.Section, e.Scope.String(), err)
 			}
 		}
-		a, changes, created = at.audit, at.changes, true
-		return nil
+		a, created = at.audit, true
+		return changeEvents(a.ID, at.changes), nil
 	})
 	if err != nil {
 		return checklist.Audit{}, false, fmt.Errorf("creazione dell'audit: %w", err)
-	}
-	if created {
-		s.publishChanges(a.ID, changes)
 	}
 	return a, created, nil
 }
@@ -524,61 +523,21 @@ func diffMaps(old, new map[string]string) *auditDiff {
 // started does not go back to bozza. A sign-off without a date gets today's.
 func (s *Store) SetStatus(id string, st checklist.Status, author, reason string, signOff *checklist.SignOff) (checklist.Audit, error) {
 	var result checklist.Audit
-	var changes []checklist.Change
-	err := s.update(func(tx *bolt.Tx) error {
-		b, a, err := readAudit(tx, id)
+	err := s.editAudit(id, true, func(at *auditTx) error {
+		change, err := at.audit.SetStatus(st, reason, signOff, at.now)
 		if err != nil {
 			return err
 		}
-		at := &auditTx{tx: tx, b: b, audit: a, now: s.opts.Now()}
-		from := a.Status
-		change := checklist.Change{Author: author, Kind: checklist.ChangeStatus, Old: string(from), New: string(st), Reason: strings.TrimSpace(reason)}
-		switch {
-		case st != checklist.StatusDraft && st != checklist.StatusInProgress && st != checklist.StatusClosed:
-			return fmt.Errorf("stato %q non valido: usare bozza, in_corso o chiuso", st)
-		case from == st:
-			return fmt.Errorf("l'audit %s è già nello stato %q", id, st.Label())
-		case st == checklist.StatusClosed:
-			if signOff == nil {
-				return errors.New("per chiudere l'audit servono i dati di chiusura (auditor, luogo, data)")
-			}
-			so := *signOff
-			so.Auditors = slices.Clone(so.Auditors)
-			if len(so.Auditors) == 0 {
-				so.Auditors = slices.Clone(a.Auditors)
-			}
-			if so.Date == "" {
-				so.Date = at.now.Format(time.DateOnly)
-			} else if so.Date, err = checklist.NormaliseDate("data di chiusura", so.Date); err != nil {
-				return err
-			}
-			at.audit.SignOff = &so
-			change.New = fmt.Sprintf("%s (firmato da %s, %s, %s)", st, strings.Join(so.Auditors, ", "), so.Place, so.Date)
-		case from == checklist.StatusClosed:
-			if st != checklist.StatusInProgress {
-				return fmt.Errorf("un audit chiuso si riapre nello stato %q", checklist.StatusInProgress.Label())
-			}
-			if change.Reason == "" {
-				return errors.New("per riaprire un audit chiuso serve una motivazione")
-			}
-			at.audit.SignOff = nil
-		case st == checklist.StatusDraft:
-			return errors.New("un audit già iniziato non torna in bozza")
-		}
-		at.audit.Status = st
+		change.Author = author
 		if err := at.record(change); err != nil {
 			return err
 		}
-		if err := at.save(); err != nil {
-			return err
-		}
 		result = at.audit
-		return nil
+		return at.save()
 	})
 	if err != nil {
 		return checklist.Audit{}, fmt.Errorf("cambio di stato dell'audit %s: %w", id, err)
 	}
-	s.publishChanges(id, changes)
 	return result, nil
 }
 
@@ -595,10 +554,10 @@ type deletion struct {
 // DeleteAudit removes an audit and everything under it. Who deleted what
 // stays in the deleted_audits journal.
 func (s *Store) DeleteAudit(id, author string) error {
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.write(func(tx *bolt.Tx) ([]Event, error) {
 		b, a, err := readAudit(tx, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if author == "" {
 			author = unknownAuthor
@@ -607,41 +566,59 @@ func (s *Store) DeleteAudit(id, author string) error {
 		journal := tx.Bucket(bucketDeleted)
 		seq, err := journal.NextSequence()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := putJSON(journal, seqKey(seq), d); err != nil {
-			return err
+			return nil, err
 		}
 		if err := tx.Bucket(bucketAuditIndex).Delete([]byte(id)); err != nil {
-			return err
+			return nil, err
 		}
-		return tx.Bucket(bucketAudits).DeleteBucket([]byte(id))
+		return []Event{{AuditID: id, Kind: checklist.ChangeAudit, Author: author}}, tx.Bucket(bucketAudits).DeleteBucket([]byte(id))
 	})
 	if err != nil {
 		return fmt.Errorf("eliminazione dell'audit %s: %w", id, err)
 	}
-	s.publish(Event{AuditID: id, Kind: checklist.ChangeAudit, Author: author})
+	return nil
+}
+
+// write is the frame of every write to audits: fn runs in one read-write
+// transaction and returns the events it caused; they are published to the
+// subscribers once, and only once, the transaction has committed.
+func (s *Store) write(fn func(tx *bolt.Tx) ([]Event, error)) error {
+	var events []Event
+	err := s.update(func(tx *bolt.Tx) error {
+		var err error
+		events, err = fn(tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		s.publish(e)
+	}
 	return nil
 }
 
 // writeAudit runs fn on an audit open for writing (closed audits are
-// refused) in one write transaction and, once it has committed, tells the
-// subscribers what changed. fn saves the audit (at.save) when it changed it.
+// refused) in the write frame; every history entry fn records becomes an
+// event. fn saves the audit (at.save) when it changed it.
 func (s *Store) writeAudit(id string, fn func(at *auditTx) error) error {
-	var changes []checklist.Change
-	err := s.update(func(tx *bolt.Tx) error {
-		at, err := s.openAudit(tx, id)
+	return s.editAudit(id, false, fn)
+}
+
+// editAudit is writeAudit that also opens a closed audit when closedToo is
+// set: only SetStatus may, to reopen it.
+func (s *Store) editAudit(id string, closedToo bool, fn func(at *auditTx) error) error {
+	return s.write(func(tx *bolt.Tx) ([]Event, error) {
+		at, err := s.openAudit(tx, id, closedToo)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := fn(at); err != nil {
-			return err
+			return nil, err
 		}
-		changes = at.changes
-		return nil
+		return changeEvents(id, at.changes), nil
 	})
-	if err == nil {
-		s.publishChanges(id, changes)
-	}
-	return err
 }

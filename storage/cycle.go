@@ -27,23 +27,7 @@ var (
 // answers these are kept after the audit is closed: the plan is sent, the
 // registers kept and the schede written after the audit ends.
 func (s *Store) writeCycle(id string, fn func(at *auditTx) error) error {
-	var changes []checklist.Change
-	err := s.update(func(tx *bolt.Tx) error {
-		b, a, err := readAudit(tx, id)
-		if err != nil {
-			return err
-		}
-		at := &auditTx{tx: tx, b: b, audit: a, now: s.opts.Now()}
-		if err := fn(at); err != nil {
-			return err
-		}
-		changes = at.changes
-		return nil
-	})
-	if err == nil {
-		s.publishChanges(id, changes)
-	}
-	return err
+	return s.editAudit(id, true, fn)
 }
 
 // today is the transaction's calendar day, in Italian time.

@@ -899,3 +899,52 @@ func TestCreateAudits(t *testing.T) {
 		t.Errorf("after a refused batch %d audits, want 2", len(list))
 	}
 }
+
+// TestEveryAuditWriteIsPublished: each kind of write to an audit reaches a
+// subscriber once committed, close and reopen included, and a refused
+// write publishes nothing.
+func TestEveryAuditWriteIsPublished(t *testing.T) {
+	s := openTest(t, Options{})
+	events, stop := s.Subscribe()
+	defer stop()
+	a := seed(t, s)
+	next := func(what string, kind checklist.ChangeKind) {
+		t.Helper()
+		select {
+		case e := <-events:
+			if e.AuditID != a.ID || e.Kind != kind {
+				t.Fatalf("%s: event %+v, want audit %s kind %s", what, e, a.ID, kind)
+			}
+		default:
+			t.Fatalf("%s: no event published", what)
+		}
+	}
+	next("create", checklist.ChangeAudit)
+	mustSave(t, s, a.ID, checklist.Answer{Scope: checklist.EnteScope, Item: "ORG-01", Value: "si"})
+	next("answer", checklist.ChangeAnswer)
+	next("answer: bozza → in_corso", checklist.ChangeStatus)
+	if _, err := s.UpdateAudit(a.ID, "giulia", "", func(au *checklist.Audit) error { au.Ente.Sindaco = "Anna Neri"; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	next("update", checklist.ChangeAudit)
+	if closed, err := s.SetStatus(a.ID, checklist.StatusClosed, "giulia", "", &checklist.SignOff{Place: "Valdoria", Date: "20/11/2026"}); err != nil || closed.SignOff.Date != "2026-11-20" {
+		t.Fatalf("close: %v, sign-off %+v (want the date stored as 2026-11-20)", err, closed.SignOff)
+	}
+	next("close", checklist.ChangeStatus)
+	if _, err := s.SetStatus(a.ID, checklist.StatusInProgress, "giulia", "", nil); err == nil {
+		t.Fatal("reopened without a reason")
+	}
+	if _, err := s.SetStatus(a.ID, checklist.StatusInProgress, "giulia", "verbale da correggere", nil); err != nil {
+		t.Fatal(err)
+	}
+	next("reopen", checklist.ChangeStatus)
+	if err := s.DeleteAudit(a.ID, "giulia"); err != nil {
+		t.Fatal(err)
+	}
+	next("delete", checklist.ChangeAudit)
+	select {
+	case e := <-events:
+		t.Fatalf("unexpected event %+v (the refused reopen published?)", e)
+	default:
+	}
+}
