@@ -7,30 +7,9 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-
-	"github.com/cieaudit/cieaudit/checklist"
 )
 
 var accessLogBucketName = []byte("access_log")
-
-// AccessEntry is one line of the jump host's access log: a session that was
-// let in, or an attempt that was refused and why.
-type AccessEntry struct {
-	Seq uint64    `json:"seq"`
-	At  time.Time `json:"at"`
-	// User is empty when the key did not match anyone.
-	User        string `json:"user,omitempty"`
-	Fingerprint string `json:"fingerprint,omitempty"`
-	Remote      string `json:"remote"`
-	Accepted    bool   `json:"accepted"`
-	// Reason says, in Italian, why an attempt was refused.
-	Reason string `json:"reason,omitempty"`
-	// Session is "tui" for an interactive session, else the command run.
-	Session string `json:"session,omitempty"`
-	// Ended is set when an accepted session ends.
-	Ended           time.Time `json:"ended,omitzero"`
-	DurationSeconds float64   `json:"duration_seconds,omitempty"`
-}
 
 // LogAccess appends an entry to the access log and returns its sequence
 // number; At defaults to now.
@@ -110,14 +89,4 @@ func (s *Store) AccessLog(limit int) ([]AccessEntry, error) {
 		out[i], out[j] = out[j], out[i]
 	}
 	return out, err
-}
-
-// Clean returns the entry with every field an SSH client could choose made
-// safe to show on a terminal (checklist.CleanText). LogAccess stores entries
-// cleaned; readers clean again what they show, for entries written before.
-func (e AccessEntry) Clean() AccessEntry {
-	for _, f := range []*string{&e.Session, &e.Reason, &e.Remote, &e.User, &e.Fingerprint} {
-		*f = checklist.CleanText(*f, false)
-	}
-	return e
 }

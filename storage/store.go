@@ -116,41 +116,15 @@ type Store struct {
 	subsClosed bool // set by Close: later subscribers get a closed channel
 }
 
-// AuditSummary is one row of the audit list.
-type AuditSummary struct {
-	ID        string
-	Ente      string
-	ISTAT     string
-	Year      int
-	Status    checklist.Status
-	Catalogue string // id@version
-	Progress  checklist.Progress
-	UpdatedAt time.Time
-}
-
-// CatalogueInfo describes a stored catalogue snapshot.
-type CatalogueInfo struct {
-	ID, Version, Title, Digest string
-	Items, Threats             int
-	Builtin                    bool
-}
-
-// SaveResult is what SaveAnswer committed.
-type SaveResult struct {
-	Answer   checklist.Answer
-	Previous *checklist.Answer // nil when the item had no answer
-	// Conflict is true when the stored answer had changed since the caller
-	// read it (its Rev differed from expectRev): the new answer still wins,
-	// both are in the history, and the caller should tell its user.
-	Conflict bool
-}
-
-// UIState is where a user left the TUI.
-type UIState struct {
-	Audit string `json:"audit"`
-	Scope string `json:"scope"`
-	Item  string `json:"item"`
-}
+// The records the store returns live in checklist, so that its readers
+// (the TUI) depend on checklist types only.
+type (
+	AuditSummary  = checklist.AuditSummary
+	CatalogueInfo = checklist.CatalogueInfo
+	SaveResult    = checklist.SaveResult
+	UIState       = checklist.UIState
+	AccessEntry   = checklist.AccessEntry
+)
 
 // CheckReport is the result of Check (cieaudit doctor).
 type CheckReport struct {

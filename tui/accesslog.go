@@ -11,7 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/cieaudit/cieaudit/storage"
+	"github.com/cieaudit/cieaudit/checklist"
 )
 
 // accessLogLimit is how many of the newest entries the page shows; the
@@ -25,7 +25,7 @@ type accessLogPage struct {
 	ctx     *Context
 	keys    AccessLogKeys
 	w, h    int
-	entries []storage.AccessEntry // newest first
+	entries []checklist.AccessEntry // newest first
 	loaded  bool
 	err     error
 	cursor  int
@@ -33,7 +33,7 @@ type accessLogPage struct {
 }
 
 type accessLogLoadedMsg struct {
-	entries []storage.AccessEntry
+	entries []checklist.AccessEntry
 	err     error
 }
 
@@ -143,7 +143,7 @@ func remoteHost(remote string) string {
 	return orDash(remote)
 }
 
-func accessDuration(e storage.AccessEntry) string {
+func accessDuration(e checklist.AccessEntry) string {
 	switch {
 	case !e.Ended.IsZero():
 		return time.Duration(e.DurationSeconds * float64(time.Second)).Round(time.Second).String()
@@ -153,7 +153,7 @@ func accessDuration(e storage.AccessEntry) string {
 	return "-"
 }
 
-func accessOutcome(e storage.AccessEntry) string {
+func accessOutcome(e checklist.AccessEntry) string {
 	if !e.Accepted {
 		if e.Reason == "" {
 			return "rifiutato"
@@ -219,7 +219,7 @@ func (p *accessLogPage) View() string {
 
 // detail shows the selected entry in full: the table cuts long reasons,
 // addresses and fingerprints.
-func (p *accessLogPage) detail(e storage.AccessEntry) string {
+func (p *accessLogPage) detail(e checklist.AccessEntry) string {
 	e = e.Clean()
 	when := e.At.Local().Format("02/01/2006 15:04:05")
 	if !e.Ended.IsZero() {

@@ -29,6 +29,9 @@ func fixedClock() time.Time { return testNow }
 
 // openTestStore opens a real database in a temporary folder holding the test
 // catalogue.
+// The real store satisfies the TUI's interface.
+var _ Store = (*storage.Store)(nil)
+
 func openTestStore(t testing.TB) *storage.Store {
 	t.Helper()
 	s, err := storage.Open(filepath.Join(t.TempDir(), "audit.db"), storage.Options{Now: fixedClock})

@@ -10,7 +10,6 @@ import (
 	"charm.land/huh/v2"
 
 	"github.com/cieaudit/cieaudit/checklist"
-	"github.com/cieaudit/cieaudit/storage"
 )
 
 // homePage lists the audits and creates new ones.
@@ -18,7 +17,7 @@ type homePage struct {
 	ctx    *Context
 	keys   HomeKeys
 	w, h   int
-	audits []storage.AuditSummary
+	audits []checklist.AuditSummary
 	loaded bool
 	err    error
 	cursor int
@@ -33,7 +32,7 @@ type newAuditDraft struct {
 }
 
 type cataloguesMsg struct {
-	infos []storage.CatalogueInfo
+	infos []checklist.CatalogueInfo
 	err   error
 }
 
@@ -186,7 +185,7 @@ func required(what string) func(string) error {
 	}
 }
 
-func (p *homePage) newAuditForm(infos []storage.CatalogueInfo) tea.Cmd {
+func (p *homePage) newAuditForm(infos []checklist.CatalogueInfo) tea.Cmd {
 	p.draft = newAuditDraft{year: strconv.Itoa(p.ctx.Now().Year()), auditor: p.ctx.User}
 	var opts []huh.Option[string]
 	for _, c := range infos {

@@ -5,7 +5,6 @@ import (
 	"charm.land/huh/v2"
 
 	"github.com/cieaudit/cieaudit/checklist"
-	"github.com/cieaudit/cieaudit/storage"
 )
 
 // ChangedMsg is sent by the SSH server when another session changed an
@@ -61,7 +60,7 @@ func openForm(title string, f *huh.Form, submit func() tea.Cmd) tea.Cmd {
 
 // auditsLoadedMsg carries the audit list.
 type auditsLoadedMsg struct {
-	audits []storage.AuditSummary
+	audits []checklist.AuditSummary
 	err    error
 }
 
@@ -94,7 +93,7 @@ type answerSavedMsg struct {
 	noteOp bool
 	// seq is the save's ticket in the Context's saveQueue.
 	seq uint64
-	res storage.SaveResult
+	res checklist.SaveResult
 	err error
 }
 

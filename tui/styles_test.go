@@ -47,7 +47,7 @@ func TestLightAndDarkStylesDiffer(t *testing.T) {
 func TestNewHonoursNoColorEnv(t *testing.T) {
 	for _, env := range []string{"", "1"} {
 		t.Setenv("NO_COLOR", env)
-		m := New(Options{Store: openTestStore(t)}).(*Model)
+		m := New(Options{Store: openTestStore(t)})
 		if m.noColor != (env != "") {
 			t.Errorf("NO_COLOR=%q: noColor = %v", env, m.noColor)
 		}

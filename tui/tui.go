@@ -29,7 +29,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cieaudit/cieaudit/checklist"
-	"github.com/cieaudit/cieaudit/storage"
 )
 
 // Minimum window size below which the TUI asks for a larger window instead
@@ -90,7 +89,7 @@ type Model struct {
 }
 
 // New returns the TUI model for one session.
-func New(opts Options) tea.Model {
+func New(opts Options) *Model {
 	return newModel(opts, os.Getenv("NO_COLOR") != "")
 }
 
@@ -138,7 +137,7 @@ func (m *Model) startCmd() tea.Cmd {
 	return func() tea.Msg {
 		st, err := store.UIState(user)
 		if err != nil {
-			st = storage.UIState{}
+			st = checklist.UIState{}
 		}
 		target := openTarget{}
 		switch {
@@ -573,7 +572,7 @@ func (m *Model) saveUIStateCmd() tea.Cmd {
 	if m.ctx.Audit == nil {
 		return nil
 	}
-	st := storage.UIState{Audit: m.ctx.Audit.id()}
+	st := checklist.UIState{Audit: m.ctx.Audit.id()}
 	for i := len(m.stack) - 1; i >= 0; i-- {
 		if l, ok := m.stack[i].(locator); ok {
 			st.Scope, st.Item = l.location()

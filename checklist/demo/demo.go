@@ -8,11 +8,10 @@ import (
 	"hash/fnv"
 
 	"github.com/cieaudit/cieaudit/checklist"
-	"github.com/cieaudit/cieaudit/storage"
 )
 
-// ISTAT is the (fictional) ISTAT code of the demo comune; it makes Ensure
-// idempotent.
+// ISTAT is the (fictional) ISTAT code of the demo comune; with Year it
+// tells the demo audit apart (Is).
 const ISTAT = "099001"
 
 // Year is the year of the demo audit.
@@ -21,23 +20,24 @@ const Year = 2026
 // Author is recorded as the author of the demo answers.
 const Author = "demo"
 
-// Ensure returns the ID of the demo audit, creating it first if the database
-// does not hold one yet. The audit and its answers are created in one
-// transaction, together with the check that no demo exists: an interrupted
-// run leaves no half demo, and two processes cannot create two.
-func Ensure(s *storage.Store, author string) (id string, created bool, err error) {
-	cat, err := s.EnsureBuiltin()
-	if err != nil {
-		return "", false, err
-	}
-	a := Audit(cat)
-	isDemo := func(sum storage.AuditSummary) bool { return sum.ISTAT == ISTAT && sum.Year == Year }
-	stored, created, err := s.CreateAuditOnce(a, author, Answers(&a, cat), evaluations(cat), isDemo)
-	if err != nil {
-		return "", false, fmt.Errorf("audit dimostrativo: %w", err)
-	}
-	return stored.ID, created, nil
+// Demo is the demo audit as domain values, before it is stored: the caller
+// (cmd) stores it in one transaction together with the check that no demo
+// exists yet (storage.Store.CreateAuditOnce with Is).
+type Demo struct {
+	Audit       checklist.Audit
+	Answers     []checklist.Answer
+	Evaluations []checklist.Evaluation
 }
+
+// Build returns the demo audit pinned to cat, with its answers and
+// section evaluations.
+func Build(cat *checklist.Catalogue) Demo {
+	a := Audit(cat)
+	return Demo{Audit: a, Answers: Answers(&a, cat), Evaluations: evaluations(cat)}
+}
+
+// Is reports whether a stored audit is the demo one.
+func Is(sum checklist.AuditSummary) bool { return sum.ISTAT == ISTAT && sum.Year == Year }
 
 // Audit is the demo audit before it is stored.
 func Audit(cat *checklist.Catalogue) checklist.Audit {

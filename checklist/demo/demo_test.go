@@ -1,67 +1,36 @@
 package demo
 
 import (
-	"path/filepath"
-	"sync"
 	"testing"
 
-	"github.com/cieaudit/cieaudit/storage"
+	"github.com/cieaudit/cieaudit/checklist"
 )
 
-// TestEnsureConcurrent: processes (here goroutines on two handles of one
-// file, each transaction locking the file) that ask for the demo at once
-// end up with one demo audit, complete.
-func TestEnsureConcurrent(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "demo.db")
-	var ids [4]string
-	var created [4]bool
-	var wg sync.WaitGroup
-	for i := range ids {
-		s, err := storage.Open(path, storage.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var err error
-			if ids[i], created[i], err = Ensure(s, Author); err != nil {
-				t.Error(err)
-			}
-		}()
-	}
-	wg.Wait()
-	n := 0
-	for i := range ids {
-		if ids[i] != ids[0] {
-			t.Errorf("Ensure returned %v: want one demo audit", ids)
-		}
-		if created[i] {
-			n++
-		}
-	}
-	if n != 1 {
-		t.Errorf("%d calls created the demo, want 1", n)
-	}
-	s, err := storage.Open(path, storage.Options{})
+// TestBuildFollowsTheRules: the demo passes the same rules as what an
+// auditor types, and every answer is already in its canonical form.
+func TestBuildFollowsTheRules(t *testing.T) {
+	cat, err := checklist.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	list, err := s.ListAudits()
-	if err != nil || len(list) != 1 {
-		t.Fatalf("ListAudits = %d audits, %v", len(list), err)
-	}
-	snap, err := s.Load(ids[0])
-	if err != nil {
+	d := Build(cat)
+	if err := d.Audit.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	cat, _ := s.EnsureBuiltin()
-	if list[0].Progress != snap.AuditProgress() {
-		t.Errorf("audit index says %+v, a recount %+v", list[0].Progress, snap.AuditProgress())
+	if len(d.Answers) == 0 || len(d.Evaluations) == 0 {
+		t.Fatalf("demo has %d answers and %d evaluations", len(d.Answers), len(d.Evaluations))
 	}
-	if want := len(Answers(&snap.Audit, cat)); len(snap.Answers) != want || len(snap.Evaluations) != 2 {
-		t.Errorf("demo has %d answers and %d evaluations, want %d and 2", len(snap.Answers), len(snap.Evaluations), want)
+	for _, a := range d.Answers {
+		it := cat.Item(a.Item)
+		if it == nil || !d.Audit.HasScope(a.Scope) {
+			t.Fatalf("answer %s at %s: item or scope not in the audit", a.Item, a.Scope)
+		}
+		v, err := checklist.NormaliseValue(it, a.Value, a.Note)
+		if err != nil || v != a.Value {
+			t.Errorf("answer %s at %s: %q normalises to %q, %v", a.Item, a.Scope, a.Value, v, err)
+		}
+	}
+	if !Is(checklist.AuditSummary{ISTAT: ISTAT, Year: Year}) {
+		t.Error("Is does not recognise the demo")
 	}
 }

@@ -38,7 +38,7 @@ un database grande e misurarne le prestazioni: circa un milione di risposte al m
 			if err != nil {
 				return err
 			}
-			id, created, err := demo.Ensure(s, demo.Author)
+			id, created, err := ensureDemo(s, demo.Author)
 			if err != nil {
 				return err
 			}

@@ -138,7 +138,7 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 			go func() {
 				defer sessionSaves.Done()
 				<-sess.Context().Done()
-				m.(*tui.Model).WaitSaves()
+				m.WaitSaves()
 			}()
 			return m, nil
 		},

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cieaudit/cieaudit/checklist"
-	"github.com/cieaudit/cieaudit/checklist/demo"
 	"github.com/cieaudit/cieaudit/tui"
 )
 
@@ -36,7 +35,7 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		AuditID: auditID,
 		Now:     a.now,
 		CreateDemo: func() (string, error) {
-			id, _, err := demo.Ensure(s, author)
+			id, _, err := ensureDemo(s, author)
 			return id, err
 		},
 	})
@@ -44,7 +43,7 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 	_, err = p.Run()
 	// However the program ended, the saves it queued commit before the
 	// store is closed.
-	model.(*tui.Model).WaitSaves()
+	model.WaitSaves()
 	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fmt.Errorf("interfaccia a terminale: %w", err)
 	}
