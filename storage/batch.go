@@ -37,43 +37,44 @@ func (s *Store) CreateAudits(batch []NewAudit, author string) ([]string, error) 
 	}
 	now := s.opts.Now()
 	var ids []string
-	err := s.update(func(tx *bolt.Tx) error {
+	err := s.write(func(tx *bolt.Tx) ([]Event, error) {
 		ids = ids[:0]
 		for i, n := range batch {
 			at, err := createAudit(tx, n.Audit, author, now)
 			if err != nil {
-				return fmt.Errorf("audit %d del lotto: %w", i+1, err)
+				return nil, fmt.Errorf("audit %d del lotto: %w", i+1, err)
 			}
 			// One summary and one info write per audit, not one per answer.
 			at.deferSave = true
 			for _, ans := range n.Answers {
 				if _, err := at.saveAnswer(ans, -1, false); err != nil {
-					return fmt.Errorf("audit %d del lotto, risposta %s (%s): %w", i+1, ans.Item, ans.Scope.String(), err)
+					return nil, fmt.Errorf("audit %d del lotto, risposta %s (%s): %w", i+1, ans.Item, ans.Scope.String(), err)
 				}
 			}
 			for _, e := range n.Evaluations {
 				if err := at.saveEvaluation(e); err != nil {
-					return fmt.Errorf("audit %d del lotto, valutazione della sezione %s (%s): %w", i+1, e.Section, e.Scope.String(), err)
+					return nil, fmt.Errorf("audit %d del lotto, valutazione della sezione %s (%s): %w", i+1, e.Section, e.Scope.String(), err)
 				}
 			}
 			for _, p := range n.Actions {
 				if err := at.saveActionPlan(p, author); err != nil {
-					return fmt.Errorf("audit %d del lotto, azione %s: %w", i+1, p.Item, err)
+					return nil, fmt.Errorf("audit %d del lotto, azione %s: %w", i+1, p.Item, err)
 				}
 			}
 			at.deferSave = false
 			if err := at.save(); err != nil {
-				return err
+				return nil, err
 			}
 			ids = append(ids, at.audit.ID)
 		}
-		return nil
+		events := make([]Event, len(ids))
+		for i, id := range ids {
+			events[i] = Event{AuditID: id, Kind: checklist.ChangeAudit, Author: author}
+		}
+		return events, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creazione degli audit: %w", err)
-	}
-	for _, id := range ids {
-		s.publish(Event{AuditID: id, Kind: checklist.ChangeAudit, Author: author})
 	}
 	return ids, nil
 }
