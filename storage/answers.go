@@ -77,8 +77,9 @@ func (at *auditTx) putAnswer(prev, next checklist.Answer) error {
 // returning. expectRev is the Rev the caller last saw (-1: don't check).
 //
 // The value is normalised for the item's answer kind (a "non applicabile"
-// needs a note); saving the same value and note again changes nothing. The
-// first answer moves a draft audit to in_corso.
+// needs a note); an empty value clears the answer back to "Non verificato"
+// (checklist.NormaliseAnswer). Saving the same value and note again changes
+// nothing. The first answer moves a draft audit to in_corso.
 func (s *Store) SaveAnswer(auditID string, a checklist.Answer, expectRev int) (SaveResult, error) {
 	return s.saveAnswer(auditID, a, expectRev, false)
 }
@@ -120,7 +121,7 @@ func (at *auditTx) saveAnswer(a checklist.Answer, expectRev int, keepNote bool) 
 	if keepNote {
 		note = prev.Note
 	}
-	value, err := checklist.NormaliseValue(it, checklist.CleanText(a.Value, true), note)
+	value, err := checklist.NormaliseAnswer(it, checklist.CleanText(a.Value, true), note)
 	if err != nil {
 		return SaveResult{}, err
 	}
@@ -132,6 +133,10 @@ func (at *auditTx) saveAnswer(a checklist.Answer, expectRev int, keepNote bool) 
 			res.Answer = prev
 			return res, nil
 		}
+	} else if value == "" && note == "" {
+		// Clearing an item never answered: nothing to record.
+		res.Answer = checklist.Answer{Scope: a.Scope, Item: a.Item}
+		return res, nil
 	}
 	next := checklist.Answer{Scope: a.Scope, Item: a.Item, Value: value, Note: note,
 		Author: authorOr(a.Author), At: at.now, Rev: prev.Rev + 1}

@@ -51,6 +51,9 @@ type checklistPage struct {
 	filter    filterMode
 	search    textinput.Model
 	searching bool
+	// inherited shows the items answered at the sede or the ente too; by
+	// default a sede's or a postazione's checklist lists only its own.
+	inherited bool
 
 	// Form drafts: huh binds to these while a form is open.
 	noteDraft, valueDraft, evalDraft string
@@ -62,15 +65,16 @@ func newChecklistPage(ctx *Context, scope checklist.Scope, itemID string) *check
 	ti.Placeholder = "cerca per codice o testo"
 	p := &checklistPage{ctx: ctx, keys: ctx.Keys.Checklist, scope: scope, curID: itemID, search: ti, built: -1}
 	p.items = groupItems(ctx.Audit.snap.ApplicableItems(scope))
+	if it := ctx.Audit.snap.Catalogue.Item(itemID); it != nil && !p.own(it) {
+		// Reopening on an inherited item: show it.
+		p.inherited = true
+	}
 	p.rebuild()
 	if itemID == "" && len(p.visible) > 0 {
 		// Start where the work is: the first item of this scope still
 		// to verify, else the first item.
-		p.move(len(p.visible) - 1)
+		p.move(0)
 		p.nextUnanswered()
-		if v, at, _ := p.effective(p.visible[p.cursor]); v != "" || at != scope {
-			p.move(0)
-		}
 	}
 	return p
 }
@@ -101,15 +105,16 @@ func (p *checklistPage) location() (string, string) {
 
 func (p *checklistPage) ShortHelp() []key.Binding {
 	k := p.keys
-	return []key.Binding{k.Yes, k.No, k.Partial, k.NA, k.Note, k.Unanswered, k.Filter, k.Search}
+	return []key.Binding{k.Yes, k.No, k.Partial, k.NA, k.Clear, k.Undo, k.Note, k.Unanswered, k.Inherited, k.Filter, k.Search}
 }
 
 func (p *checklistPage) FullHelp() [][]key.Binding {
 	k := p.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Yes, k.No, k.Partial, k.NA, k.Open, k.Note, k.Evaluation},
-		{k.Unanswered, k.Filter, k.Search},
+		{k.Yes, k.No, k.Partial, k.NA, k.Clear, k.Undo, k.Open, k.Note, k.Evaluation},
+		{k.YesNote, k.NoNote, k.PartialNote},
+		{k.Unanswered, k.Inherited, k.Filter, k.Search},
 	}
 }
 
@@ -144,8 +149,17 @@ const (
 	stateFailed
 )
 
+// own reports whether it is answered at this page's scope (not inherited).
+func (p *checklistPage) own(it *checklist.Item) bool {
+	at, ok := p.ctx.Audit.snap.AnsweringScope(p.scope, it)
+	return ok && at == p.scope
+}
+
 func (p *checklistPage) matches(it *checklist.Item) bool {
-	value, _, _ := p.effective(it)
+	value, at, _ := p.effective(it)
+	if !p.inherited && at != p.scope {
+		return false
+	}
 	switch p.filter {
 	case filterUnanswered:
 		if value != "" {
@@ -241,7 +255,7 @@ func (p *checklistPage) clear() bool {
 // another session may have changed the scopes.
 func (p *checklistPage) focus() tea.Cmd {
 	if !p.ctx.Audit.snap.Audit.HasScope(p.scope) {
-		return tea.Sequence(setStatus(statusError, p.scope.Label()+" non esiste più nell'audit"), pop)
+		return popWith(statusError, p.scope.Label()+" non esiste più nell'audit")
 	}
 	p.items = groupItems(p.ctx.Audit.snap.ApplicableItems(p.scope))
 	p.rebuild()
@@ -291,12 +305,24 @@ func (p *checklistPage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return p.search.Focus()
 	case key.Matches(msg, k.Unanswered):
 		return p.nextUnanswered()
+	case key.Matches(msg, k.Inherited):
+		return p.toggleInherited()
+	case key.Matches(msg, k.Clear):
+		return p.clearAnswer()
+	case key.Matches(msg, k.Undo):
+		return p.ctx.undoLast()
 	case key.Matches(msg, k.Yes):
-		return p.answerOutcome(checklist.OutcomeYes)
+		return p.answerOutcome(checklist.OutcomeYes, false)
 	case key.Matches(msg, k.No):
-		return p.answerOutcome(checklist.OutcomeNo)
+		return p.answerOutcome(checklist.OutcomeNo, false)
 	case key.Matches(msg, k.Partial):
-		return p.answerOutcome(checklist.OutcomePartial)
+		return p.answerOutcome(checklist.OutcomePartial, false)
+	case key.Matches(msg, k.YesNote):
+		return p.answerOutcome(checklist.OutcomeYes, true)
+	case key.Matches(msg, k.NoNote):
+		return p.answerOutcome(checklist.OutcomeNo, true)
+	case key.Matches(msg, k.PartialNote):
+		return p.answerOutcome(checklist.OutcomePartial, true)
 	case key.Matches(msg, k.NA):
 		return p.answerNotApplicable()
 	case key.Matches(msg, k.Open):
@@ -309,9 +335,11 @@ func (p *checklistPage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// nextUnanswered puts the cursor on the first item still to verify here,
+// at or after the cursor, wrapping around.
 func (p *checklistPage) nextUnanswered() tea.Cmd {
 	n := len(p.visible)
-	for step := 1; step <= n; step++ {
+	for step := 0; step < n; step++ {
 		i := (p.cursor + step) % n
 		it := p.visible[i]
 		if v, at, _ := p.effective(it); v == "" && at == p.scope {
@@ -319,7 +347,55 @@ func (p *checklistPage) nextUnanswered() tea.Cmd {
 			return nil
 		}
 	}
+	if p.filter != filterAll || p.search.Value() != "" {
+		return setStatus(statusOK, "Nessuna voce da verificare tra quelle mostrate: esc mostra tutte le voci")
+	}
 	return setStatus(statusOK, "Tutte le voci di "+p.scope.Label()+" hanno una risposta")
+}
+
+// advance moves the cursor past it, to the next item answered here: after
+// an answer the next key answers the next own item.
+func (p *checklistPage) advance(it *checklist.Item) {
+	i := slices.Index(p.visible, it)
+	if i < 0 {
+		return
+	}
+	for j := i + 1; j < len(p.visible); j++ {
+		if p.own(p.visible[j]) {
+			p.move(j)
+			return
+		}
+	}
+}
+
+// toggleInherited shows or hides the items answered at the sede or the ente.
+func (p *checklistPage) toggleInherited() tea.Cmd {
+	if p.scope.Kind == checklist.ScopeEnte {
+		return setStatus(statusInfo, "L'ente non eredita voci da altri ambiti")
+	}
+	p.inherited = !p.inherited
+	p.rebuild()
+	if p.inherited {
+		return setStatus(statusInfo, "Voci ereditate mostrate (↑): i per nasconderle")
+	}
+	return setStatus(statusInfo, "Solo le voci di "+p.scope.Label()+": i per mostrare le ereditate")
+}
+
+// clearAnswer takes the item under the cursor back to "Non verificato",
+// value and note; the history keeps both and z puts them back.
+func (p *checklistPage) clearAnswer() tea.Cmd {
+	it, refuse := p.editable()
+	if it == nil {
+		return refuse
+	}
+	cur := p.ctx.Audit.shown(p.scope, it.ID)
+	if cur.Blank() {
+		return setStatus(statusInfo, it.ID+" è già «Non verificato»")
+	}
+	p.ctx.Audit.remember(it.ID+" ("+p.scope.Label()+")", cur)
+	cmd := withDone(p.ctx.saveAnswer(p.scope, it.ID, "", "", false),
+		fmt.Sprintf("Salvato: %s (%s) torna a «Non verificato» (z annulla)", it.ID, p.scope.Label()))
+	return cmd
 }
 
 // editable returns the item under the cursor if the user may answer it
@@ -338,25 +414,59 @@ func (p *checklistPage) editable() (*checklist.Item, tea.Cmd) {
 	return it, nil
 }
 
-func (p *checklistPage) answerOutcome(o checklist.Outcome) tea.Cmd {
+// answerOutcome answers the item under the cursor with o; withNote (the
+// uppercase key) asks for the note first and saves both at once.
+func (p *checklistPage) answerOutcome(o checklist.Outcome, withNote bool) tea.Cmd {
 	it, refuse := p.editable()
 	if it == nil {
 		return refuse
 	}
-	value := string(o)
-	if it.Answer.Kind != checklist.KindOutcome && it.Answer.Kind != "" {
-		// A scelta item whose choices map to outcomes answers with one key
-		// when exactly one choice means o; anything else asks.
-		value = choiceFor(it, o)
-		if value == "" {
-			return p.valueForm(it)
-		}
+	switch it.Answer.Kind {
+	case checklist.KindOutcome, "":
+	case checklist.KindChoice:
+		// A choice is never picked behind the user's back: the list
+		// opens on the choice meaning o, one invio confirms it.
+		return p.valueFormOn(it, choiceFor(it, o))
+	default:
+		return setStatus(statusError, fmt.Sprintf("%s chiede %s, non sì/no: premere invio per rispondere", it.ID, kindWants(it)))
+	}
+	if withNote {
+		return p.answerWithNote(it, o)
 	}
 	// The note stays the one stored: a note saved an instant ago may not
 	// be on the screen yet.
-	cmd := p.save(it, value, p.currentNote(it), true)
-	p.move(p.cursor + 1)
+	cmd := p.save(it, string(o), p.currentNote(it), true)
+	p.advance(it)
 	return cmd
+}
+
+// kindWants says what a value item asks for, for the refusal of s/n/p.
+func kindWants(it *checklist.Item) string {
+	switch it.Answer.Kind {
+	case checklist.KindNumber:
+		return "un numero"
+	case checklist.KindDate:
+		return "una data"
+	case checklist.KindChoice:
+		return "una scelta"
+	}
+	return "un testo"
+}
+
+// answerWithNote asks for the note of an answer o and saves both in one
+// commit (the uppercase S, N, P keys).
+func (p *checklistPage) answerWithNote(it *checklist.Item, o checklist.Outcome) tea.Cmd {
+	p.noteDraft = p.currentNote(it)
+	form := huh.NewForm(huh.NewGroup(
+		newText().Title("Nota").
+			Description("Risposta: " + o.Label() + ". Invio salva risposta e nota, alt+invio va a capo.").
+			Value(&p.noteDraft),
+	))
+	return openForm(it.ID+" — "+strings.ToLower(o.Label())+" con nota", form, func() tea.Cmd {
+		cmd := p.save(it, string(o), strings.TrimSpace(p.noteDraft), false)
+		p.advance(it)
+		return cmd
+	})
 }
 
 // choiceFor returns the only choice of a scelta item meaning o, or "".
@@ -381,43 +491,11 @@ func (p *checklistPage) currentNote(it *checklist.Item) string {
 	return a.Note
 }
 
-// save sends one answer to the store; the row shows it as being saved
-// until the commit returns. With keepNote only the value is saved and the
-// stored note kept (storage.Store.SaveValue).
+// save sends one answer of this scope to the store, remembering what it
+// replaces for undo.
 func (p *checklistPage) save(it *checklist.Item, value, note string, keepNote bool) tea.Cmd {
-	sess := p.ctx.Audit
-	ref := answerRef{p.scope, it.ID}
-	expectRev := 0
-	if cur, ok := sess.snap.Answer(p.scope, it.ID); ok {
-		expectRev = cur.Rev
-	}
-	ans := checklist.Answer{Scope: p.scope, Item: it.ID, Value: value, Note: note, Author: p.ctx.User, At: p.ctx.Now()}
-	sess.pending[ref] = value
-	delete(sess.failed, ref)
-	sess.version++
-	store, id := p.ctx.Store, sess.id()
-	key := revKey{id, ref}
-	seq, cmd := p.ctx.saves().enqueue(func(revs map[revKey]int) tea.Msg {
-		// An earlier save of this answer, committed just before, is what
-		// this one replaces: expect its revision, not the screen's.
-		saveFn := store.SaveAnswer
-		if keepNote {
-			saveFn = store.SaveValue
-		}
-		res, err := saveFn(id, ans, max(expectRev, revs[key]))
-		if err == nil {
-			revs[key] = res.Answer.Rev
-		}
-		return answerSavedMsg{audit: id, ref: ref, value: value, res: res, err: err}
-	}, func(err error) tea.Msg {
-		return answerSavedMsg{audit: id, ref: ref, value: value, err: err}
-	})
-	sess.lastSent[ref] = seq
-	return func() tea.Msg {
-		msg := cmd().(answerSavedMsg)
-		msg.seq = seq
-		return msg
-	}
+	p.ctx.Audit.remember(it.ID+" ("+p.scope.Label()+")", p.ctx.Audit.shown(p.scope, it.ID))
+	return p.ctx.saveAnswer(p.scope, it.ID, value, note, keepNote)
 }
 
 func (p *checklistPage) answerNotApplicable() tea.Cmd {
@@ -426,9 +504,14 @@ func (p *checklistPage) answerNotApplicable() tea.Cmd {
 		return refuse
 	}
 	if it.Answer.Kind != checklist.KindOutcome && it.Answer.Kind != "" {
-		return setStatus(statusError, fmt.Sprintf("%s chiede un valore (%s), non sì/no: premere invio per rispondere", it.ID, it.Answer.Kind))
+		return setStatus(statusError, fmt.Sprintf("%s chiede %s, non sì/no: premere invio per rispondere", it.ID, kindWants(it)))
 	}
-	p.noteDraft = p.currentNote(it)
+	// Only an earlier justification is offered again: the note of a "no"
+	// is no reason for "non applicabile".
+	p.noteDraft = ""
+	if cur := p.ctx.Audit.shown(p.scope, it.ID); cur.Value == string(checklist.OutcomeNotApplicable) {
+		p.noteDraft = cur.Note
+	}
 	form := huh.NewForm(huh.NewGroup(
 		newText().Title("Giustificazione (obbligatoria)").
 			Description("Perché la misura non si applica a " + p.scope.Label() + "? Invio conferma, alt+invio va a capo.").
@@ -441,23 +524,21 @@ func (p *checklistPage) answerNotApplicable() tea.Cmd {
 	))
 	return openForm(it.ID+" — non applicabile", form, func() tea.Cmd {
 		cmd := p.save(it, string(checklist.OutcomeNotApplicable), strings.TrimSpace(p.noteDraft), false)
-		p.moveAfter(it)
+		p.advance(it)
 		return cmd
 	})
 }
 
-// moveAfter puts the cursor on the item after it, once a form about it has
-// been submitted.
-func (p *checklistPage) moveAfter(it *checklist.Item) {
-	if i := slices.Index(p.visible, it); i >= 0 {
-		p.move(i + 1)
-	}
-}
-
 // valueForm asks for the value of a numero, testo, data or scelta item.
-func (p *checklistPage) valueForm(it *checklist.Item) tea.Cmd {
+func (p *checklistPage) valueForm(it *checklist.Item) tea.Cmd { return p.valueFormOn(it, "") }
+
+// valueFormOn is valueForm with the choice list on choice, when not "".
+func (p *checklistPage) valueFormOn(it *checklist.Item, choice string) tea.Cmd {
 	cur, _ := p.ctx.Audit.snap.Answer(p.scope, it.ID)
 	p.valueDraft, p.noteDraft = cur.Value, cur.Note
+	if choice != "" {
+		p.valueDraft = choice
+	}
 	validate := func(s string) error {
 		_, err := checklist.NormaliseValue(it, s, "")
 		return err
@@ -496,7 +577,7 @@ func (p *checklistPage) valueForm(it *checklist.Item) tea.Cmd {
 			return setStatus(statusError, it.ID+": "+err.Error())
 		}
 		cmd := p.save(it, value, strings.TrimSpace(p.noteDraft), false)
-		p.moveAfter(it)
+		p.advance(it)
 		return cmd
 	})
 }
@@ -537,6 +618,7 @@ func (p *checklistPage) editNote() tea.Cmd {
 			}),
 	))
 	return openForm(it.ID+" — nota", form, func() tea.Cmd {
+		p.ctx.Audit.remember(it.ID+" ("+p.scope.Label()+")", p.ctx.Audit.shown(p.scope, it.ID))
 		ref := answerRef{p.scope, it.ID}
 		note := strings.TrimSpace(p.noteDraft)
 		store, id, user, scope := p.ctx.Store, p.ctx.Audit.id(), p.ctx.User, p.scope

@@ -103,7 +103,7 @@ func TestChecklistValueKinds(t *testing.T) {
 		errMsg string
 	}{
 		{name: "numero", scope: checklist.EnteScope, item: "ORG-02", keys: []string{"enter"}, text: "4", want: "4"},
-		{name: "numero con virgola", scope: checklist.EnteScope, item: "ORG-02", keys: []string{"s"}, text: "2,5", want: "2.5"},
+		{name: "numero con virgola", scope: checklist.EnteScope, item: "ORG-02", keys: []string{"enter"}, text: "2,5", want: "2.5"},
 		{name: "testo", scope: postPG01, item: "TEC-03", keys: []string{"enter"}, text: "Windows 11", want: "Windows 11"},
 		{name: "data", scope: postPG01, item: "TEC-04", keys: []string{"enter"}, want: "2026-11-22"},
 		{name: "scelta", scope: postPG01, item: "FIS-04", keys: []string{"enter", "down", "down"}, want: "mai"},
@@ -199,6 +199,7 @@ func TestChecklistInheritedItems(t *testing.T) {
 	id := createSample(t, s)
 	h := newHarness(t, Options{Store: s, AuditID: id}, 100, 30)
 	h.openScope(postPG01)
+	h.press("i")
 	h.moveTo("FIS-01")
 	h.requireScreen("Ereditata da Sede Municipio")
 	h.press("s")
@@ -239,11 +240,11 @@ func TestChecklistFilterSearchAndNextUnanswered(t *testing.T) {
 		return strings.Join(out, " ")
 	}
 	h.press("f")
-	if got, want := ids(), "FIS-02 FIS-03 FIS-04 TEC-02 TEC-03 TEC-04 ORG-02 ORG-03 ORG-04"; got != want {
+	if got, want := ids(), "FIS-03 FIS-04 TEC-02 TEC-03 TEC-04"; got != want {
 		t.Errorf("non risposte = %s, want %s", got, want)
 	}
 	h.press("f")
-	if got, want := ids(), "FIS-01 TEC-01"; got != want {
+	if got, want := ids(), "TEC-01"; got != want {
 		t.Errorf("non conformi = %s, want %s", got, want)
 	}
 	h.press("f", "/")
@@ -254,7 +255,7 @@ func TestChecklistFilterSearchAndNextUnanswered(t *testing.T) {
 	h.press("enter")
 	h.requireScreen("ricerca: schermo")
 	h.press("/", "esc")
-	if len(p.visible) != len(p.items) {
+	if ids() != "FIS-03 FIS-04 TEC-01 TEC-02 TEC-03 TEC-04" {
 		t.Errorf("esc did not clear the search: %s", ids())
 	}
 	h.press("g", "u")
@@ -271,7 +272,7 @@ func TestChecklistFilterSearchAndNextUnanswered(t *testing.T) {
 	}
 	h.requireScreen("Nessuna voce con il filtro «non risposte» e la ricerca «antivirus»")
 	h.press("esc")
-	if h.checklist() != p || len(p.visible) != len(p.items) {
+	if h.checklist() != p || ids() != "FIS-03 FIS-04 TEC-01 TEC-02 TEC-03 TEC-04" {
 		t.Fatalf("esc did not clear search and filter: %s", ids())
 	}
 	h.press("esc")
@@ -355,6 +356,8 @@ func TestChecklistConflictIsReported(t *testing.T) {
 	}
 }
 
+// s, n and p on a choice item open the list on the choice with that
+// meaning: one more invio confirms it.
 func TestChecklistChoiceAnsweredByOutcomeKey(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -374,13 +377,211 @@ func TestChecklistChoiceAnsweredByOutcomeKey(t *testing.T) {
 			h.openScope(postPG01)
 			h.moveTo("FIS-04")
 			h.press(tc.key)
-			if h.m.form != nil {
-				t.Fatal("a form opened although the key identifies one choice")
+			if h.m.form == nil {
+				t.Fatal("the key picked a choice without showing it")
 			}
+			if _, ok := answerOf(t, s, id, postPG01, "FIS-04"); ok {
+				t.Fatal("saved before the choice was confirmed")
+			}
+			h.press("enter", "enter") // the choice it opened on, then the optional note
 			got, _ := answerOf(t, s, id, postPG01, "FIS-04")
 			if got.Value != tc.want {
 				t.Fatalf("stored %q, want %q", got.Value, tc.want)
 			}
 		})
 	}
+}
+
+func TestChecklistOwnItemsByDefault(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	id := createSample(t, s)
+	h := newHarness(t, Options{Store: s, AuditID: id}, 100, 30)
+	p := h.openScope(postPG01)
+	ids := func() string {
+		var out []string
+		for _, it := range p.visible {
+			out = append(out, it.ID)
+		}
+		return strings.Join(out, " ")
+	}
+	if got, want := ids(), "FIS-03 FIS-04 TEC-01 TEC-02 TEC-03 TEC-04"; got != want {
+		t.Fatalf("default rows = %s, want only the postazione's own %s", got, want)
+	}
+	h.requireScreen("↑ 6 voci ereditate nascoste (i): 2 con risposta, 1 non conforme — da Sede Municipio e Ente")
+	h.press("i")
+	if got, want := ids(), "FIS-01 FIS-02 FIS-03 FIS-04 TEC-01 TEC-02 TEC-03 TEC-04 ORG-01 ORG-02 ORG-03 ORG-04"; got != want {
+		t.Fatalf("with i rows = %s, want %s", got, want)
+	}
+	h.requireScreen("↑ 6 voci ereditate mostrate (i)")
+	h.press("i")
+	if got := ids(); got != "FIS-03 FIS-04 TEC-01 TEC-02 TEC-03 TEC-04" {
+		t.Fatalf("second i left %s", got)
+	}
+}
+
+func TestChecklistAnswerMovesToNextAnswerable(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	id := createSample(t, s)
+	h := newHarness(t, Options{Store: s, AuditID: id}, 100, 30)
+	p := h.openScope(sedeMunicipio)
+	h.press("i") // FIS-01 FIS-02, then ORG-01..03 of the ente, then ORG-04
+	h.moveTo("FIS-02")
+	h.press("s")
+	if p.curID != "ORG-04" {
+		t.Fatalf("cursor on %s after answering FIS-02, want ORG-04 (the ente's items skipped)", p.curID)
+	}
+}
+
+func TestChecklistNextUnansweredFromTheCursor(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, from, want string
+	}{
+		{"the item under the cursor", "FIS-04", "FIS-04"},
+		{"the next one", "TEC-01", "TEC-02"},
+		{"wrapping", "TEC-04", "FIS-03"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := openTestStore(t)
+			id := createSample(t, s)
+			if _, err := s.SaveAnswer(id, checklist.Answer{Scope: postPG01, Item: "TEC-04", Value: "2026-01-01", Author: "x"}, -1); err != nil {
+				t.Fatal(err)
+			}
+			h := newHarness(t, Options{Store: s, AuditID: id}, 100, 30)
+			p := h.openScope(postPG01)
+			h.moveTo(tc.from)
+			h.press("u")
+			if p.curID != tc.want {
+				t.Fatalf("u from %s went to %s, want %s", tc.from, p.curID, tc.want)
+			}
+		})
+	}
+}
+
+func TestChecklistClearAndUndo(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	id := createSample(t, s)
+	h := newHarness(t, Options{Store: s, AuditID: id}, 100, 30)
+	p := h.openScope(sedeMunicipio)
+	h.moveTo("FIS-01")
+	h.press("0")
+	got, _ := answerOf(t, s, id, sedeMunicipio, "FIS-01")
+	if got.Value != "" || got.Note != "" {
+		t.Fatalf("after 0: %+v, want value and note cleared", got)
+	}
+	h.requireScreen("FIS-01 (Sede Municipio) torna a «Non verificato»", "Risposta: Non verificato")
+	if strings.Contains(h.screen(), "Non verificato —") {
+		t.Fatalf("a cleared answer shows an author:\n%s", h.screen())
+	}
+	if p.curID != "FIS-01" {
+		t.Errorf("0 moved the cursor to %s", p.curID)
+	}
+	// The history keeps what was cleared.
+	hist, err := s.History(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cleared []string
+	for _, c := range hist {
+		if c.Item == "FIS-01" && c.New == "" {
+			cleared = append(cleared, string(c.Kind)+":"+c.Old)
+		}
+	}
+	if strings.Join(cleared, " ") != "risposta:no nota:Porta sempre aperta" {
+		t.Fatalf("history of the clear = %v", cleared)
+	}
+
+	h.press("z")
+	got, _ = answerOf(t, s, id, sedeMunicipio, "FIS-01")
+	if got.Value != "no" || got.Note != "Porta sempre aperta" {
+		t.Fatalf("after z: %+v, want no with its note back", got)
+	}
+	h.requireScreen("Annullata l'ultima modifica: FIS-01 (Sede Municipio) torna a No")
+
+	// Undo goes back one change at a time, then says there is nothing left.
+	h.moveTo("FIS-02")
+	h.press("s", "z")
+	if _, ok := answerOf(t, s, id, sedeMunicipio, "FIS-02"); ok {
+		if a, _ := answerOf(t, s, id, sedeMunicipio, "FIS-02"); a.Value != "" {
+			t.Fatalf("FIS-02 after s z = %q, want unanswered", a.Value)
+		}
+	}
+	h.press("z")
+	h.requireScreen("Nessuna modifica di questa sessione da annullare")
+}
+
+func TestChecklistAnswerKeysOnValueItemsAreRefused(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	id := createSample(t, s)
+	h := newHarness(t, Options{Store: s, AuditID: id}, 100, 30)
+	p := h.openScope(postPG01)
+	h.moveTo("TEC-03") // testo
+	for _, k := range []string{"s", "n", "p", "x", "S"} {
+		h.press(k)
+		if h.m.form != nil {
+			t.Fatalf("%s opened a form on a text item", k)
+		}
+		h.requireScreen("TEC-03 chiede un testo, non sì/no: premere invio per rispondere")
+	}
+	// The next keys still answer: nothing swallowed them.
+	h.press("down", "s")
+	if got, _ := answerOf(t, s, id, postPG01, "TEC-04"); got.Value != "" {
+		t.Fatalf("TEC-04 (data) = %q", got.Value)
+	}
+	if p.curID != "TEC-04" {
+		t.Fatalf("cursor on %s", p.curID)
+	}
+}
+
+func TestChecklistAnswerWithNoteInOneGo(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	id := createSample(t, s)
+	h := newHarness(t, Options{Store: s, AuditID: id}, 100, 30)
+	p := h.openScope(postPG01)
+	h.moveTo("TEC-02")
+	h.press("N")
+	h.requireScreen("TEC-02 — no con nota", "Risposta: No")
+	h.typeText("Sessione lasciata aperta")
+	h.press("enter")
+	got, _ := answerOf(t, s, id, postPG01, "TEC-02")
+	if got.Value != "no" || got.Note != "Sessione lasciata aperta" || got.Rev != 1 {
+		t.Fatalf("stored %+v, want no with its note in one commit", got)
+	}
+	if p.curID != "TEC-03" {
+		t.Errorf("cursor on %s after N, want TEC-03", p.curID)
+	}
+	// esc saves nothing.
+	h.moveTo("FIS-03")
+	h.press("P", "esc")
+	if _, ok := answerOf(t, s, id, postPG01, "FIS-03"); ok {
+		t.Fatal("P then esc saved an answer")
+	}
+}
+
+func TestChecklistNotApplicableFormStartsEmpty(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	id := createSample(t, s)
+	h := newHarness(t, Options{Store: s, AuditID: id}, 100, 30)
+	h.openScope(sedeMunicipio)
+	h.moveTo("FIS-01") // "no" with the note "Porta sempre aperta"
+	h.press("x", "enter")
+	if h.m.form == nil {
+		t.Fatal("one invio recorded na with the note of the no")
+	}
+	if got, _ := answerOf(t, s, id, sedeMunicipio, "FIS-01"); got.Value != "no" {
+		t.Fatalf("FIS-01 = %q", got.Value)
+	}
+	h.typeText("Locale dismesso")
+	h.press("enter")
+	h.moveTo("FIS-01")
+	h.press("x") // already na: its justification is offered again
+	h.requireScreen("Locale dismesso")
 }

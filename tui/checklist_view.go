@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cieaudit/cieaudit/checklist"
@@ -74,6 +75,7 @@ func (p *checklistPage) View() string {
 	}
 	var b strings.Builder
 	b.WriteString(head + "\n")
+	b.WriteString(st.Muted.Render(p.inheritedSummary()) + "\n")
 
 	listW := p.w
 	if p.wideLayout() {
@@ -92,7 +94,7 @@ func (p *checklistPage) View() string {
 			if i > 0 {
 				b.WriteByte('\n')
 			}
-			b.WriteString(listLines[i] + " " + bar)
+			b.WriteString(pad(listLines[i], listW) + " " + bar)
 			if i < len(detailLines) {
 				b.WriteString(detailLines[i])
 			}
@@ -105,18 +107,65 @@ func (p *checklistPage) View() string {
 	return b.String()
 }
 
+// inheritedSummary is the line under the header of a sede or postazione:
+// how many items it inherits, how they are answered, and the key that shows
+// them.
+func (p *checklistPage) inheritedSummary() string {
+	if p.scope.Kind == checklist.ScopeEnte {
+		return ""
+	}
+	var n, answered, bad int
+	var from []string
+	for _, it := range p.items {
+		value, at, _ := p.effective(it)
+		if at == p.scope {
+			continue
+		}
+		n++
+		if value != "" {
+			answered++
+		}
+		if o := (checklist.Answer{Value: value}).Outcome(it); o == checklist.OutcomeNo || o == checklist.OutcomePartial {
+			bad++
+		}
+		if l := at.Label(); !slices.Contains(from, l) {
+			from = append(from, l)
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	state := "nascoste"
+	if p.inherited {
+		state = "mostrate"
+	}
+	nc := "non conformi"
+	if bad == 1 {
+		nc = "non conforme"
+	}
+	return fmt.Sprintf("↑ %d voci ereditate %s (i): %d con risposta, %d %s — da %s",
+		n, state, answered, bad, nc, strings.Join(from, " e "))
+}
+
 func (p *checklistPage) renderList(w, h int) string {
 	st := p.ctx.Styles
 	if len(p.visible) == 0 {
 		msg := "Nessuna voce"
-		if p.filter != filterAll || p.search.Value() != "" {
+		switch {
+		case p.filter != filterAll || p.search.Value() != "":
 			msg += " con il filtro «" + p.filter.label() + "»"
 			if q := p.search.Value(); q != "" {
 				msg += " e la ricerca «" + q + "»"
 			}
-			msg += ": premere f per cambiare filtro."
+			if p.filter != filterAll {
+				msg += ": premere f per cambiare filtro, esc per mostrare tutte le voci."
+			} else {
+				msg += ": premere esc per togliere la ricerca."
+			}
+		case !p.inherited:
+			msg += " di " + p.scope.Label() + ": premere i per le voci ereditate."
 		}
-		return fit(st.Muted.Render(msg), w, h)
+		return fit(st.Muted.Render(wrap(msg, w)), w, h)
 	}
 	rows, cursorRow := p.rows()
 	p.offset = scrollWindow(p.offset, cursorRow, h, len(rows))
@@ -177,7 +226,7 @@ func (p *checklistPage) renderDetail(w int) string {
 		add(wrap(st.Label.Render(label)+text, w))
 	}
 	head := st.Bold.Render(it.ID) + st.Muted.Render(fmt.Sprintf(" · %s · livello %s · ambito %s", it.Category.Label(), it.Level.Label(), it.Scope.Label()))
-	add(head)
+	add(wrap(head, w))
 
 	value, at, state := p.effective(it)
 	answer := "Non verificato"
@@ -190,7 +239,7 @@ func (p *checklistPage) renderDetail(w int) string {
 	case stateFailed:
 		answer = st.Unsaved.Render(answer + " — NON SALVATO")
 	}
-	if a, ok := snap.Answer(at, it.ID); ok && state == stateSaved && a.Author != "" {
+	if a, ok := snap.Answer(at, it.ID); ok && state == stateSaved && a.Author != "" && value != "" {
 		answer += st.Muted.Render(fmt.Sprintf(" — %s, %s", a.Author, a.At.Local().Format("02/01/2006 15:04")))
 	}
 	add(st.Label.Render("Risposta: ") + answer)

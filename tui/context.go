@@ -80,6 +80,8 @@ type auditSession struct {
 	// commit in ticket order, but their results may reach Update in any
 	// order, and an older one must not overwrite a newer one.
 	lastSent, lastApplied map[answerRef]uint64
+	// undo lists this session's changes, newest last (walk.go).
+	undo []undoStep
 }
 
 func newAuditSession(snap *checklist.Snapshot) *auditSession {

@@ -24,7 +24,7 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "home", drive: func(h *harness) { h.press("esc") }},
 		{name: "overview", drive: func(h *harness) { h.press("down", "down", "down") }},
 		{name: "checklist", drive: func(h *harness) { h.openScope(postPG01); h.moveTo("TEC-01") }},
-		{name: "checklist_colour", color: true, drive: func(h *harness) { h.openScope(postPG01); h.moveTo("FIS-01") }},
+		{name: "checklist_colour", color: true, drive: func(h *harness) { h.openScope(postPG01); h.press("i"); h.moveTo("FIS-01") }},
 		{name: "close", drive: func(h *harness) { h.press("c") }},
 		{name: "risk", drive: func(h *harness) { h.press("r") }},
 		{name: "help", drive: func(h *harness) { h.openScope(postPG01); h.press("?") }},

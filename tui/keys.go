@@ -114,31 +114,44 @@ func newOverviewKeys() OverviewKeys {
 // ChecklistKeys are the keys of one scope's checklist.
 type ChecklistKeys struct {
 	NavKeys
-	Yes        key.Binding
-	No         key.Binding
-	Partial    key.Binding
-	NA         key.Binding
-	Note       key.Binding
-	Unanswered key.Binding
-	Filter     key.Binding
-	Search     key.Binding
-	Evaluation key.Binding
+	Yes     key.Binding
+	No      key.Binding
+	Partial key.Binding
+	// YesNote, NoNote and PartialNote answer and ask for the note at once.
+	YesNote     key.Binding
+	NoNote      key.Binding
+	PartialNote key.Binding
+	NA          key.Binding
+	Note        key.Binding
+	Unanswered  key.Binding
+	Inherited   key.Binding
+	Clear       key.Binding
+	Undo        key.Binding
+	Filter      key.Binding
+	Search      key.Binding
+	Evaluation  key.Binding
 }
 
 func newChecklistKeys() ChecklistKeys {
 	nav := newNavKeys()
 	nav.Open = bind([]string{"enter"}, "invio", "rispondi/nota/vai")
 	return ChecklistKeys{
-		NavKeys:    nav,
-		Yes:        bind([]string{"s"}, "s", "sì"),
-		No:         bind([]string{"n"}, "n", "no"),
-		Partial:    bind([]string{"p"}, "p", "parziale"),
-		NA:         bind([]string{"x"}, "x", "non applicabile"),
-		Note:       bind([]string{"e"}, "e", "nota"),
-		Unanswered: bind([]string{"u"}, "u", "prossima non risposta"),
-		Filter:     bind([]string{"f"}, "f", "filtro"),
-		Search:     bind([]string{"/"}, "/", "cerca"),
-		Evaluation: bind([]string{"v"}, "v", "valutazione sezione"),
+		NavKeys:     nav,
+		Yes:         bind([]string{"s"}, "s", "sì"),
+		No:          bind([]string{"n"}, "n", "no"),
+		Partial:     bind([]string{"p"}, "p", "parziale"),
+		YesNote:     bind([]string{"S"}, "S", "sì con nota"),
+		NoNote:      bind([]string{"N"}, "N", "no con nota"),
+		PartialNote: bind([]string{"P"}, "P", "parziale con nota"),
+		NA:          bind([]string{"x", "X"}, "x", "non applicabile"),
+		Note:        bind([]string{"e"}, "e", "nota"),
+		Unanswered:  bind([]string{"u"}, "u", "da verificare"),
+		Inherited:   bind([]string{"i"}, "i", "ereditate"),
+		Clear:       bind([]string{"0"}, "0", "azzera"),
+		Undo:        bind([]string{"z", "ctrl+z"}, "z", "annulla modifica"),
+		Filter:      bind([]string{"f"}, "f", "filtro"),
+		Search:      bind([]string{"/"}, "/", "cerca"),
+		Evaluation:  bind([]string{"v"}, "v", "valutazione sezione"),
 	}
 }
 

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"sync/atomic"
+
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 
@@ -26,14 +28,22 @@ const (
 	statusError
 )
 
-// statusMsg sets the status line.
+// statusMsg sets the status line. seq is taken when the status is decided
+// (in Update), so that statuses whose commands run out of order still show
+// the latest one, and a status decided before the screen changed is dropped.
 type statusMsg struct {
 	text string
 	kind statusKind
+	seq  uint64
 }
 
+var statusCounter atomic.Uint64
+
+func nextStatusSeq() uint64 { return statusCounter.Add(1) }
+
 func setStatus(kind statusKind, text string) tea.Cmd {
-	return func() tea.Msg { return statusMsg{text: text, kind: kind} }
+	msg := statusMsg{text: text, kind: kind, seq: nextStatusSeq()}
+	return func() tea.Msg { return msg }
 }
 
 // pushMsg opens a page on top of the current one.
@@ -41,10 +51,15 @@ type pushMsg struct{ page Component }
 
 func push(p Component) tea.Cmd { return func() tea.Msg { return pushMsg{p} } }
 
-// popMsg goes back to the previous page.
-type popMsg struct{}
+// popMsg goes back to the previous page, showing status there if set.
+type popMsg struct{ status *statusMsg }
 
 func pop() tea.Msg { return popMsg{} }
+
+// popWith goes back and says why on the previous page.
+func popWith(kind statusKind, text string) tea.Cmd {
+	return func() tea.Msg { return popMsg{status: &statusMsg{text: text, kind: kind}} }
+}
 
 // formMsg opens a huh form over the current page. submit runs when the form
 // is completed and returns the command that saves what was entered.
@@ -91,6 +106,8 @@ type answerSavedMsg struct {
 	ref    answerRef
 	value  string
 	noteOp bool
+	// done, when set, is the status shown once the save has committed.
+	done string
 	// seq is the save's ticket in the Context's saveQueue.
 	seq uint64
 	res checklist.SaveResult

@@ -78,6 +78,8 @@ type Model struct {
 
 	status     string
 	statusKind statusKind
+	// statusSeq orders status changes (see statusMsg).
+	statusSeq uint64
 
 	lastKey  time.Time
 	quitting string
@@ -163,6 +165,16 @@ func (m *Model) startCmd() tea.Cmd {
 
 func (m *Model) top() Component { return m.stack[len(m.stack)-1] }
 
+// say sets the status line now; statuses decided earlier and still on
+// their way are dropped.
+func (m *Model) say(kind statusKind, text string) {
+	m.status, m.statusKind, m.statusSeq = text, kind, nextStatusSeq()
+}
+
+// clearStatus empties the status line when the screen changes: a message
+// belongs to the screen it was about.
+func (m *Model) clearStatus() { m.say(statusInfo, "") }
+
 func (m *Model) applyStyles() {
 	m.ctx.Styles = NewStyles(m.isDark, m.noColor)
 	m.help.Styles = help.DefaultStyles(m.isDark)
@@ -204,7 +216,7 @@ func (m *Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 	// unaffected: they run in the save queue.
 	defer func() {
 		if r := recover(); r != nil {
-			m.status, m.statusKind = fmt.Sprintf("Errore interno (%v): l'ultima azione non è stata eseguita; le risposte salvate restano salvate.", r), statusError
+			m.say(statusError, fmt.Sprintf("Errore interno (%v): l'ultima azione non è stata eseguita; le risposte salvate restano salvate.", r))
 			cmd = nil
 		}
 	}()
@@ -243,7 +255,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.reloadCmd(msg.Author)
 	case statusMsg:
-		m.status, m.statusKind = msg.text, msg.kind
+		// Statuses are ordered by when they were decided, not by when
+		// their command ran: two quick keys must leave the second one's.
+		if msg.seq >= m.statusSeq {
+			m.status, m.statusKind, m.statusSeq = msg.text, msg.kind, msg.seq
+		}
 		return m, nil
 	case pushMsg:
 		cmd := m.pushPage(msg.page)
@@ -252,7 +268,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, cmd
 	case popMsg:
-		return m, m.popPage()
+		cmd := m.popPage()
+		if msg.status != nil {
+			m.say(msg.status.kind, msg.status.text)
+		}
+		return m, cmd
 	case formMsg:
 		m.form = &msg
 		msg.form.WithKeyMap(formKeys()).WithShowHelp(true).WithWidth(formWidth(m.ctx.Width)).
@@ -269,7 +289,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.ctx.Audit != nil && msg.snap.Audit.ID == m.ctx.Audit.id() {
 			m.ctx.Audit.replace(msg.snap)
 			if msg.author != "" && msg.author != m.ctx.User {
-				m.status, m.statusKind = "Audit aggiornato da "+msg.author, statusInfo
+				m.say(statusInfo, "Audit aggiornato da "+msg.author)
 			}
 		}
 		return m, m.forwardTop(msg)
@@ -278,31 +298,31 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.forwardTop(msg), m.saveUIStateCmd())
 	case evaluationSavedMsg:
 		if msg.err != nil {
-			m.status, m.statusKind = "Valutazione NON salvata: "+msg.err.Error(), statusError
+			m.say(statusError, "Valutazione NON salvata: "+msg.err.Error())
 		} else if m.ctx.Audit != nil && m.ctx.Audit.id() == msg.audit {
 			m.ctx.Audit.applyEvaluation(msg.eval)
-			m.status, m.statusKind = "Salvato: valutazione della sezione "+msg.eval.Section, statusOK
+			m.say(statusOK, "Salvato: valutazione della sezione "+msg.eval.Section)
 		}
 		return m, m.forwardTop(msg)
 	case auditUpdatedMsg:
 		if msg.err != nil {
-			m.status, m.statusKind = "NON salvato: "+msg.err.Error(), statusError
+			m.say(statusError, "NON salvato: "+msg.err.Error())
 		} else if m.ctx.Audit != nil && msg.audit.ID == m.ctx.Audit.id() {
 			m.ctx.Audit.snap.Audit = msg.audit
 			m.ctx.Audit.version++
-			m.status, m.statusKind = msg.done, statusOK
+			m.say(statusOK, msg.done)
 		}
 		return m, m.forwardTop(msg)
 	case actionSavedMsg:
 		if msg.err != nil {
-			m.status, m.statusKind = "Piano d'azione NON salvato: "+msg.err.Error(), statusError
+			m.say(statusError, "Piano d'azione NON salvato: "+msg.err.Error())
 		} else if a := m.ctx.Audit; a != nil && a.id() == msg.audit {
 			if a.snap.Actions == nil {
 				a.snap.Actions = map[string]checklist.ActionPlan{}
 			}
 			a.snap.Actions[msg.plan.Item] = msg.plan
 			a.version++
-			m.status, m.statusKind = "Salvato: azione "+msg.plan.Item, statusOK
+			m.say(statusOK, "Salvato: azione "+msg.plan.Item)
 		}
 		return m, m.forwardTop(msg)
 	case exportDoneMsg:
@@ -310,9 +330,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// The export page stays open while an export runs; should
 			// it be gone anyway, the result still reaches the user.
 			if msg.err != nil {
-				m.status, m.statusKind = "Esportazione non riuscita: "+msg.err.Error(), statusError
+				m.say(statusError, "Esportazione non riuscita: "+msg.err.Error())
 			} else {
-				m.status, m.statusKind = fmt.Sprintf("Esportati %d file in %s", len(msg.paths), msg.dest), statusOK
+				m.say(statusOK, fmt.Sprintf("Esportati %d file in %s", len(msg.paths), msg.dest))
 			}
 			return m, nil
 		}
@@ -359,7 +379,7 @@ func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
 		return tea.Batch(cmd, f.submit())
 	case huh.StateAborted:
 		m.form = nil
-		m.status, m.statusKind = "Modifica annullata: nulla è stato salvato", statusInfo
+		m.say(statusInfo, "Modifica annullata: nulla è stato salvato")
 		return nil
 	}
 	return cmd
@@ -458,6 +478,7 @@ func (m *Model) pushPage(p Component) tea.Cmd {
 	p.SetSize(m.ctx.Width, m.bodyHeight())
 	m.stack = append(m.stack, p)
 	m.fullHelp = false
+	m.clearStatus()
 	return p.Init()
 }
 
@@ -469,6 +490,7 @@ func (m *Model) popPage() tea.Cmd {
 		return nil
 	}
 	m.stack = m.stack[:len(m.stack)-1]
+	m.clearStatus()
 	if _, onHome := m.top().(*homePage); onHome {
 		m.ctx.Audit = nil
 	}
@@ -488,7 +510,7 @@ func (m *Model) openAudit(msg auditLoadedMsg) tea.Cmd {
 	}
 	m.stack = m.stack[:1]
 	m.ctx.Audit = newAuditSession(msg.snap)
-	m.status = ""
+	m.clearStatus()
 	ov := newOverviewPage(m.ctx)
 	cmds := []tea.Cmd{m.pushPage(ov)}
 	if msg.target.scope != "" {
@@ -517,7 +539,7 @@ func (m *Model) applyAnswerSaved(msg answerSavedMsg) {
 		// The user has left the audit meanwhile: the store has it, and
 		// the next load will show it.
 		if msg.err != nil {
-			m.status, m.statusKind = fmt.Sprintf("NON salvato %s (%s): %v", msg.ref.item, msg.ref.scope.Label(), msg.err), statusError
+			m.say(statusError, fmt.Sprintf("NON salvato %s (%s): %v", msg.ref.item, msg.ref.scope.Label(), msg.err))
 		}
 		return
 	}
@@ -541,24 +563,31 @@ func (m *Model) applyAnswerSaved(msg answerSavedMsg) {
 			}
 		}
 		a.version++
-		m.status, m.statusKind = fmt.Sprintf("NON salvato %s (%s): %v", msg.ref.item, msg.ref.scope.Label(), msg.err), statusError
+		m.say(statusError, fmt.Sprintf("NON salvato %s (%s): %v", msg.ref.item, msg.ref.scope.Label(), msg.err))
 		return
 	}
 	a.applyAnswer(msg.res.Answer)
 	if !newest && hasInFlight {
 		a.pending[msg.ref] = inFlight
 	}
+	if a.snap.Audit.Status == checklist.StatusDraft && msg.res.Answer.Value != "" {
+		// The store moved the audit to in corso with its first answer.
+		a.snap.Audit.Status = checklist.StatusInProgress
+	}
 	what := "risposta"
 	if msg.noteOp {
 		what = "nota"
 	}
-	m.status, m.statusKind = fmt.Sprintf("Salvato: %s %s (%s)", what, msg.ref.item, msg.ref.scope.Label()), statusOK
+	m.say(statusOK, fmt.Sprintf("Salvato: %s %s (%s)", what, msg.ref.item, msg.ref.scope.Label()))
+	if msg.done != "" {
+		m.say(statusOK, msg.done)
+	}
 	if msg.res.Conflict {
 		prev := "un'altra sessione"
 		if msg.res.Previous != nil && msg.res.Previous.Author != "" {
 			prev = msg.res.Previous.Author
 		}
-		m.status, m.statusKind = fmt.Sprintf("Salvato %s, ma %s aveva appena cambiato questa voce: la modifica precedente resta nello storico", msg.ref.item, prev), statusError
+		m.say(statusError, fmt.Sprintf("Salvato %s, ma %s aveva appena cambiato questa voce: la modifica precedente resta nello storico", msg.ref.item, prev))
 	}
 }
 

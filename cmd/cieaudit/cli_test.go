@@ -185,6 +185,25 @@ func TestCLIAuditLifecycle(t *testing.T) {
 	}
 }
 
+func TestCLIAnswerClears(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "audit.db")
+	id := newAuditWithWorkstation(t, db)
+	mustRun(t, db, "answer", id, "--scope", "ente", "--item", "ORG-01", "--value", "na", "--note", "Delega in corso")
+	out := mustRun(t, db, "answer", id, "--scope", "ente", "--item", "ORG-01", "--value", "")
+	if !strings.Contains(out, "ente ORG-01 riportata a Non verificato") {
+		t.Fatalf("clearing said %q", out)
+	}
+	got := showAudit(t, db, id)
+	for _, a := range got.Answers {
+		if a.Item == "ORG-01" && (a.Value != "" || a.Note != "") {
+			t.Fatalf("ORG-01 after clearing = %+v, want value and note empty", a)
+		}
+	}
+	if got.Progress.Answered != 0 {
+		t.Fatalf("answered = %d after clearing the only answer", got.Progress.Answered)
+	}
+}
+
 func TestCLIRejectsBadInput(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "audit.db")
 	id := newAuditWithWorkstation(t, db)

@@ -535,7 +535,9 @@ func newAnswerCmd(a *app) *cobra.Command {
 		Long: `Registra la risposta a una misura per un ambito dell'audit.
 
 AMBITO è ente, sede:NOME o postazione:CODICE. Per le misure di tipo esito il valore
-è si, no, parziale o na (na richiede --note con la giustificazione).`,
+è si, no, parziale o na (na richiede --note con la giustificazione).
+--value "" riporta la misura a «Non verificato» (valore e nota; con --note resta
+solo la nota): lo storico conserva la risposta cancellata.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := checklist.ParseScope(scope)
@@ -552,6 +554,10 @@ AMBITO è ente, sede:NOME o postazione:CODICE. Per le misure di tipo esito il va
 			if err != nil {
 				return auditErr(args[0], err)
 			}
+			if res.Answer.Value == "" {
+				fmt.Fprintf(a.stdout, "Salvato: %s %s riportata a Non verificato\n", sc, res.Answer.Item)
+				return nil
+			}
 			fmt.Fprintf(a.stdout, "Salvato: %s %s = %s\n", res.Answer.Scope, res.Answer.Item, res.Answer.Value)
 			return nil
 		},
@@ -559,7 +565,7 @@ AMBITO è ente, sede:NOME o postazione:CODICE. Per le misure di tipo esito il va
 	f := cmd.Flags()
 	f.StringVar(&scope, "scope", "", "ambito: ente, sede:NOME o postazione:CODICE (obbligatorio)")
 	f.StringVar(&item, "item", "", "ID della misura, es. TEC-01 (obbligatorio)")
-	f.StringVar(&value, "value", "", "valore: si, no, parziale, na, oppure numero/testo/data/scelta (obbligatorio)")
+	f.StringVar(&value, "value", "", "valore: si, no, parziale, na, oppure numero/testo/data/scelta; \"\" azzera (obbligatorio)")
 	f.StringVar(&note, "note", "", "nota o giustificazione")
 	for _, n := range []string{"scope", "item", "value"} {
 		cmd.MarkFlagRequired(n)
