@@ -105,7 +105,7 @@ func (p *checklistPage) location() (string, string) {
 
 func (p *checklistPage) ShortHelp() []key.Binding {
 	k := p.keys
-	return []key.Binding{k.Yes, k.No, k.Partial, k.NA, k.Clear, k.Undo, k.Note, k.Unanswered, k.Inherited, k.Filter, k.Search}
+	return []key.Binding{k.Yes, k.No, k.Partial, k.NA, k.Unanswered, k.Inherited, k.Clear, k.Undo, k.Note, k.Filter, k.Search}
 }
 
 func (p *checklistPage) FullHelp() [][]key.Binding {
