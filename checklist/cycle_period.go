@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // history days are Italian days wherever cieaudit runs
 )
 
 // History kinds of the yearly cycle.
@@ -381,8 +382,19 @@ func BuildSheet(snap *Snapshot, q Quarter, today string) Sheet {
 		}
 	}
 	s.OpenBefore = OpenBefore(snap.Events, q)
+	// The remediation actions: one per measure not (fully) in place, with
+	// its plan, and those whose plan says done.
+	planned := map[string]ActionPlan{}
+	for _, act := range Assess(snap).Actions {
+		planned[act.Item.ID] = act.Plan
+	}
+	for id, p := range snap.Actions {
+		if p.Status == ActionDone {
+			planned[id] = p
+		}
+	}
 	for _, it := range snap.Catalogue.Items() {
-		p, ok := snap.Actions[it.ID]
+		p, ok := planned[it.ID]
 		if !ok {
 			continue
 		}
@@ -490,25 +502,46 @@ func Deadlines(snap *Snapshot, today string) []Deadline {
 			add("operatore", fmt.Sprintf("Operatore %s (%s): %s", o.ID, o.Name, f), "")
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		di, dj := out[i].Due, out[j].Due
+	SortDeadlines(out)
+	return out
+}
+
+// SortDeadlines orders deadlines soonest first, undated ones last; the
+// order among equals is kept.
+func SortDeadlines(ds []Deadline) {
+	sort.SliceStable(ds, func(i, j int) bool {
+		di, dj := ds[i].Due, ds[j].Due
 		if (di == "") != (dj == "") {
 			return dj == ""
 		}
 		return di < dj
 	})
-	return out
 }
 
-// DocumentItem is the history Item under which the production of a
-// quarter's scheda or declaration is recorded (kind ChangePlan).
-func DocumentItem(q Quarter) string { return "documento:" + q.String() }
+// Quarterly documents, as recorded in the history.
+const (
+	DocumentSheet       = "scheda"
+	DocumentDeclaration = "dichiarazione"
+)
 
-// produced reports whether q's scheda or declaration was produced.
+// DocumentItem is the history Item under which the production of a
+// quarter's scheda or declaration (kind) is recorded, with ChangePlan.
+func DocumentItem(kind string, q Quarter) string { return kind + ":" + q.String() }
+
+// produced reports whether q is covered: its scheda was produced, or its
+// declaration was and still holds (no event or variation came after).
 func produced(snap *Snapshot, q Quarter) bool {
 	for _, c := range snap.History {
-		if c.Kind == ChangePlan && c.Item == DocumentItem(q) {
+		if c.Kind != ChangePlan {
+			continue
+		}
+		switch c.Item {
+		case DocumentItem(DocumentSheet, q):
 			return true
+		case DocumentItem(DocumentDeclaration, q):
+			if CheckDeclaration(snap, q).Allowed() {
+				return true
+			}
 		}
 	}
 	return false

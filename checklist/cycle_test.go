@@ -450,7 +450,7 @@ func TestDeadlines(t *testing.T) {
 		t.Errorf("January: %v %v", k, got)
 	}
 	// Once the declaration of 2026Q4 was produced it is no longer due.
-	s.History = append(s.History, Change{Seq: 50, At: time.Date(2027, 1, 5, 9, 0, 0, 0, time.UTC), Kind: ChangePlan, Item: DocumentItem(Quarter{2026, 4})})
+	s.History = append(s.History, Change{Seq: 50, At: time.Date(2027, 1, 5, 9, 0, 0, 0, time.UTC), Kind: ChangePlan, Item: DocumentItem(DocumentDeclaration, Quarter{2026, 4})})
 	for _, d := range Deadlines(s, "2027-01-10") {
 		if strings.Contains(d.What, "4° trimestre 2026") {
 			t.Errorf("produced, still due: %+v", d)

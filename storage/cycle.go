@@ -235,9 +235,9 @@ func (s *Store) CloseEvent(auditID, id, day, note, author string) (checklist.Sec
 
 // RecordDocument notes in the history that the scheda or the declaration
 // of q was produced, so that deadlines stop listing it.
-func (s *Store) RecordDocument(auditID string, q checklist.Quarter, what, author string) error {
+func (s *Store) RecordDocument(auditID, kind string, q checklist.Quarter, what, author string) error {
 	return s.writeCycle(auditID, func(at *auditTx) error {
-		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangePlan, Item: checklist.DocumentItem(q), New: what}); err != nil {
+		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangePlan, Item: checklist.DocumentItem(kind, q), New: what}); err != nil {
 			return err
 		}
 		return at.save()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cieaudit/cieaudit/export"
 	"github.com/cieaudit/cieaudit/storage"
 )
 
@@ -116,6 +117,8 @@ Senza sottocomandi apre l'interfaccia a terminale sul database predefinito.`,
 		newRiskCmd(a),
 		newServeCmd(a), newUserCmd(a), newLogCmd(a),
 		newExportCmd(a),
+		newPlanCmd(a), newOperatorCmd(a), newEventCmd(a),
+		newCycleDocCmd(a, export.DocSheet), newCycleDocCmd(a, export.DocDeclaration), newDeadlinesCmd(a),
 	)
 	localise(root)
 	wrapCommands(a, root)
