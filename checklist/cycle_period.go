@@ -310,7 +310,7 @@ func CheckDeclaration(snap *Snapshot, q Quarter) Verdict {
 	}
 	v.Events = EventsIn(snap.Events, q)
 	for _, e := range v.Events {
-		v.Reasons = append(v.Reasons, fmt.Sprintf("evento di sicurezza %s del %s: %s", e.ID, ItalianDate(e.At), e.Description))
+		v.Reasons = append(v.Reasons, fmt.Sprintf("evento di sicurezza %s del %s: %s", e.ID, ItalianDate(e.At), strings.TrimRight(e.Description, ". ")))
 	}
 	v.Variations = VariationsIn(Variations(snap), q)
 	for _, x := range v.Variations {

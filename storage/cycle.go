@@ -255,7 +255,7 @@ func (at *auditTx) registerEntry(name []byte, id, noun string, v any) (*bolt.Buc
 			}
 		}
 	}
-	return nil, nil, fmt.Errorf("%s %q non presente nel registro: %w", noun, id, ErrNotFound)
+	return nil, nil, fmt.Errorf("%s %q non presente nel registro (vedere cieaudit %s list)", noun, id, map[string]string{"operatore": "operator", "evento": "event"}[noun])
 }
 
 func bucketKeys(b *bolt.Bucket) []string {
