@@ -23,6 +23,19 @@ var commandRoles = map[string]checklist.Role{
 	"answer":          checklist.RoleAuditor,
 	"audit new":       checklist.RoleAuditor,
 	"workstation add": checklist.RoleAuditor,
+	// The yearly cycle: reading it is a viewer's, recording it and
+	// producing the quarter's documents (noted in the history) an auditor's.
+	"plan show":       checklist.RoleViewer,
+	"operator list":   checklist.RoleViewer,
+	"event list":      checklist.RoleViewer,
+	"deadlines":       checklist.RoleViewer,
+	"plan set":        checklist.RoleAuditor,
+	"operator add":    checklist.RoleAuditor,
+	"operator revoke": checklist.RoleAuditor,
+	"event add":       checklist.RoleAuditor,
+	"event close":     checklist.RoleAuditor,
+	"sheet":           checklist.RoleAuditor, // to stdout only: see cmd cycle.go
+	"declaration":     checklist.RoleAuditor,
 	"audit delete":    checklist.RoleAdmin,
 	"user add":        checklist.RoleAdmin,
 	"user list":       checklist.RoleAdmin,
@@ -34,7 +47,7 @@ var commandRoles = map[string]checklist.Role{
 }
 
 // groups are the commands that take a subcommand.
-var groups = map[string]bool{"audit": true, "catalog": true, "workstation": true, "user": true}
+var groups = map[string]bool{"audit": true, "catalog": true, "workstation": true, "user": true, "plan": true, "operator": true, "event": true}
 
 // CommandName returns the command path of args ("audit list", "export"):
 // the leading words, before any flag. The first flag ends the path: a flag's

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/json"
@@ -22,6 +23,7 @@ import (
 	"github.com/pquerna/otp/totp"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/cieaudit/cieaudit/checklist"
 	"github.com/cieaudit/cieaudit/server"
 )
 
@@ -355,6 +357,30 @@ func TestServeE2ECommandsAndRoles(t *testing.T) {
 		r := srv.ssh(t, s.auditor, "anna", "user", "add", "intruso", "--role", "admin", "--key", s.bob.pub)
 		if r.Code == 0 || !strings.Contains(r.Stderr, "serve il ruolo amministratore") {
 			t.Fatalf("exit %d, stderr %q", r.Code, r.Stderr)
+		}
+	})
+	t.Run("the yearly cycle over ssh, by role", func(t *testing.T) {
+		today := checklist.LocalDay(time.Now())
+		if r := srv.ssh(t, s.viewer, "vera", "event", "add", s.audit, "--at", today, "--description", "x"); r.Code == 0 || !strings.Contains(r.Stderr, "serve il ruolo auditor") {
+			t.Fatalf("viewer added an event: exit %d, %q", r.Code, r.Stderr)
+		}
+		r := srv.ssh(t, s.auditor, "anna", "event", "add", s.audit, "--at", today, "--description", "'Guasto della rete'", "--areas", "disponibilita")
+		if r.Code != 0 || strings.TrimSpace(r.Stdout) != "ev-1" {
+			t.Fatalf("auditor event add: exit %d, %q %q", r.Code, r.Stdout, r.Stderr)
+		}
+		if r := srv.ssh(t, s.viewer, "vera", "event", "list", s.audit, "--json"); r.Code != 0 || !strings.Contains(r.Stdout, "Guasto della rete") {
+			t.Fatalf("viewer event list: exit %d, %q", r.Code, r.Stderr)
+		}
+		if r := srv.ssh(t, s.viewer, "vera", "deadlines", "--json"); r.Code != 0 || !strings.Contains(r.Stdout, "cieaudit.deadlines/v1") {
+			t.Fatalf("viewer deadlines: exit %d, %q", r.Code, r.Stderr)
+		}
+		q := checklist.QuarterOf(today).String()
+		if r := srv.ssh(t, s.auditor, "anna", "sheet", s.audit, "--quarter", q, "--out", "/tmp/x"); r.Code != 2 || !strings.Contains(r.Stderr, "--out -") {
+			t.Fatalf("sheet to a server folder: exit %d, %q", r.Code, r.Stderr)
+		}
+		r = srv.ssh(t, s.auditor, "anna", "sheet", s.audit, "--quarter", q, "--out", "-")
+		if zr, err := zip.NewReader(strings.NewReader(r.Stdout), int64(len(r.Stdout))); r.Code != 0 || err != nil || len(zr.File) != 2 {
+			t.Fatalf("sheet zip over ssh: exit %d, %v, %q", r.Code, err, r.Stderr)
 		}
 	})
 	t.Run("admin manages users over ssh", func(t *testing.T) {
