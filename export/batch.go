@@ -3,12 +3,10 @@ package export
 import (
 	"crypto/sha256"
 	"errors"
-	"fmt"
 	"hash"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 )
 
 // WriteTablesDir writes the five CSV tables of every audit that each yields
@@ -19,19 +17,16 @@ import (
 // nothing behind. progress, if not nil, is called after each audit with
 // the number of audits written so far.
 func WriteTablesDir(each EachFunc, dir string, opts Options, progress func(audits int)) ([]string, error) {
-	if strings.TrimSpace(dir) == "" {
-		return nil, errors.New("cartella di destinazione non indicata")
-	}
-	dest, err := filepath.Abs(filepath.Clean(dir))
-	if err != nil {
-		return nil, fmt.Errorf("percorso di destinazione %q non valido: %w", dir, err)
-	}
 	opts.Zip = false
+	dest, err := resolve(dir, opts)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkDestination(dest, opts); err != nil {
 		return nil, err
 	}
 	var names []string
-	err = commitFolder(dest, opts, func(tmp string) (err error) {
+	err = publishFolder(dest, opts, func(st *Staging) (err error) {
 		writers := map[Table]io.Writer{}
 		hashes := map[string]hash.Hash{}
 		var files []*os.File
@@ -43,7 +38,7 @@ func WriteTablesDir(each EachFunc, dir string, opts Options, progress func(audit
 			}
 		}()
 		for _, t := range Tables {
-			f, err := os.OpenFile(filepath.Join(tmp, t.FileName()), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+			f, err := st.Create(t.FileName())
 			if err != nil {
 				return err
 			}
@@ -56,24 +51,19 @@ func WriteTablesDir(each EachFunc, dir string, opts Options, progress func(audit
 		if err := WriteBatchTables(writers, each, opts.CSV, progress); err != nil {
 			return err
 		}
-		for _, f := range files {
-			if err := f.Sync(); err != nil {
-				return err
-			}
-		}
 		sums := map[string][]byte{}
 		for name, h := range hashes {
 			sums[name] = h.Sum(nil)
 		}
 		names = append(names, FileSums)
-		return writeFileSync(filepath.Join(tmp, FileSums), manifest(sums))
+		return st.WriteFile(FileSums, manifest(sums))
 	})
 	if err != nil {
 		return nil, err
 	}
 	paths := make([]string, len(names))
 	for i, n := range names {
-		paths[i] = filepath.Join(dest, n)
+		paths[i] = filepath.Join(dest.path(), n)
 	}
 	return paths, nil
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -36,6 +37,10 @@ type Options struct {
 	Zip bool
 	// Force replaces an existing non-empty folder (or an existing zip).
 	Force bool
+	// Root, when set, confines the export: the destination is a relative
+	// path inside this folder (see LocalPath), and nothing is written
+	// outside it. The SSH server's TUI sets it to the user's export folder.
+	Root string
 	// Progress, if not nil, is called after each file is rendered with the
 	// number of files done, the total and the file just rendered.
 	Progress func(done, total int, file string)
@@ -61,15 +66,9 @@ func Bundle(snap *checklist.Snapshot, assessment *checklist.Assessment, dir stri
 	if snap == nil || snap.Catalogue == nil {
 		return nil, errors.New("audit senza catalogo: impossibile esportare")
 	}
-	if strings.TrimSpace(dir) == "" {
-		return nil, errors.New("cartella di destinazione non indicata")
-	}
-	dest, err := filepath.Abs(filepath.Clean(dir))
+	dest, err := resolve(dir, opts)
 	if err != nil {
-		return nil, fmt.Errorf("percorso di destinazione %q non valido: %w", dir, err)
-	}
-	if opts.Zip && !strings.EqualFold(filepath.Ext(dest), ".zip") {
-		dest += ".zip"
+		return nil, err
 	}
 	// Refuse early, before spending time on rendering.
 	if err := checkDestination(dest, opts); err != nil {
@@ -83,17 +82,26 @@ func Bundle(snap *checklist.Snapshot, assessment *checklist.Assessment, dir stri
 		return nil, err
 	}
 	if opts.Zip {
-		if err := writeZip(dest, files, snap.LastChange(), opts); err != nil {
+		err := publishFile(dest, opts, func(w io.Writer) error { return writeZipArchive(w, files, snap.LastChange()) })
+		if err != nil {
 			return nil, err
 		}
-		return []string{dest}, nil
+		return []string{dest.path()}, nil
 	}
-	if err := writeFolder(dest, files, opts); err != nil {
+	err = publishFolder(dest, opts, func(s *Staging) error {
+		for _, f := range files {
+			if err := s.WriteFile(f.name, f.data); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	paths := make([]string, len(files))
 	for i, f := range files {
-		paths[i] = filepath.Join(dest, f.name)
+		paths[i] = filepath.Join(dest.path(), f.name)
 	}
 	return paths, nil
 }
@@ -157,151 +165,17 @@ func manifest(sums map[string][]byte) []byte {
 	return []byte(strings.Join(lines, ""))
 }
 
-// checkDestination refuses a destination that exists and holds something,
-// unless Force is set; a folder destination must be a folder.
-func checkDestination(dest string, opts Options) error {
-	info, err := os.Lstat(dest)
-	if errors.Is(err, os.ErrNotExist) {
+// checkDestination refuses early a destination that check would refuse.
+func checkDestination(dest destination, opts Options) error {
+	r, err := os.OpenRoot(dest.root)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("destinazione %s: %w", dest, err)
+		return fmt.Errorf("cartella %s non disponibile: %w", dest.root, err)
 	}
-	if opts.Zip {
-		if info.IsDir() {
-			return fmt.Errorf("%s è una cartella, non un file zip", dest)
-		}
-		if !opts.Force {
-			return fmt.Errorf("%s: %w", dest, ErrExists)
-		}
-		return nil
-	}
-	if !info.IsDir() {
-		return fmt.Errorf("%s esiste e non è una cartella", dest)
-	}
-	entries, err := os.ReadDir(dest)
-	if err != nil {
-		return fmt.Errorf("destinazione %s: %w", dest, err)
-	}
-	if len(entries) > 0 && !opts.Force {
-		return fmt.Errorf("%s: %w", dest, ErrExists)
-	}
-	return nil
-}
-
-// writeFolder writes the rendered files through commitFolder.
-func writeFolder(dest string, files []bundleFile, opts Options) error {
-	return commitFolder(dest, opts, func(tmp string) error {
-		for _, f := range files {
-			if err := writeFileSync(filepath.Join(tmp, f.name), f.data); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// commitFolder lets fill write into a temporary sibling of dest, then
-// renames it into place; an existing dest (accepted by checkDestination) is
-// moved aside first and removed only once the new folder is in place. On
-// any error the temporary folder is removed and dest is left as it was.
-func commitFolder(dest string, opts Options, fill func(tmp string) error) (err error) {
-	parent := filepath.Dir(dest)
-	if err := os.MkdirAll(parent, 0o750); err != nil {
-		return fmt.Errorf("impossibile creare la cartella %s: %w", parent, err)
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+".tmp-")
-	if err != nil {
-		return fmt.Errorf("impossibile creare una cartella temporanea in %s: %w", parent, err)
-	}
-	defer func() {
-		if err != nil {
-			os.RemoveAll(tmp)
-		}
-	}()
-	if err := fill(tmp); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp, 0o750); err != nil {
-		return err
-	}
-	if err := checkDestination(dest, opts); err != nil {
-		return err
-	}
-	var old string
-	if _, statErr := os.Lstat(dest); statErr == nil {
-		old = tmp + ".old"
-		if err := os.Rename(dest, old); err != nil {
-			return fmt.Errorf("impossibile sostituire %s: %w", dest, err)
-		}
-	}
-	if err := os.Rename(tmp, dest); err != nil {
-		if old != "" {
-			_ = os.Rename(old, dest)
-		}
-		return fmt.Errorf("impossibile creare %s: %w", dest, err)
-	}
-	if old != "" {
-		if err := os.RemoveAll(old); err != nil {
-			return fmt.Errorf("esportazione scritta in %s, ma la versione precedente è rimasta in %s: %w", dest, old, err)
-		}
-	}
-	return nil
-}
-
-func writeFileSync(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("scrittura di %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("scrittura di %s: %w", path, err)
-	}
-	return f.Close()
-}
-
-// writeZip writes the archive to a temporary sibling of dest and renames it
-// into place. Entries carry the audit's last change as their time so that
-// the archive is deterministic.
-func writeZip(dest string, files []bundleFile, modified time.Time, opts Options) (err error) {
-	parent := filepath.Dir(dest)
-	if err := os.MkdirAll(parent, 0o750); err != nil {
-		return fmt.Errorf("impossibile creare la cartella %s: %w", parent, err)
-	}
-	tmp, err := os.CreateTemp(parent, "."+filepath.Base(dest)+".tmp-")
-	if err != nil {
-		return fmt.Errorf("impossibile creare un file temporaneo in %s: %w", parent, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := writeZipArchive(tmp, files, modified); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o640); err != nil {
-		return err
-	}
-	if err := checkDestination(dest, opts); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), dest); err != nil {
-		return fmt.Errorf("impossibile creare %s: %w", dest, err)
-	}
-	return nil
+	defer r.Close()
+	return dest.check(r, opts)
 }
 
 // writeZipArchive writes files as a deterministic zip archive to w.

@@ -155,7 +155,9 @@ func (p *exportPage) start() tea.Cmd {
 	}
 	root := p.ctx.exportRoot
 	if root != "" {
-		rel, err := confinedDir(root, dir)
+		// Only the text is checked here (Update does no file I/O); the
+		// export itself writes through an os.Root that refuses links out.
+		rel, err := export.LocalPath(root, dir)
 		if err != nil {
 			p.err, p.paths = err, nil
 			return setStatus(statusError, "Esportazione rifiutata: "+err.Error())
@@ -179,24 +181,21 @@ func (p *exportPage) start() tea.Cmd {
 			events <- exportDoneMsg{err: err}
 			return
 		}
-		opts := export.Options{Progress: func(done, total int, file string) {
+		opts := export.Options{Root: root, Progress: func(done, total int, file string) {
 			select {
 			case events <- exportProgressMsg{done: done, total: total, file: file}:
 			default: // the screen is behind: skip this step rather than stall the export
 			}
 		}}
-		if root != "" {
-			dest, paths, err := bundleInRoot(snap, root, dir, opts)
-			events <- exportDoneMsg{dest: dest, paths: paths, err: err}
-			return
-		}
 		paths, err := export.Bundle(snap, nil, dir, opts)
-		if errors.Is(err, export.ErrExists) {
-			err = fmt.Errorf("la cartella %s esiste già e non è vuota: indicarne un'altra", dir)
-		}
 		dest := dir
-		if abs, absErr := filepath.Abs(dir); absErr == nil {
+		if root != "" {
+			dest = filepath.Join(root, dir)
+		} else if abs, absErr := filepath.Abs(dir); absErr == nil {
 			dest = abs
+		}
+		if errors.Is(err, export.ErrExists) {
+			err = fmt.Errorf("la cartella %s esiste già e non è vuota: indicarne un'altra", dest)
 		}
 		events <- exportDoneMsg{dest: dest, paths: paths, err: err}
 	}()
