@@ -88,7 +88,13 @@ func Bundle(snap *checklist.Snapshot, assessment *checklist.Assessment, dir stri
 		}
 		return []string{dest.path()}, nil
 	}
-	err = publishFolder(dest, opts, func(s *Staging) error {
+	return writeFiles(dest, files, opts)
+}
+
+// writeFiles publishes files rendered in memory as the folder dest and
+// returns their paths.
+func writeFiles(dest destination, files []bundleFile, opts Options) ([]string, error) {
+	err := publishFolder(dest, opts, func(s *Staging) error {
 		for _, f := range files {
 			if err := s.WriteFile(f.name, f.data); err != nil {
 				return err

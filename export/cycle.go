@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -63,22 +62,12 @@ func WriteCycleDoc(kind CycleDoc, snap *checklist.Snapshot, q checklist.Quarter,
 	if dir == "-" {
 		return nil, writeZipArchive(stdout, files, docTime(day))
 	}
-	dest, err := filepath.Abs(filepath.Clean(dir))
-	if err != nil {
-		return nil, fmt.Errorf("percorso di destinazione %q non valido: %w", dir, err)
-	}
 	opts.Zip = false
-	if err := checkDestination(dest, opts); err != nil {
+	dest, err := resolve(dir, opts)
+	if err != nil {
 		return nil, err
 	}
-	if err := writeFolder(dest, files, opts); err != nil {
-		return nil, err
-	}
-	paths := make([]string, len(files))
-	for i, f := range files {
-		paths[i] = filepath.Join(dest, f.name)
-	}
-	return paths, nil
+	return writeFiles(dest, files, opts)
 }
 
 // docTime is noon, Italian time, of the document's day: its PDF and zip
