@@ -224,7 +224,7 @@ func TestCLIRejectsBadInput(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, 2, "frobnicate"},
 		{"bad istat", []string{"audit", "new", "--ente", "X", "--istat", "12", "--year", "2026", "--auditor", "Y"}, 2, "ISTAT"},
 		{"missing argument", []string{"audit", "show"}, 2, "serve 1 argomento, ricevuti 0"},
-		{"unquoted text with spaces", []string{"audit", "list", "di", "troppo"}, 2, "argomento o comando inatteso"},
+		{"unquoted text with spaces", []string{"audit", "list", "di", "troppo"}, 2, "argomento inatteso"},
 		{"bad flag value", []string{"audit", "new", "--ente", "X", "--istat", "054001", "--year", "duemila", "--auditor", "Y"}, 2, `valore "duemila" non valido per l'opzione "--year"`},
 		{"duplicate workstation", []string{"workstation", "add", id, "--code", "PC01", "--sede", "Municipio"}, 1, "esiste già"},
 		// The next three give the very sentence the TUI's form shows: both

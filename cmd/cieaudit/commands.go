@@ -29,7 +29,7 @@ le misure risposte, note, modifiche nello storico, azioni), per provare cieaudit
 un database grande e misurarne le prestazioni: circa un milione di risposte al minuto.`,
 		Example: `  cieaudit demo
   cieaudit --db prova.db demo --synthetic 6000`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cmd.Flags().Changed("synthetic") {
 				return a.createSynthetic(synthetic)
@@ -113,7 +113,7 @@ func newCatalogCmd(a *app) *cobra.Command {
 	cmd.AddCommand(&cobra.Command{
 		Use:   "list",
 		Short: "Elenca i cataloghi disponibili",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := a.open()
 			if err != nil {
@@ -137,7 +137,7 @@ func newCatalogCmd(a *app) *cobra.Command {
 	cmd.AddCommand(&cobra.Command{
 		Use:   "show ID[@VERSIONE]",
 		Short: "Mostra minacce e misure di un catalogo",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := a.open()
 			if err != nil {
@@ -154,7 +154,7 @@ func newCatalogCmd(a *app) *cobra.Command {
 	cmd.AddCommand(&cobra.Command{
 		Use:   "validate FILE",
 		Short: "Controlla un file di catalogo e ne elenca tutti gli errori",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			src, err := os.ReadFile(args[0])
 			if err != nil {
@@ -237,7 +237,7 @@ func newAuditCmd(a *app) *cobra.Command {
 	newCmd := &cobra.Command{
 		Use:   "new",
 		Short: "Crea un nuovo audit e ne stampa l'ID",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if strings.TrimSpace(ente) == "" || strings.TrimSpace(auditor) == "" {
 				return usagef("--ente e --auditor sono obbligatori")
@@ -286,7 +286,7 @@ func newAuditCmd(a *app) *cobra.Command {
 	listCmd := &cobra.Command{
 		Use:   "list",
 		Short: "Elenca gli audit",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := a.open()
 			if err != nil {
@@ -320,7 +320,7 @@ func newAuditCmd(a *app) *cobra.Command {
 	showCmd := &cobra.Command{
 		Use:   "show ID",
 		Short: "Mostra un audit con tutte le risposte",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			snap, err := a.loadAudit(args[0])
 			if err != nil {
@@ -346,7 +346,7 @@ func newAuditCmd(a *app) *cobra.Command {
 	deleteCmd := &cobra.Command{
 		Use:   "delete ID --yes",
 		Short: "Elimina un audit con tutte le risposte (resta traccia di chi l'ha eliminato)",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !confirmed {
 				return usagef("l'eliminazione non si può annullare: confermare con --yes (fare prima cieaudit backup)")
@@ -473,7 +473,7 @@ func newWorkstationCmd(a *app) *cobra.Command {
 	add := &cobra.Command{
 		Use:   "add AUDIT",
 		Short: "Aggiunge una postazione (e la sede, se nuova)",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			code, err := checklist.CheckPostazioneCode(code)
 			if err != nil {
@@ -538,7 +538,7 @@ AMBITO è ente, sede:NOME o postazione:CODICE. Per le misure di tipo esito il va
 è si, no, parziale o na (na richiede --note con la giustificazione).
 --value "" riporta la misura a «Non verificato» (valore e nota; con --note resta
 solo la nota): lo storico conserva la risposta cancellata.`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := checklist.ParseScope(scope)
 			if err != nil {
@@ -577,7 +577,7 @@ func newBackupCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "backup FILE",
 		Short: "Copia coerente del database, anche mentre è in uso",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := a.openExisting()
 			if err != nil {
@@ -596,7 +596,7 @@ func newDoctorCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "doctor",
 		Short: "Verifica l'integrità del database e ne riassume il contenuto",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := a.openExisting()
 			if err != nil {

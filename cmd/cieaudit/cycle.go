@@ -50,7 +50,7 @@ Le date si scrivono AAAA-MM-GG o GG/MM/AAAA.`,
 		Example: `  cieaudit plan set 1a2b3c4d --edition beta --adopted-act "delibera di Giunta n. 45" --adopted-on 2026-10-01
   cieaudit plan set 1a2b3c4d --sent-on 15/10/2026 --channel pec --receipt "PEC 0012345"
   cieaudit plan set 1a2b3c4d --outcome conforme --outcome-on 2026-11-10`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var c checklist.PlanChange
 			fields := map[string]**string{
@@ -112,7 +112,7 @@ Le date si scrivono AAAA-MM-GG o GG/MM/AAAA.`,
 	show := &cobra.Command{
 		Use:   "show AUDIT",
 		Short: "Mostra il piano, le trasmissioni, il termine della Prefettura e le variazioni",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			snap, err := a.loadAudit(args[0])
 			if err != nil {
@@ -251,7 +251,7 @@ func newOperatorCmd(a *app) *cobra.Command {
 		Long: `Aggiunge un operatore al registro (circ. 4/2017: la SCO va agli ufficiali d'anagrafe
 o ai loro delegati formali). Un delegato con SCO senza atto di delega è segnalato.`,
 		Example: `  cieaudit operator add 1a2b3c4d --name "Marta Bianchi" --role delegato --act "decreto sindacale n. 3/2026" --sco 0042 --sco-delivered 2026-02-10 --postazione PG0991A01`,
-		Args:    cobra.ExactArgs(1),
+		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if _, err := checklist.ParseOperatorRole(role); err != nil {
 				return usagef("--role: %v", err)
@@ -294,7 +294,7 @@ o ai loro delegati formali). Un delegato con SCO senza atto di delega è segnala
 	list := &cobra.Command{
 		Use:   "list AUDIT",
 		Short: "Elenca gli operatori, con i rilievi",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			snap, err := a.loadAudit(args[0])
 			if err != nil {
@@ -327,7 +327,7 @@ o ai loro delegati formali). Un delegato con SCO senza atto di delega è segnala
 	revoke := &cobra.Command{
 		Use:   "revoke AUDIT ID --on DATA",
 		Short: "Registra la revoca di un operatore e della sua SCO",
-		Args:  cobra.ExactArgs(2),
+		Args:  exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := dateFlag("--on", on); err != nil {
 				return err
@@ -369,7 +369,7 @@ facoltativa (altrimenti la data dell'evento). Per un evento che tocca la riserva
 si ricorda la notifica al Garante entro 72 ore (art. 33 GDPR) se è una violazione di
 dati personali.`,
 		Example: `  cieaudit event add 1a2b3c4d --at 2026-11-03T10:30 --scope postazione:PG0991A01 --description "SCO smarrita" --areas riservatezza --notified prefettura,helpdesk@2026-11-03T11:00`,
-		Args:    cobra.ExactArgs(1),
+		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			at, err := checklist.ParseMoment("--at", e.At, "")
 			if err != nil {
@@ -415,7 +415,7 @@ dati personali.`,
 	list := &cobra.Command{
 		Use:   "list AUDIT",
 		Short: "Elenca gli eventi di sicurezza",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			snap, err := a.loadAudit(args[0])
 			if err != nil {
@@ -452,7 +452,7 @@ dati personali.`,
 	closeCmd := &cobra.Command{
 		Use:   "close AUDIT ID --on DATA",
 		Short: "Chiude un evento di sicurezza",
-		Args:  cobra.ExactArgs(2),
+		Args:  exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := dateFlag("--on", on); err != nil {
 				return err
@@ -502,7 +502,7 @@ La dichiarazione è rifiutata (uscita 1), con ogni motivo, se non c'è un'edizio
 trasmessa o se nel trimestre ci sono eventi di sicurezza o variazioni: in quel caso
 va inviata la scheda.`,
 		Example: "  cieaudit " + use + " 1a2b3c4d --quarter 2026Q4 --out " + string(kind) + "-2026Q4\n  ssh jump-host " + use + " 1a2b3c4d --quarter 2026Q4 --out - > " + string(kind) + ".zip",
-		Args:    cobra.ExactArgs(1),
+		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			q, err := checklist.ParseQuarter(quarter)
 			if err != nil {
@@ -555,7 +555,7 @@ func newDeadlinesCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "deadlines [AUDIT]",
 		Short: "Scadenze: scheda o dichiarazione del trimestre, esito della Prefettura, aggiornamento del piano, azioni",
-		Args:  cobra.MaximumNArgs(1),
+		Args:  maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			today := a.today()
 			var all []checklist.Deadline

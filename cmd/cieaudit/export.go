@@ -56,7 +56,7 @@ apostrofo iniziale, perché i fogli di calcolo non le eseguano come formule.`,
   cieaudit export 1a2b3c4d --out piano-2026.zip --zip
   cieaudit export --all --format csv --out tabelle
   cieaudit export --all --format csv --csv rfc4180 --out - | wc -l`,
-		Args: cobra.MaximumNArgs(1),
+		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runExport(cmd, args, f)
 		},

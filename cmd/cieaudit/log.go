@@ -17,7 +17,7 @@ func newLogCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "log",
 		Short: "Registro degli accessi al server SSH (accessi e tentativi rifiutati)",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if limit < 0 {
 				return usagef("--limit %d non valido: indicare un numero positivo, o 0 per tutto", limit)

@@ -26,7 +26,7 @@ ancora verificata: la misura conta come assente finché non ha una risposta.
 
 Con --json stampa la stessa analisi in JSON (chiavi snake_case, ambiti come
 "postazione:CODICE", misure e minacce per ID).`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			snap, err := a.loadAudit(args[0])
 			if err != nil {

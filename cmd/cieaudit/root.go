@@ -8,8 +8,6 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -95,16 +93,16 @@ Senza sottocomandi apre l'interfaccia a terminale sul database predefinito.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Annotations:   map[string]string{annotationLive: "tui"},
-		Args:          cobra.NoArgs,
+		Args:          noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runTUI(cmd)
 		},
 	}
 	root.PersistentFlags().StringVar(&a.dbPath, "db", "", "file del database (predefinito: $CIEAUDIT_DB, altrimenti la cartella dati dell'utente)")
 	root.Flags().String("audit", "", "apre direttamente l'audit con questo ID")
-	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usageError{fmt.Errorf("%s (vedere %s --help)", italianCobraError(err.Error()), cmd.CommandPath())}
-	})
+	// On the root, so that every command, and every tree built from this
+	// constructor for an SSH session, inherits the Italian flag errors.
+	root.SetFlagErrorFunc(flagError)
 
 	root.AddCommand(
 		newDemoCmd(a),
@@ -120,43 +118,21 @@ Senza sottocomandi apre l'interfaccia a terminale sul database predefinito.`,
 		newPlanCmd(a), newOperatorCmd(a), newEventCmd(a),
 		newCycleDocCmd(a, export.DocSheet), newCycleDocCmd(a, export.DocDeclaration), newDeadlinesCmd(a),
 	)
+	installVersion(root)
 	localise(root)
 	wrapCommands(a, root)
 	return root
 }
 
-// asUsageError marks err as a usage error, in Italian.
+// asUsageError marks err as a usage error. An error cobra produced before
+// any command ran, and that none of our checks rebuilt in Italian, is not
+// shown: it would be English.
 func asUsageError(err error) error {
 	var ue usageError
 	if errors.As(err, &ue) {
 		return err
 	}
-	return usageError{errors.New(italianCobraError(err.Error()) + " (vedere cieaudit --help)")}
-}
-
-// cobraErrors translates the messages cobra and pflag produce for a wrong
-// command line; anything else passes unchanged.
-var cobraErrors = []struct {
-	pattern *regexp.Regexp
-	italian string
-}{
-	{regexp.MustCompile(`^required flag\(s\) (.*) not set$`), "opzioni obbligatorie mancanti: $1"},
-	{regexp.MustCompile(`^unknown command (".*") for (".*")$`), "argomento o comando inatteso $1 per $2 (un testo con spazi va tra virgolette)"},
-	{regexp.MustCompile(`^unknown (?:shorthand )?flag: (.*)$`), "opzione sconosciuta: $1"},
-	{regexp.MustCompile(`^accepts (\d+) arg\(s\), received (\d+)$`), "servono $1 argomenti, ricevuti $2"},
-	{regexp.MustCompile(`^requires at least (\d+) arg\(s\), only received (\d+)$`), "servono almeno $1 argomenti, ricevuti $2"},
-	{regexp.MustCompile(`^invalid argument (".*") for (".*") flag: (.*)$`), "valore $1 non valido per l'opzione $2"},
-	{regexp.MustCompile(`^flag needs an argument: (.*)$`), "l'opzione $1 richiede un valore"},
-}
-
-func italianCobraError(msg string) string {
-	for _, e := range cobraErrors {
-		if e.pattern.MatchString(msg) {
-			msg = e.pattern.ReplaceAllString(msg, e.italian)
-			return strings.Replace(msg, "servono 1 argomenti", "serve 1 argomento", 1)
-		}
-	}
-	return msg
+	return usagef("riga di comando non valida (vedere cieaudit --help)")
 }
 
 // annotationLive marks the commands whose standard output is a terminal
@@ -178,9 +154,14 @@ func (a *app) buffered(run func() error) error {
 	return err
 }
 
-// wrapCommands makes cobra's positional-argument errors usage errors (exit
-// 2) and records when a command's own code starts running.
+// wrapCommands makes every check of the command line speak Italian and
+// exit 2 (see italian.go), gives commands that only group subcommands a
+// refusal of unknown ones, and records when a command's own code starts.
 func wrapCommands(a *app, c *cobra.Command) {
+	c.SuggestionsMinimumDistance = 2
+	if c.Run == nil && c.RunE == nil && c.HasSubCommands() {
+		groupCommand(c)
+	}
 	if run := c.RunE; run != nil {
 		c.RunE = func(cmd *cobra.Command, args []string) error {
 			a.started = true
@@ -189,14 +170,29 @@ func wrapCommands(a *app, c *cobra.Command) {
 			}
 			return a.buffered(func() error { return run(cmd, args) })
 		}
+		preE, pre := c.PreRunE, c.PreRun
+		c.PreRun = nil
+		c.PreRunE = func(cmd *cobra.Command, args []string) error {
+			if preE != nil {
+				if err := preE(cmd, args); err != nil {
+					return err
+				}
+			} else if pre != nil {
+				pre(cmd, args)
+			}
+			return checkRequiredFlags(cmd)
+		}
 	}
 	if c.Args != nil {
 		check := c.Args
 		c.Args = func(cmd *cobra.Command, args []string) error {
-			if err := check(cmd, args); err != nil {
-				return usageError{fmt.Errorf("%s (vedere %s --help)", italianCobraError(err.Error()), cmd.CommandPath())}
+			err := check(cmd, args)
+			var ue usageError
+			if err == nil || errors.As(err, &ue) {
+				return err
 			}
-			return nil
+			// A cobra validator (cobra.ExactArgs...): its text is English.
+			return usagef("argomenti non validi per %q: ricevuti %d (uso: %s)", cmd.CommandPath(), len(args), cmd.UseLine())
 		}
 	}
 	for _, sub := range c.Commands() {

@@ -54,7 +54,7 @@ esegue un comando, per esempio:
 Il server è l'unico processo che apre il database; la chiave host ed25519 viene creata
 al primo avvio se manca e la sua impronta viene stampata per la verifica. SIGTERM o
 SIGINT chiudono le sessioni in modo ordinato e poi il database.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.serve(cmd.Context(), o)
 		},

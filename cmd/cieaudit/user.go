@@ -41,7 +41,7 @@ Ruoli: viewer (legge ed esporta), auditor (anche risponde e modifica gli audit),
 admin (anche gestisce gli utenti ed elimina).`,
 		Example: `  cieaudit user add mario.rossi --role auditor --key "ssh-ed25519 AAAA… mario@portatile"
   cieaudit user add anna.bianchi --role viewer --key-file anna.pub --allow-from 10.0.0.0/8,192.168.1.0/24`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
 			if err := storage.ValidateUserName(name); err != nil {
@@ -127,7 +127,7 @@ func newUserListCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "Elenca gli utenti del server SSH",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := a.open()
 			if err != nil {
@@ -189,7 +189,7 @@ func newUserRemoveCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "remove NOME",
 		Short: "Rimuove un utente e tutte le sue chiavi",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := a.open()
 			if err != nil {
@@ -216,7 +216,7 @@ func newUserTOTPCmd(a *app) *cobra.Command {
 da inquadrare con l'app di autenticazione. Da quel momento l'accesso SSH dell'utente
 chiede anche il codice corrente (tolleranza di 30 secondi; ogni codice vale una volta).
 Un segreto già presente viene sostituito; --disable lo rimuove.`,
-		Args: cobra.ExactArgs(1),
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
 			s, err := a.open()
