@@ -21,6 +21,7 @@ func (s *Store) LogAccess(e AccessEntry) (uint64, error) {
 		if err != nil {
 			return err
 		}
+		b.FillPercent = appendOnlyFill
 		if seq, err = b.NextSequence(); err != nil {
 			return err
 		}

@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -63,7 +62,7 @@ func (at *auditTx) putAnswer(prev, next checklist.Answer) error {
 			return err
 		}
 	}
-	if err := putJSON(at.bucket(bucketAnswers), scopedKey(next.Scope, next.Item), next); err != nil {
+	if err := answerCodec.put(at.bucket(bucketAnswers), scopedKey(next.Scope, next.Item), &next); err != nil {
 		return err
 	}
 	at.answered = append(at.answered, [2]checklist.Answer{prev, next})
@@ -113,7 +112,7 @@ func (at *auditTx) saveAnswer(a checklist.Answer, expectRev int, keepNote bool) 
 		return SaveResult{}, err
 	}
 	var prev checklist.Answer
-	had, err := getJSON(at.bucket(bucketAnswers), scopedKey(a.Scope, a.Item), &prev)
+	had, err := answerCodec.get(at.bucket(bucketAnswers), scopedKey(a.Scope, a.Item), &prev)
 	if err != nil {
 		return SaveResult{}, err
 	}
@@ -164,7 +163,7 @@ func (s *Store) SaveNote(auditID string, scope checklist.Scope, item, note, auth
 			return err
 		}
 		var prev checklist.Answer
-		had, err := getJSON(at.bucket(bucketAnswers), scopedKey(scope, item), &prev)
+		had, err := answerCodec.get(at.bucket(bucketAnswers), scopedKey(scope, item), &prev)
 		if err != nil {
 			return err
 		}
@@ -197,20 +196,8 @@ func (s *Store) SaveNote(auditID string, scope checklist.Scope, item, note, auth
 // readAnswers decodes an audit's answers, in key order (scope, then item).
 func readAnswers(b *bolt.Bucket) ([]checklist.Answer, error) {
 	var answers []checklist.Answer
-	err := forEachJSON(b.Bucket(bucketAnswers), func(a checklist.Answer) { answers = append(answers, a) })
+	err := answerCodec.each(b.Bucket(bucketAnswers), func(a checklist.Answer) { answers = append(answers, a) })
 	return answers, err
-}
-
-// forEachJSON decodes every value of b in key order.
-func forEachJSON[T any](b *bolt.Bucket, fn func(T)) error {
-	return b.ForEach(func(k, v []byte) error {
-		var x T
-		if err := json.Unmarshal(v, &x); err != nil {
-			return fmt.Errorf("%w: chiave %q: %v", ErrCorrupt, k, err)
-		}
-		fn(x)
-		return nil
-	})
 }
 
 // Answers returns the current answers of an audit.
@@ -257,7 +244,7 @@ func (at *auditTx) saveEvaluation(e checklist.Evaluation) error {
 	b := at.bucket(bucketEvaluations)
 	key := scopedKey(e.Scope, e.Section)
 	var prev checklist.Evaluation
-	if _, err := getJSON(b, key, &prev); err != nil {
+	if _, err := evaluationCodec.get(b, key, &prev); err != nil {
 		return err
 	}
 	e.Text = checklist.CleanText(e.Text, true)
@@ -268,7 +255,7 @@ func (at *auditTx) saveEvaluation(e checklist.Evaluation) error {
 	if e.Text == "" {
 		err = b.Delete(key)
 	} else {
-		err = putJSON(b, key, e)
+		err = evaluationCodec.put(b, key, &e)
 	}
 	if err != nil {
 		return err
@@ -320,7 +307,7 @@ func (at *auditTx) saveActionPlan(p checklist.ActionPlan, author string) error {
 	}
 	b := at.bucket(bucketActions)
 	var prev checklist.ActionPlan
-	had, err := getJSON(b, []byte(p.Item), &prev)
+	had, err := actionCodec.get(b, []byte(p.Item), &prev)
 	if err != nil {
 		return err
 	}
@@ -331,7 +318,7 @@ func (at *auditTx) saveActionPlan(p checklist.ActionPlan, author string) error {
 	if had {
 		old = actionSummary(prev)
 	}
-	if err := putJSON(b, []byte(p.Item), p); err != nil {
+	if err := actionCodec.put(b, []byte(p.Item), &p); err != nil {
 		return err
 	}
 	if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeAction, Item: p.Item, Old: old, New: actionSummary(p)}); err != nil {
@@ -368,7 +355,7 @@ func (s *Store) SaveRiskOverride(auditID string, o checklist.RiskOverride, autho
 		}
 		b := at.bucket(bucketOverrides)
 		var prev checklist.RiskOverride
-		had, err := getJSON(b, []byte(o.Threat), &prev)
+		had, err := overrideCodec.get(b, []byte(o.Threat), &prev)
 		if err != nil {
 			return err
 		}
@@ -385,7 +372,7 @@ func (s *Store) SaveRiskOverride(auditID string, o checklist.RiskOverride, autho
 			err = b.Delete([]byte(o.Threat))
 		default:
 			next = fmt.Sprintf("probabilità %d × impatto %d", o.Probability, o.Impact)
-			err = putJSON(b, []byte(o.Threat), o)
+			err = overrideCodec.put(b, []byte(o.Threat), &o)
 		}
 		if err != nil {
 			return err
@@ -408,6 +395,6 @@ func (s *Store) History(auditID string) ([]checklist.Change, error) {
 
 func readHistory(b *bolt.Bucket) ([]checklist.Change, error) {
 	var history []checklist.Change
-	err := forEachJSON(b.Bucket(bucketHistory), func(c checklist.Change) { history = append(history, c) })
+	err := changeCodec.each(b.Bucket(bucketHistory), func(c checklist.Change) { history = append(history, c) })
 	return history, err
 }

@@ -564,6 +564,7 @@ func (s *Store) DeleteAudit(id, author string) error {
 		}
 		d := deletion{Audit: id, Ente: a.Ente.Name, Year: a.Year, Author: author, At: s.opts.Now(), Answers: b.Bucket(bucketAnswers).Stats().KeyN}
 		journal := tx.Bucket(bucketDeleted)
+		journal.FillPercent = appendOnlyFill
 		seq, err := journal.NextSequence()
 		if err != nil {
 			return nil, err

@@ -44,8 +44,10 @@ func (s *Store) CreateAudits(batch []NewAudit, author string) ([]string, error) 
 			if err != nil {
 				return nil, fmt.Errorf("audit %d del lotto: %w", i+1, err)
 			}
-			// One summary and one info write per audit, not one per answer.
+			// One summary and one info write per audit, not one per answer;
+			// the answers go in at once, so their pages can be full.
 			at.deferSave = true
+			at.bucket(bucketAnswers).FillPercent = appendOnlyFill
 			for _, ans := range n.Answers {
 				if _, err := at.saveAnswer(ans, -1, false); err != nil {
 					return nil, fmt.Errorf("audit %d del lotto, risposta %s (%s): %w", i+1, ans.Item, ans.Scope.String(), err)

@@ -48,7 +48,7 @@ func (s *Store) SavePlan(auditID string, c checklist.PlanChange, author string) 
 			return err
 		}
 		var old checklist.Plan
-		if _, err := getJSON(pb, keyCurrentPlan, &old); err != nil {
+		if _, err := planCodec.get(pb, keyCurrentPlan, &old); err != nil {
 			return err
 		}
 		plan, sent, err = checklist.ApplyPlanChange(old, c, at.today())
@@ -58,7 +58,7 @@ func (s *Store) SavePlan(auditID string, c checklist.PlanChange, author string) 
 		if plan == old {
 			return nil
 		}
-		if err := putJSON(pb, keyCurrentPlan, plan); err != nil {
+		if err := planCodec.put(pb, keyCurrentPlan, &plan); err != nil {
 			return err
 		}
 		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangePlan, Old: planSummary(old), New: planSummary(plan)}); err != nil {
@@ -79,7 +79,8 @@ func (s *Store) SavePlan(auditID string, c checklist.PlanChange, author string) 
 			}
 			base := checklist.MakeBaseline(snap, plan, at.now)
 			base.Seq = int(seq)
-			if err := putJSON(bb, seqKey(seq), base); err != nil {
+			bb.FillPercent = appendOnlyFill
+			if err := baselineCodec.put(bb, seqKey(seq), &base); err != nil {
 				return err
 			}
 			if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangePlan, Item: "trasmissione",
@@ -134,7 +135,7 @@ func (s *Store) AddOperator(auditID string, o checklist.Operator, author string)
 		if o, err = checklist.NormaliseOperator(o, &at.audit, at.today()); err != nil {
 			return err
 		}
-		if err := putJSON(b, []byte(o.ID), o); err != nil {
+		if err := operatorCodec.put(b, []byte(o.ID), &o); err != nil {
 			return err
 		}
 		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeOperator, Item: o.ID, New: checklist.OperatorSummary(o)}); err != nil {
@@ -152,7 +153,7 @@ func (s *Store) AddOperator(auditID string, o checklist.Operator, author string)
 func (s *Store) RevokeOperator(auditID, id, day, author string) (checklist.Operator, error) {
 	var o checklist.Operator
 	err := s.writeCycle(auditID, func(at *auditTx) error {
-		b, key, err := at.registerEntry(bucketOperators, id, "operatore", &o)
+		b, key, err := registerEntry(at.b, bucketOperators, id, "operatore", operatorCodec, &o)
 		if err != nil {
 			return err
 		}
@@ -160,7 +161,7 @@ func (s *Store) RevokeOperator(auditID, id, day, author string) (checklist.Opera
 		if o, err = checklist.RevokeOperator(o, &at.audit, day, at.today()); err != nil {
 			return err
 		}
-		if err := putJSON(b, key, o); err != nil {
+		if err := operatorCodec.put(b, key, &o); err != nil {
 			return err
 		}
 		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeOperator, Item: o.ID, Old: old, New: checklist.OperatorSummary(o)}); err != nil {
@@ -189,7 +190,7 @@ func (s *Store) AddEvent(auditID string, e checklist.SecurityEvent, author strin
 		if e, err = checklist.NormaliseEvent(e, &at.audit, cat, at.today()); err != nil {
 			return err
 		}
-		if err := putJSON(b, []byte(e.ID), e); err != nil {
+		if err := eventCodec.put(b, []byte(e.ID), &e); err != nil {
 			return err
 		}
 		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeEvent, Scope: e.Scope.String(), Item: e.ID, New: checklist.EventSummary(e)}); err != nil {
@@ -207,7 +208,7 @@ func (s *Store) AddEvent(auditID string, e checklist.SecurityEvent, author strin
 func (s *Store) CloseEvent(auditID, id, day, note, author string) (checklist.SecurityEvent, error) {
 	var e checklist.SecurityEvent
 	err := s.writeCycle(auditID, func(at *auditTx) error {
-		b, key, err := at.registerEntry(bucketEvents, id, "evento", &e)
+		b, key, err := registerEntry(at.b, bucketEvents, id, "evento", eventCodec, &e)
 		if err != nil {
 			return err
 		}
@@ -219,7 +220,7 @@ func (s *Store) CloseEvent(auditID, id, day, note, author string) (checklist.Sec
 		if e, err = checklist.CloseEvent(e, &at.audit, cat, day, note, at.today()); err != nil {
 			return err
 		}
-		if err := putJSON(b, key, e); err != nil {
+		if err := eventCodec.put(b, key, &e); err != nil {
 			return err
 		}
 		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeEvent, Scope: e.Scope.String(), Item: e.ID, Old: old, New: checklist.EventSummary(e)}); err != nil {
@@ -244,13 +245,13 @@ func (s *Store) RecordDocument(auditID, kind string, q checklist.Quarter, what, 
 	})
 }
 
-// registerEntry finds a register entry by id, ignoring case.
-func (at *auditTx) registerEntry(name []byte, id, noun string, v any) (*bolt.Bucket, []byte, error) {
-	b := at.b.Bucket(name)
+// registerEntry finds a register entry of audit b by id, ignoring case.
+func registerEntry[T any](b *bolt.Bucket, name []byte, id, noun string, c *codec[T], v *T) (*bolt.Bucket, []byte, error) {
+	b = b.Bucket(name)
 	if b != nil {
 		for _, k := range bucketKeys(b) {
 			if checklist.SameID(k, id) {
-				_, err := getJSON(b, []byte(k), v)
+				_, err := c.get(b, []byte(k), v)
 				return b, []byte(k), err
 			}
 		}
@@ -270,17 +271,17 @@ func bucketKeys(b *bolt.Bucket) []string {
 // readCycle fills the snapshot's plan, baselines and registers.
 func readCycle(b *bolt.Bucket, snap *checklist.Snapshot) error {
 	if pb := b.Bucket(bucketPlan); pb != nil {
-		if _, err := getJSON(pb, keyCurrentPlan, &snap.Plan); err != nil {
+		if _, err := planCodec.get(pb, keyCurrentPlan, &snap.Plan); err != nil {
 			return fmt.Errorf("piano: %w", err)
 		}
 	}
-	if err := forEachIn(b, bucketBaselines, func(v checklist.Baseline) { snap.Baselines = append(snap.Baselines, v) }); err != nil {
+	if err := forEachIn(b, bucketBaselines, baselineCodec, func(v checklist.Baseline) { snap.Baselines = append(snap.Baselines, v) }); err != nil {
 		return fmt.Errorf("riferimenti del piano: %w", err)
 	}
-	if err := forEachIn(b, bucketOperators, func(v checklist.Operator) { snap.Operators = append(snap.Operators, v) }); err != nil {
+	if err := forEachIn(b, bucketOperators, operatorCodec, func(v checklist.Operator) { snap.Operators = append(snap.Operators, v) }); err != nil {
 		return fmt.Errorf("operatori: %w", err)
 	}
-	if err := forEachIn(b, bucketEvents, func(v checklist.SecurityEvent) { snap.Events = append(snap.Events, v) }); err != nil {
+	if err := forEachIn(b, bucketEvents, eventCodec, func(v checklist.SecurityEvent) { snap.Events = append(snap.Events, v) }); err != nil {
 		return fmt.Errorf("eventi: %w", err)
 	}
 	sortRegister(snap.Operators, func(o checklist.Operator) string { return o.ID })
@@ -288,10 +289,10 @@ func readCycle(b *bolt.Bucket, snap *checklist.Snapshot) error {
 	return nil
 }
 
-// forEachIn is forEachJSON on a nested bucket that may not exist yet.
-func forEachIn[T any](b *bolt.Bucket, name []byte, fn func(T)) error {
+// forEachIn is c.each on a nested bucket that may not exist yet.
+func forEachIn[T any](b *bolt.Bucket, name []byte, c *codec[T], fn func(T)) error {
 	if nb := b.Bucket(name); nb != nil {
-		return forEachJSON(nb, fn)
+		return c.each(nb, fn)
 	}
 	return nil
 }

@@ -50,17 +50,17 @@ func loadSnapshot(tx *bolt.Tx, id string) (*checklist.Snapshot, error) {
 	if snap.History, err = readHistory(b); err != nil {
 		return nil, fmt.Errorf("audit %s, cronologia: %w", id, err)
 	}
-	if err := forEachJSON(b.Bucket(bucketEvaluations), func(e checklist.Evaluation) {
+	if err := evaluationCodec.each(b.Bucket(bucketEvaluations), func(e checklist.Evaluation) {
 		snap.Evaluations = append(snap.Evaluations, e)
 	}); err != nil {
 		return nil, fmt.Errorf("audit %s, valutazioni: %w", id, err)
 	}
-	if err := forEachJSON(b.Bucket(bucketActions), func(p checklist.ActionPlan) {
+	if err := actionCodec.each(b.Bucket(bucketActions), func(p checklist.ActionPlan) {
 		snap.Actions[p.Item] = p
 	}); err != nil {
 		return nil, fmt.Errorf("audit %s, azioni: %w", id, err)
 	}
-	if err := forEachJSON(b.Bucket(bucketOverrides), func(o checklist.RiskOverride) {
+	if err := overrideCodec.each(b.Bucket(bucketOverrides), func(o checklist.RiskOverride) {
 		snap.Overrides[o.Threat] = o
 	}); err != nil {
 		return nil, fmt.Errorf("audit %s, rischi: %w", id, err)

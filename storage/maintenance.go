@@ -2,7 +2,6 @@ package storage
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -139,10 +138,11 @@ func (s *Store) Check() (CheckReport, error) {
 				}
 			}
 			if ab := b.Bucket(bucketAnswers); ab != nil {
+				var d decoder
 				_ = ab.ForEach(func(key, v []byte) error {
 					rep.Answers++
 					var ans checklist.Answer
-					if err := json.Unmarshal(v, &ans); err != nil {
+					if err := answerCodec.decode(key, v, &ans, &d); err != nil {
 						problem("audit %s: risposta %q illeggibile: %v", k, key, err)
 					} else if string(scopedKey(ans.Scope, ans.Item)) != string(key) {
 						problem("audit %s: risposta %q registrata sotto la chiave sbagliata", k, key)
@@ -152,13 +152,14 @@ func (s *Store) Check() (CheckReport, error) {
 			}
 			if hb := b.Bucket(bucketHistory); hb != nil {
 				var last uint64
+				var d decoder
 				_ = hb.ForEach(func(key, v []byte) error {
 					rep.HistoryItems++
 					var c checklist.Change
 					switch {
 					case len(key) != 8:
 						problem("audit %s: chiave di cronologia %x non valida", k, key)
-					case json.Unmarshal(v, &c) != nil:
+					case changeCodec.decode(key, v, &c, &d) != nil:
 						problem("audit %s: voce di cronologia %d illeggibile", k, binary.BigEndian.Uint64(key))
 					case c.Seq != binary.BigEndian.Uint64(key) || c.Seq <= last:
 						problem("audit %s: voce di cronologia %d fuori sequenza", k, binary.BigEndian.Uint64(key))
@@ -167,6 +168,13 @@ func (s *Store) Check() (CheckReport, error) {
 					}
 					return nil
 				})
+			}
+			for name, rt := range auditRecords {
+				if nb := b.Bucket([]byte(name)); nb != nil && name != string(bucketAnswers) && name != string(bucketHistory) {
+					if err := rt.check(nb); err != nil {
+						problem("audit %s: %s: %v", k, name, err)
+					}
+				}
 			}
 			return nil
 		})

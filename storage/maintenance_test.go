@@ -108,8 +108,9 @@ func TestCorruptFiles(t *testing.T) {
 			return b
 		}},
 		{"garbage inside a stored answer", func() []byte {
-			// bbolt has no page checksums: only decoding finds this.
-			return bytes.ReplaceAll(src, []byte(`"value":"Windows`), []byte("\"value\":\x00\x01indows"))
+			// bbolt has no page checksums: only decoding finds this
+			// (stored text is valid UTF-8, these bytes are not).
+			return bytes.ReplaceAll(src, []byte("Windows"), []byte("\xff\xfeindows"))
 		}},
 		{"garbage in the root page", func() []byte {
 			b := append([]byte(nil), src...)

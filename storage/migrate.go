@@ -17,7 +17,7 @@ import (
 
 // SchemaVersion is the layout this binary reads and writes. Older files are
 // migrated at Open; newer ones are refused.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // Bucket and key names of schema version 2 (see the package doc); version 3
 // adds bucketAuditIndex.
@@ -68,6 +68,9 @@ func schemaVersion(tx *bolt.Tx) (int, error) {
 		}
 		return 0, fmt.Errorf("il file non contiene il bucket %q: non è un database cieaudit", bucketMeta)
 	}
+	if meta.Get(keySuperseded) != nil {
+		return 0, errSuperseded
+	}
 	v := meta.Get(keySchemaVersion)
 	if len(v) != 4 {
 		return 0, fmt.Errorf("meta/%s illeggibile (%d byte invece di 4)", keySchemaVersion, len(v))
@@ -85,8 +88,22 @@ func putSchemaVersion(tx *bolt.Tx, v int) error {
 
 // prepare brings the file to SchemaVersion: it reads the version under a
 // shared lock (the common case needs nothing else), then initialises or
-// migrates it in one write transaction.
+// migrates it in one write transaction. A file that another process's
+// migration replaced while this one waited for it is opened again.
 func (s *Store) prepare() error {
+	for range 5 {
+		err := s.prepareOnce()
+		if !errors.Is(err, errSuperseded) {
+			return err
+		}
+		if err := s.reopenHeld(); err != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("il database %s è stato sostituito più volte durante l'apertura: riprovare", s.path)
+}
+
+func (s *Store) prepareOnce() error {
 	var version int
 	var err error
 	if _, serr := os.Stat(s.path); serr == nil {
@@ -97,7 +114,7 @@ func (s *Store) prepare() error {
 		})
 	}
 	if err != nil {
-		if isStoreError(err) {
+		if isStoreError(err) || errors.Is(err, errSuperseded) {
 			return err
 		}
 		return s.corrupt(err)
@@ -117,7 +134,9 @@ func (s *Store) prepare() error {
 			return fmt.Errorf("copia di sicurezza prima dell'aggiornamento dello schema: %w", err)
 		}
 	}
-	return s.update(func(tx *bolt.Tx) error {
+	replaced := false
+	err = s.update(func(tx *bolt.Tx) error {
+		replaced = false
 		// Another process may have done the work since we looked.
 		v, err := schemaVersion(tx)
 		if err != nil {
@@ -127,6 +146,15 @@ func (s *Store) prepare() error {
 			return initSchema(tx, s.opts.Now())
 		}
 		for ; v < SchemaVersion; v++ {
+			if v == 3 {
+				// The last step writes a new, compacted file (see
+				// migrate_v4.go); this one is only marked as replaced.
+				if err := s.rewriteV4(tx); err != nil {
+					return fmt.Errorf("aggiornamento dello schema dalla versione 3 alla 4: %w", err)
+				}
+				replaced = true
+				return markSuperseded(tx, s.opts.Now())
+			}
 			m := migrations[v]
 			if m == nil {
 				return fmt.Errorf("nessuna migrazione dallo schema versione %d", v)
@@ -140,6 +168,28 @@ func (s *Store) prepare() error {
 		}
 		return nil
 	})
+	if err == nil && replaced {
+		return s.reopenHeld()
+	}
+	return err
+}
+
+// reopenHeld opens the file again when the Store holds it: after a
+// migration replaced the file, the held handle is on the old one.
+func (s *Store) reopenHeld() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		return nil
+	}
+	_ = s.db.Close()
+	s.db = nil
+	db, err := s.openBolt(s.opts.ReadOnly)
+	if err != nil {
+		return err
+	}
+	s.db = db
+	return nil
 }
 
 // isStoreError reports errors that already say what is wrong with the file.
@@ -311,11 +361,8 @@ func appendChange(h *bolt.Bucket, c checklist.Change) (checklist.Change, error) 
 		return c, err
 	}
 	c.Seq = seq
-	v, err := json.Marshal(c)
-	if err != nil {
-		return c, err
-	}
-	return c, h.Put(seqKey(seq), v)
+	h.FillPercent = appendOnlyFill
+	return c, changeCodec.put(h, seqKey(seq), &c)
 }
 
 func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }

@@ -5,7 +5,10 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/cieaudit/cieaudit/checklist"
 )
@@ -93,13 +96,158 @@ func writeV3Fixture(t *testing.T, path string) {
 	}
 }
 
+// TestMigrateV3Fixture opens the schema-3 fixture: it is migrated to
+// schema 4 with a pre-migration backup, every audit loads as it did under
+// schema 3, no per-audit value is JSON any more, the file is smaller than
+// before, the integrity check passes and writes work.
 func TestMigrateV3Fixture(t *testing.T) {
 	fixture := filepath.Join("..", "testdata", "storage", "schema-v3.db")
 	if *regenFixtureV3 {
 		os.Remove(fixture)
 		writeV3Fixture(t, fixture)
 	}
-	if _, err := os.Stat(fixture); err != nil {
+	src, err := os.ReadFile(fixture)
+	if err != nil {
 		t.Fatalf("%v (regenerate with -args -regen-fixture-v3)", err)
+	}
+	var golden map[string]*checklist.Snapshot
+	if err := json.Unmarshal(readTestdata(t, "schema-v3.golden.json"), &golden); err != nil {
+		t.Fatal(err)
+	}
+	for _, hold := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "cieaudit.db")
+		if err := os.WriteFile(path, src, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		s, err := Open(path, Options{Now: newClock().Now, Hold: hold})
+		if err != nil {
+			t.Fatalf("opening the v3 fixture (hold %v): %v", hold, err)
+		}
+		defer s.Close()
+		rep, err := s.Check()
+		if err != nil || rep.SchemaVersion != 4 || len(rep.Problems) > 0 {
+			t.Fatalf("after migration: version %d, problems %v, err %v", rep.SchemaVersion, rep.Problems, err)
+		}
+		backups, _ := filepath.Glob(path + ".pre-v3-*")
+		if len(backups) != 1 {
+			t.Fatalf("want one pre-migration backup, got %v", backups)
+		}
+		if v := fileSchema(t, backups[0]); v != 3 {
+			t.Errorf("pre-migration backup has schema %d, want 3", v)
+		}
+		list, err := s.ListAudits()
+		if err != nil || len(list) != len(golden) {
+			t.Fatalf("ListAudits: %d audits, want %d (%v)", len(list), len(golden), err)
+		}
+		for id, want := range golden {
+			got, err := s.Load(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.Catalogue = nil
+			sameRecord(t, got, want)
+		}
+		var order []string
+		if err := s.EachAudit(func(snap *checklist.Snapshot) error { order = append(order, snap.Audit.Ente.Name); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(order) != 2 || order[0] != "Comune di Valdoria" {
+			t.Errorf("EachAudit order %v, want oldest first", order)
+		}
+		if err := s.view(func(tx *boltTx) error { return assertNoJSON(t, tx) }); err != nil {
+			t.Fatal(err)
+		}
+		for _, sum := range list {
+			if sum.Status != checklist.StatusClosed {
+				mustSave(t, s, sum.ID, checklist.Answer{Scope: checklist.EnteScope, Item: "ORG-01", Value: "no", Note: "Verificato", Author: "giulia"})
+			}
+		}
+		if rep, err := s.Check(); err != nil || len(rep.Problems) > 0 {
+			t.Errorf("after a write: %v, %v", rep.Problems, err)
+		}
+		// Opening again does not migrate again.
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		s2, err := Open(path, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s2.Close()
+		if backups, _ := filepath.Glob(path + ".pre-v*"); len(backups) != 1 {
+			t.Errorf("reopening made another backup: %v", backups)
+		}
+	}
+}
+
+// assertNoJSON fails the test for any per-audit value still stored as JSON.
+func assertNoJSON(t *testing.T, tx *boltTx) error {
+	t.Helper()
+	return tx.Bucket(bucketAudits).ForEachBucket(func(id []byte) error {
+		ab := tx.Bucket(bucketAudits).Bucket(id)
+		for name := range auditRecords {
+			b := ab.Bucket([]byte(name))
+			if b == nil {
+				continue
+			}
+			_ = b.ForEach(func(k, v []byte) error {
+				if len(v) > 0 && v[0] == '{' {
+					t.Errorf("audits/%s/%s/%q is still JSON", id, name, k)
+				}
+				return nil
+			})
+		}
+		return nil
+	})
+}
+
+// fileSchema reads the schema version of a database file with bbolt alone.
+func fileSchema(t *testing.T, path string) int {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var v int
+	if err := db.View(func(tx *bolt.Tx) error {
+		var err error
+		v, err = schemaVersion(tx)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestMigrateV3MarksOldFile: the file the 3→4 migration replaced is marked,
+// so a process still holding it (here a hard link to it) never migrates or
+// writes it again.
+func TestMigrateV3MarksOldFile(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "testdata", "storage", "schema-v3.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path, old := filepath.Join(dir, "cieaudit.db"), filepath.Join(dir, "vecchio.db")
+	if err := os.WriteFile(path, src, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(path, old); err != nil {
+		t.Skipf("hard links not available: %v", err)
+	}
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if v := fileSchema(t, path); v != 4 {
+		t.Fatalf("migrated file has schema %d", v)
+	}
+	if _, err := Open(old, Options{}); err == nil || !strings.Contains(err.Error(), "sostituito") {
+		t.Fatalf("opening the replaced file: %v, want a refusal saying it was replaced", err)
+	}
+	if tmp, _ := filepath.Glob(filepath.Join(dir, ".*.tmp")); len(tmp) > 0 {
+		t.Errorf("temporary files left: %v", tmp)
 	}
 }

@@ -1,8 +1,10 @@
 // Package storage persists cieaudit's data in one bbolt file.
 //
-// # Layout (schema version 3)
+// # Layout (schema version 4)
 //
-// Every value is JSON unless stated otherwise; keys are plain bytes.
+// Per-audit records use the binary record encoding of codec.go (its tag in
+// brackets); other values are JSON unless stated otherwise; keys are plain
+// bytes.
 //
 //	meta                      schema_version → uint32 big-endian
 //	                          created_by     → program that created the file
@@ -10,17 +12,17 @@
 //	catalogues                "id@version"   → catalogue YAML, byte for byte
 //	catalogue_info            "id@version"   → {digest, filename, stored_at}
 //	audits/<id>/              one nested bucket per audit:
-//	    info                  key            → checklist.Audit
-//	    answers/              "scope\x00item"   → checklist.Answer
-//	    history/              uint64 BE seq  → checklist.Change (append-only)
-//	    evaluations/          "scope\x00section" → checklist.Evaluation
-//	    actions/              item           → checklist.ActionPlan
-//	    overrides/            threat         → checklist.RiskOverride
-//	    plan/                 "current"      → checklist.Plan (cycle.go)
-//	    baselines/            uint64 BE seq  → checklist.Baseline
-//	    operators/            op-N           → checklist.Operator
-//	    events/               ev-N           → checklist.SecurityEvent
-//	audit_index               id             → what the audit list shows
+//	    info                  key            → checklist.Audit (JSON)
+//	    answers/              "scope\x00item"   → [a] checklist.Answer
+//	    history/              uint64 BE seq  → [h] checklist.Change (append-only)
+//	    evaluations/          "scope\x00section" → [e] checklist.Evaluation
+//	    actions/              item           → [p] checklist.ActionPlan
+//	    overrides/            threat         → [r] checklist.RiskOverride
+//	    plan/                 "current"      → [n] checklist.Plan (cycle.go)
+//	    baselines/            uint64 BE seq  → [b] checklist.Baseline
+//	    operators/            op-N           → [o] checklist.Operator
+//	    events/               ev-N           → [v] checklist.SecurityEvent
+//	audit_index               id             → [2] what the audit list shows
 //	uistate                   user           → UIState
 //	deleted_audits            uint64 BE seq  → who deleted which audit, when
 //
@@ -28,9 +30,10 @@
 // their own through the same update and view helpers.
 //
 // Scopes are written in their textual form ("ente", "sede:NAME",
-// "postazione:CODE"). The schema version covers every value, so values carry
-// no version of their own: a format change is a migration, run at Open inside
-// one write transaction (see migrate.go).
+// "postazione:CODE"). The schema version covers every value; binary records
+// carry a tag byte naming their type and layout. A format change is a
+// migration, run at Open inside one write transaction (see migrate.go; the
+// step to schema 4 also compacts the file, see migrate_v4.go).
 //
 // # Locking
 //

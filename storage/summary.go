@@ -1,9 +1,6 @@
 package storage
 
 import (
-	"encoding/binary"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -20,11 +17,10 @@ import (
 // transaction.
 var bucketAuditIndex = []byte("audit_index")
 
-// summaryRecord is one entry of the audit index. It is stored in a compact
-// binary form (see marshal): the list decodes it once per audit every time
-// the home screen opens, and JSON decoding was nearly all of that cost.
+// summaryRecord is one entry of the audit index. It is stored through
+// indexCodec: the list decodes it once per audit every time the home screen
+// opens, and JSON decoding was nearly all of that cost.
 type summaryRecord struct {
-	V         int                `json:"v"`
 	ID        string             `json:"id"`
 	Ente      string             `json:"ente"`
 	ISTAT     string             `json:"istat"`
@@ -33,64 +29,31 @@ type summaryRecord struct {
 	Catalogue string             `json:"catalogue"`
 	Progress  checklist.Progress `json:"progress"`
 	UpdatedAt time.Time          `json:"updated_at"`
+	// CreatedAt orders the batch export (schema 4; zero in records
+	// written before).
+	CreatedAt time.Time `json:"created_at"`
 }
 
-// indexFormat is the first byte of a binary index record; records written
-// as JSON (the first days of schema 3) start with '{' and are still read.
-const indexFormat = 2
-
-func (r summaryRecord) marshal() []byte {
-	b := make([]byte, 0, 96+len(r.Ente))
-	b = append(b, indexFormat)
-	for _, s := range []string{r.ID, r.Ente, r.ISTAT, string(r.Status), r.Catalogue} {
-		b = binary.AppendUvarint(b, uint64(len(s)))
-		b = append(b, s...)
-	}
-	p := r.Progress
-	for _, n := range []int{r.Year, p.Total, p.Answered, p.Yes, p.No, p.Partial, p.NotApplic, p.Unanswered} {
-		b = binary.AppendVarint(b, int64(n))
-	}
-	return binary.AppendVarint(b, r.UpdatedAt.UnixNano())
-}
-
-func (r *summaryRecord) unmarshal(data []byte) error {
-	if len(data) > 0 && data[0] == '{' {
-		return json.Unmarshal(data, r)
-	}
-	if len(data) == 0 || data[0] != indexFormat {
-		return errors.New("formato del record sconosciuto")
-	}
-	d := data[1:]
-	bad := errors.New("record troncato")
-	str := func() string {
-		n, k := binary.Uvarint(d)
-		if k <= 0 || uint64(len(d)-k) < n {
-			d = nil
-			return ""
-		}
-		v := string(d[k : k+int(n)])
-		d = d[k+int(n):]
-		return v
-	}
-	num := func() int64 {
-		n, k := binary.Varint(d)
-		if k <= 0 {
-			d = nil
-			return 0
-		}
-		d = d[k:]
-		return n
-	}
-	r.ID, r.Ente, r.ISTAT, r.Status, r.Catalogue = str(), str(), str(), checklist.Status(str()), str()
-	p := &r.Progress
-	for _, f := range []*int{&r.Year, &p.Total, &p.Answered, &p.Yes, &p.No, &p.Partial, &p.NotApplic, &p.Unanswered} {
-		*f = int(num())
-	}
-	r.UpdatedAt = time.Unix(0, num())
-	if d == nil {
-		return bad
-	}
-	return nil
+// indexCodec keeps the layout the index had since schema 3 (tag 2), with
+// created_at appended in schema 4.
+var indexCodec = &codec[summaryRecord]{name: "indice dell'audit", tag: 2,
+	fields: []field[summaryRecord]{
+		text(func(r *summaryRecord) *string { return &r.ID }),
+		text(func(r *summaryRecord) *string { return &r.Ente }),
+		text(func(r *summaryRecord) *string { return &r.ISTAT }),
+		text(func(r *summaryRecord) *checklist.Status { return &r.Status }),
+		text(func(r *summaryRecord) *string { return &r.Catalogue }),
+		integer(func(r *summaryRecord) *int { return &r.Year }),
+		integer(func(r *summaryRecord) *int { return &r.Progress.Total }),
+		integer(func(r *summaryRecord) *int { return &r.Progress.Answered }),
+		integer(func(r *summaryRecord) *int { return &r.Progress.Yes }),
+		integer(func(r *summaryRecord) *int { return &r.Progress.No }),
+		integer(func(r *summaryRecord) *int { return &r.Progress.Partial }),
+		integer(func(r *summaryRecord) *int { return &r.Progress.NotApplic }),
+		integer(func(r *summaryRecord) *int { return &r.Progress.Unanswered }),
+		moment(func(r *summaryRecord) *time.Time { return &r.UpdatedAt }),
+		moment(func(r *summaryRecord) *time.Time { return &r.CreatedAt }),
+	},
 }
 
 func (r summaryRecord) summary() AuditSummary {
@@ -109,10 +72,10 @@ func (at *auditTx) writeSummary() error {
 	}
 	a := &at.audit
 	index := at.tx.Bucket(bucketAuditIndex)
-	rec := summaryRecord{V: 1, ID: a.ID, Ente: a.Ente.Name, ISTAT: a.Ente.ISTAT, Year: a.Year,
-		Status: a.Status, Catalogue: a.CatalogueKey(), UpdatedAt: a.UpdatedAt}
+	rec := summaryRecord{ID: a.ID, Ente: a.Ente.Name, ISTAT: a.Ente.ISTAT, Year: a.Year,
+		Status: a.Status, Catalogue: a.CatalogueKey(), UpdatedAt: a.UpdatedAt, CreatedAt: a.CreatedAt}
 	var old summaryRecord
-	if v := index.Get([]byte(a.ID)); v != nil && len(at.answered) > 0 && old.unmarshal(v) == nil {
+	if v := index.Get([]byte(a.ID)); v != nil && len(at.answered) > 0 && indexCodec.decode(nil, v, &old, &decoder{}) == nil {
 		rec.Progress = old.Progress
 		for _, change := range at.answered {
 			it := cat.Item(change[1].Item)
@@ -122,7 +85,7 @@ func (at *auditTx) writeSummary() error {
 		// The record now counts them: a later save in the same transaction
 		// must not apply them again.
 		at.answered = at.answered[:0]
-		return index.Put([]byte(a.ID), rec.marshal())
+		return indexCodec.put(index, []byte(a.ID), &rec)
 	}
 	answers, err := readAnswers(at.b)
 	if err != nil {
@@ -131,15 +94,16 @@ func (at *auditTx) writeSummary() error {
 	snap := checklist.Snapshot{Audit: at.audit, Catalogue: cat, Answers: answers}
 	rec.Progress = snap.AuditProgress()
 	at.answered = at.answered[:0]
-	return index.Put([]byte(a.ID), rec.marshal())
+	return indexCodec.put(index, []byte(a.ID), &rec)
 }
 
 // listSummaries reads the audit index.
 func listSummaries(tx *bolt.Tx) ([]AuditSummary, error) {
 	var out []AuditSummary
+	d := decoder{symbols: map[string]string{}}
 	err := tx.Bucket(bucketAuditIndex).ForEach(func(k, v []byte) error {
 		var r summaryRecord
-		if err := r.unmarshal(v); err != nil {
+		if err := indexCodec.decode(k, v, &r, &d); err != nil {
 			return fmt.Errorf("%w: %s/%s: %v", ErrCorrupt, bucketAuditIndex, k, err)
 		}
 		out = append(out, r.summary())
