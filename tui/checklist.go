@@ -111,10 +111,9 @@ func (p *checklistPage) ShortHelp() []key.Binding {
 func (p *checklistPage) FullHelp() [][]key.Binding {
 	k := p.keys
 	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.Yes, k.No, k.Partial, k.NA, k.Clear, k.Undo, k.Open, k.Note, k.Evaluation},
-		{k.YesNote, k.NoNote, k.PartialNote},
-		{k.Unanswered, k.Inherited, k.Filter, k.Search},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Unanswered, k.Inherited, k.Filter, k.Search},
+		{k.Yes, k.No, k.Partial, k.YesNote, k.NoNote, k.PartialNote, k.NA, k.Clear, k.Undo},
+		{k.Open, k.Note, k.Evaluation},
 	}
 }
 

@@ -46,8 +46,8 @@ func newNavKeys() NavKeys {
 	return NavKeys{
 		Up:       bind([]string{"up", "k"}, "↑/k", "su"),
 		Down:     bind([]string{"down", "j"}, "↓/j", "giù"),
-		PageUp:   bind([]string{"pgup", "ctrl+u"}, "pgsu", "pagina su"),
-		PageDown: bind([]string{"pgdown", "ctrl+d"}, "pggiù", "pagina giù"),
+		PageUp:   bind([]string{"pgup", "ctrl+u"}, "pag↑", "pagina su"),
+		PageDown: bind([]string{"pgdown", "ctrl+d"}, "pag↓", "pagina giù"),
 		Home:     bind([]string{"home", "g"}, "g", "inizio"),
 		End:      bind([]string{"end", "G"}, "G", "fine"),
 		Open:     bind([]string{"enter"}, "invio", "apri"),
@@ -134,7 +134,7 @@ type ChecklistKeys struct {
 
 func newChecklistKeys() ChecklistKeys {
 	nav := newNavKeys()
-	nav.Open = bind([]string{"enter"}, "invio", "rispondi/nota/vai")
+	nav.Open = bind([]string{"enter"}, "invio", "valore, nota o vai")
 	return ChecklistKeys{
 		NavKeys:     nav,
 		Yes:         bind([]string{"s"}, "s", "sì"),
@@ -151,7 +151,7 @@ func newChecklistKeys() ChecklistKeys {
 		Undo:        bind([]string{"z", "ctrl+z"}, "z", "annulla modifica"),
 		Filter:      bind([]string{"f"}, "f", "filtro"),
 		Search:      bind([]string{"/"}, "/", "cerca"),
-		Evaluation:  bind([]string{"v"}, "v", "valutazione sezione"),
+		Evaluation:  bind([]string{"v"}, "v", "valutazione"),
 	}
 }
 

@@ -67,6 +67,9 @@ type formMsg struct {
 	title  string
 	form   *huh.Form
 	submit func() tea.Cmd
+	// typed is set once the user has typed into the form, killAsked once
+	// ctrl+c has asked whether to discard it.
+	typed, killAsked bool
 }
 
 func openForm(title string, f *huh.Form, submit func() tea.Cmd) tea.Cmd {

@@ -316,7 +316,7 @@ func TestHelpIsContextual(t *testing.T) {
 	h.press("?")
 	h.openScope(postPG01)
 	h.press("?")
-	h.requireScreen("non applicabile", "valutazione sezione")
+	h.requireScreen("non applicabile", "valutazione", "ereditate")
 	if strings.Contains(h.screen(), "nuova postazione") {
 		t.Fatal("checklist help shows overview keys")
 	}

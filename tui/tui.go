@@ -18,6 +18,7 @@ package tui
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -373,6 +374,7 @@ func (m *Model) updateForm(msg tea.Msg) tea.Cmd {
 	if form, ok := model.(*huh.Form); ok {
 		f.form = form
 	}
+	cmd = m.settleForm(cmd, 0) // formsettle.go
 	switch f.form.State {
 	case huh.StateCompleted:
 		m.form = nil
@@ -396,9 +398,19 @@ type capturer interface{ capturing() bool }
 func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	g := m.ctx.Keys.Global
 	if key.Matches(msg, g.Kill) {
+		if m.form != nil && m.form.typed && !m.form.killAsked {
+			// Typed text is never thrown away by one key.
+			m.form.killAsked = true
+			m.say(statusError, "Testo non salvato: ctrl+c di nuovo per uscire senza salvarlo, invio per salvarlo, esc per annullare")
+			return m, nil
+		}
 		return m, m.quit()
 	}
 	if m.form != nil {
+		m.form.killAsked = false
+		if msg.Text != "" || msg.Code == tea.KeyBackspace || msg.Code == tea.KeyDelete {
+			m.form.typed = true
+		}
 		return m, m.updateForm(msg)
 	}
 	if m.fullHelp {
@@ -642,7 +654,7 @@ func (m *Model) render() string {
 	body := ""
 	switch {
 	case m.fullHelp:
-		body = st.Title.Render("Tasti di "+m.top().Title()) + "\n\n" + m.help.FullHelpView(m.fullHelpGroups())
+		body = st.Title.Render("Tasti — "+m.top().Title()) + "\n\n" + m.help.FullHelpView(m.fullHelpGroups())
 	case m.form != nil:
 		body = st.Title.Render(m.form.title) + "\n\n" + m.form.form.View()
 	default:
@@ -708,7 +720,14 @@ func (m *Model) shortHelp() []key.Binding {
 
 func (m *Model) fullHelpGroups() [][]key.Binding {
 	g := m.ctx.Keys.Global
-	return append(m.top().FullHelp(), []key.Binding{g.Help, g.Back, g.Quit, g.Kill})
+	groups := m.top().FullHelp()
+	global := []key.Binding{g.Help, g.Back, g.Quit, g.Kill}
+	if n := len(groups); n >= 3 {
+		// A fourth column would not fit 80 columns: under the last one.
+		last := append(slices.Clone(groups[n-1]), key.NewBinding(key.WithHelp("", "")))
+		return append(groups[:n-1:n-1], append(last, global...))
+	}
+	return append(groups, global)
 }
 
 // fit makes s exactly h lines of at most w cells, so that pages can never

@@ -211,6 +211,7 @@ func TestTUIWalkPostazioneOneKeyPerItem(t *testing.T) {
 	keys := []struct{ key, value string }{{"s", "si"}, {"n", "no"}, {"p", "parziale"}}
 	answered := map[string]string{}
 	esitoKeys, formItems := 0, 0
+	noted := ""
 	for n := 0; ; n++ {
 		if n > 100 {
 			t.Fatal("the walk does not end")
@@ -234,10 +235,12 @@ func TestTUIWalkPostazioneOneKeyPerItem(t *testing.T) {
 			s.send("Enter")
 			s.waitText(item + " — risposta")
 			s.send("C-u") // the form holds the current value
-			s.send("-l", "Windows 11")
-			s.send("Enter", "Enter")
+			// Value, invio, note, invio in one write, as fast typing
+			// does: each must land in its own field.
+			s.send("Windows 11", "Enter", "Aggiornato a novembre", "Enter")
 			s.waitText("Salvato: risposta " + item)
 			answered[item] = "Windows 11"
+			noted = item
 		} else {
 			esitoKeys++
 			answered[item] = k.value
@@ -256,7 +259,7 @@ func TestTUIWalkPostazioneOneKeyPerItem(t *testing.T) {
 	s.quit()
 	var shown struct {
 		Answers []struct {
-			Scope, Item, Value, Author string
+			Scope, Item, Value, Note, Author string
 		} `json:"answers"`
 	}
 	out := mustRun(t, db, "audit", "show", id, "--json")
@@ -267,6 +270,9 @@ func TestTUIWalkPostazioneOneKeyPerItem(t *testing.T) {
 	for _, a := range shown.Answers {
 		if a.Scope == "postazione:PG0991A01" {
 			stored[a.Item] = a.Value + " by " + a.Author
+			if a.Item == noted && a.Note != "Aggiornato a novembre" {
+				t.Errorf("%s note = %q, want the note typed after the value", a.Item, a.Note)
+			}
 		}
 	}
 	for item, value := range answered {
