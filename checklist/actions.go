@@ -17,10 +17,16 @@ type Action struct {
 	// Scopes are every scope the findings affect: each finding's scope and
 	// the scopes inheriting its answer, in Audit.Scopes order.
 	Scopes []Scope
-	// Reductions say, for every affected scope and every threat the measure
-	// counters, the residual risk now and once the measure is fully in
-	// place (sì) at that scope, in Scopes order then catalogue order.
+	// Reductions say, for every affected complete scope (not a partial
+	// ente or sede row, see ThreatRisk.Partial) and every threat the
+	// measure counters, the residual risk now and once the measure is fully
+	// in place (sì) at that scope, in Scopes order then catalogue order.
 	Reductions []Reduction
+	// NonConformity is true when the measure rests only on normative
+	// sources (Item.IsDuty): a no or parziale is a breach of a rule, not a
+	// missing good practice. Non-conformities come first, whatever their
+	// residual risk.
+	NonConformity bool
 	// PriorityValue is the highest current residual risk among Reductions,
 	// and Priority its band; both are zero for a measure linked to no
 	// threat. Actions are ordered by PriorityValue.
@@ -92,8 +98,8 @@ func (e *engine) actions(a *Assessment) []Action {
 			act.Scopes = append(act.Scopes, sc)
 			for _, l := range it.Threats {
 				r := a.Risk(sc, l.Threat)
-				if r == nil {
-					continue // a dangling link: Parse refuses these
+				if r == nil || r.Partial {
+					continue // a partial row is not the risk of any place; dangling links are refused by Parse
 				}
 				after := *r
 				e.combine(&after, it.ID)
@@ -106,6 +112,7 @@ func (e *engine) actions(a *Assessment) []Action {
 		if len(act.Reductions) > 0 {
 			act.Priority = e.scale.Band(act.PriorityValue)
 		}
+		act.NonConformity = it.IsDuty()
 		act.Plan = s.Actions[it.ID]
 		act.Plan.Item = it.ID
 		if act.Plan.Status == "" {
@@ -113,9 +120,22 @@ func (e *engine) actions(a *Assessment) []Action {
 		}
 		out = append(out, act)
 	}
-	// Most urgent first; among equals the action removing more risk, then
-	// catalogue order (the sort is stable).
+	// Non-conformities first, a missing duty (no) before a partial one;
+	// then the most urgent; among equals the action removing more risk,
+	// then catalogue order (the sort is stable).
 	slices.SortStableFunc(out, func(x, y Action) int {
+		if x.NonConformity != y.NonConformity {
+			if x.NonConformity {
+				return -1
+			}
+			return 1
+		}
+		if x.NonConformity && x.Outcome != y.Outcome {
+			if x.Outcome == OutcomeNo {
+				return -1
+			}
+			return 1
+		}
 		if c := cmpFloat(y.PriorityValue, x.PriorityValue); c != 0 {
 			return c
 		}

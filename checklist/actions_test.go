@@ -1,6 +1,7 @@
 package checklist
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -33,13 +34,12 @@ func TestActions(t *testing.T) {
 	}{
 		{
 			item: "E1", outcome: OutcomeNo, findings: []string{"ente=no"},
-			scopes:   []string{"ente", "sede:A", "sede:B", "postazione:PA", "postazione:PB"},
-			priority: "alto", value: 4.5, status: ActionToStart,
+			scopes: []string{"ente", "sede:A", "sede:B", "postazione:PA", "postazione:PB"},
+			// The ente and sede rows (4.5 and 3.15) count only their own
+			// measures: neither the priority nor the reductions use them.
+			priority: "medio", value: 3.15, status: ActionToStart,
 			red: []red{
-				{"ente/T1", 4.5, 2.7},              // 1−0.5 → 1−0.6×0.5
-				{"sede:A/T1", 3.15, 1.89},          // 1−0.5×0.7 → 1−0.6×0.5×0.7
-				{"sede:B/T1", 3.15, 1.89},          //
-				{"postazione:PA/T1", 2.835, 1.701}, // P1 parziale: ×0.9
+				{"postazione:PA/T1", 2.835, 1.701}, // 1−0.5×0.7×0.9 → 1−0.6×0.5×0.7×0.9 (P1 parziale)
 				{"postazione:PB/T1", 3.15, 1.89},   // P1 no
 			},
 		},
@@ -94,5 +94,26 @@ func TestActions(t *testing.T) {
 				t.Errorf("%s: reduction %s %v → %v, want %s %v → %v", w.item, key, r.Before, r.After, w.red[j].key, w.red[j].before, w.red[j].after)
 			}
 		}
+	}
+}
+
+// TestNonConformitiesFirst: a normative measure answered no or parziale is
+// listed before any good-practice action, whatever the residual, a missing
+// duty before a partial one.
+func TestNonConformitiesFirst(t *testing.T) {
+	s := testSnapshot(t, "ente E1 no", "ente X1 parziale", "ente E2 no", "postazione:PA P1 no")
+	c := s.Catalogue
+	for _, id := range []string{"X1", "E2"} {
+		c.Item(id).Origin = []Origin{OriginDecreeSummary}
+	}
+	c.Item("E1").Origin = []Origin{OriginCIE30, OriginInferred} // in parte buona pratica: not a non-conformità
+	var got []string
+	for _, act := range Assess(s).Actions {
+		got = append(got, fmt.Sprintf("%s:%v", act.Item.ID, act.NonConformity))
+	}
+	// E2 (no) before X1 (parziale, and countering no threat); then the
+	// good-practice actions by residual.
+	if want := []string{"E2:true", "X1:true", "E1:false", "P1:false"}; !slices.Equal(got, want) {
+		t.Errorf("actions %v, want %v", got, want)
 	}
 }

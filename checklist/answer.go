@@ -237,3 +237,40 @@ type RiskOverride struct {
 	Impact      int    `json:"impact"`
 	Reason      string `json:"reason"`
 }
+
+// CheckRiskOverride validates a per-audit override against the catalogue
+// and returns it normalised (reason trimmed). Probability and impact both
+// zero ask to remove the override and restore the catalogue's values; a
+// reason is required either way. The CLI, the TUI form and storage call
+// it, so the same input gives the same Italian message everywhere.
+func CheckRiskOverride(c *Catalogue, o RiskOverride) (RiskOverride, error) {
+	o.Threat = strings.TrimSpace(o.Threat)
+	o.Reason = strings.TrimSpace(o.Reason)
+	if !c.HasRiskModel() {
+		return o, fmt.Errorf("il catalogo %s non ha un modello di rischio: non ci sono minacce da modificare", c.Key())
+	}
+	if c.Threat(o.Threat) == nil {
+		return o, fmt.Errorf("minaccia %q non presente nel catalogo %s", o.Threat, c.Key())
+	}
+	if o.Probability != 0 || o.Impact != 0 {
+		if err := CheckScaleValue(c.Risk.Probability, o.Probability, "probabilità"); err != nil {
+			return o, err
+		}
+		if err := CheckScaleValue(c.Risk.Impact, o.Impact, "impatto"); err != nil {
+			return o, err
+		}
+	}
+	if o.Reason == "" {
+		return o, errors.New("la modifica di probabilità e impatto richiede una motivazione")
+	}
+	return o, nil
+}
+
+// CheckScaleValue checks that value is a level of the scale; what names
+// the scale ("probabilità", "impatto").
+func CheckScaleValue(levels []ScaleLevel, value int, what string) error {
+	if value < 1 || value > len(levels) {
+		return fmt.Errorf("%s %d fuori scala: deve essere tra 1 e %d", what, value, len(levels))
+	}
+	return nil
+}

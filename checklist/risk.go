@@ -26,16 +26,30 @@ type Assessment struct {
 	// Risks holds one entry per scope × threat: scopes in Audit.Scopes
 	// order, threats in catalogue order.
 	Risks []ThreatRisk
-	// Top holds the TopRisks highest residual risks, highest first; ties
-	// go to the higher inherent risk, then scope order, then threat ID.
+	// Comune rolls each threat up to the comune: its risk at the scopes
+	// that see every measure (see ThreatRisk.Partial), worst first within
+	// the threat. One entry per threat, catalogue order.
+	Comune []ComuneRisk
+	// Top holds the TopRisks threats with the highest comune-level risk,
+	// each at its worst complete scope (never a partial ente or sede row),
+	// highest first; ties go to the higher inherent risk, then scope order,
+	// then threat ID.
 	Top []ThreatRisk
 	// Actions holds one remediation action per measure answered no or
 	// parziale somewhere, most urgent first.
 	Actions []Action
 	// Summary counts the answers and the compliance per category and level.
 	Summary Summary
+	// RiskModel is false for a plain compliance checklist (a catalogue
+	// without threats): Risks, Comune and Top are then empty and reports
+	// leave the risk parts out.
+	RiskModel bool
 	// Provisional is true when any risk is provisional.
 	Provisional bool
+	// Unverified and Expected count the verifications still to do and all
+	// of them (one per item per scope it is answered at): how provisional
+	// the picture is.
+	Unverified, Expected int
 
 	index map[riskKey]int
 }
@@ -76,6 +90,25 @@ type ThreatRisk struct {
 	// Measures explains the mitigation: every measure linked to the threat
 	// that applies to the scope, in catalogue order, counted or not.
 	Measures []MeasureEffect
+	// Partial is true for the ente, or a sede, when the audit has scopes
+	// below it: the figure counts only the measures answered at that level
+	// and its parents, not those of the postazioni where the CIE is issued,
+	// so it is never the comune's risk and never a top risk.
+	Partial bool
+}
+
+// ComuneRisk is one threat's risk for the whole comune, rolled up from the
+// complete scopes (the postazioni, and any sede or ente without scopes
+// below it).
+type ComuneRisk struct {
+	Threat *Threat
+	// Worst is the risk at the complete scope with the highest residual.
+	Worst ThreatRisk
+	// Min is the lowest residual among the complete scopes.
+	Min float64
+	// Scopes counts the complete scopes, Provisional those of them whose
+	// risk is provisional.
+	Scopes, Provisional int
 }
 
 // MeasureEffect is the contribution of one measure to one ThreatRisk.
@@ -113,6 +146,7 @@ func Assess(s *Snapshot) *Assessment {
 	}
 	a.AuditID, a.CatalogueKey = s.Audit.ID, s.Catalogue.Key()
 	a.Scale = s.Catalogue.Risk
+	a.RiskModel = s.Catalogue.HasRiskModel()
 	e := newEngine(s)
 	for _, scope := range s.Audit.Scopes() {
 		for ti := range s.Catalogue.Threats {
@@ -120,15 +154,112 @@ func Assess(s *Snapshot) *Assessment {
 				continue
 			}
 			r := e.threatRisk(scope, &s.Catalogue.Threats[ti])
+			r.Partial = e.hasChildren[scope]
 			a.index[riskKey{scope, r.Threat.ID}] = len(a.Risks)
 			a.Risks = append(a.Risks, r)
 			a.Provisional = a.Provisional || r.Provisional
 		}
 	}
-	a.Top = topRisks(a.Risks, TopRisks)
+	a.Comune = rollUp(s.Catalogue, a.Risks)
+	a.Top = topRisks(a.Comune, TopRisks, s.Audit.Scopes())
 	a.Actions = e.actions(a)
 	a.Summary = e.summarise(a)
+	a.Unverified, a.Expected = a.Summary.Total.Counts.Unanswered, a.Summary.Total.Counts.Total()
 	return a
+}
+
+// rollUp builds Assessment.Comune from the complete (non-partial) risks.
+func rollUp(c *Catalogue, risks []ThreatRisk) []ComuneRisk {
+	pos := map[string]int{}
+	var out []ComuneRisk
+	for ti := range c.Threats {
+		pos[c.Threats[ti].ID] = -1
+	}
+	for _, r := range risks {
+		if r.Partial {
+			continue
+		}
+		i, ok := pos[r.Threat.ID]
+		if !ok {
+			continue
+		}
+		if i < 0 {
+			pos[r.Threat.ID] = len(out)
+			out = append(out, ComuneRisk{Threat: r.Threat, Worst: r, Min: r.Residual})
+			i = len(out) - 1
+		} else {
+			cr := &out[i]
+			if cmpFloat(r.Residual, cr.Worst.Residual) > 0 {
+				cr.Worst = r
+			}
+			cr.Min = min(cr.Min, r.Residual)
+		}
+		out[i].Scopes++
+		if r.Provisional {
+			out[i].Provisional++
+		}
+	}
+	// Catalogue order, whatever order the scopes met the threats in.
+	order := map[string]int{}
+	for ti := range c.Threats {
+		order[c.Threats[ti].ID] = ti
+	}
+	slices.SortStableFunc(out, func(x, y ComuneRisk) int { return cmp.Compare(order[x.Threat.ID], order[y.Threat.ID]) })
+	return out
+}
+
+// Spread describes the range of the residual over the complete scopes, as
+// reports print it: "2,3–4,6 su 3 postazioni", "uguale su 3 postazioni",
+// or "" when there is only one scope.
+func (c *ComuneRisk) Spread() string {
+	if c.Scopes < 2 {
+		return ""
+	}
+	where := "ambiti"
+	if c.Worst.Scope.Kind == ScopePostazione {
+		where = "postazioni"
+	}
+	if FormatRisk(c.Min) == FormatRisk(c.Worst.Residual) {
+		return fmt.Sprintf("uguale su %d %s", c.Scopes, where)
+	}
+	return fmt.Sprintf("%s–%s su %d %s", FormatRisk(c.Min), FormatRisk(c.Worst.Residual), c.Scopes, where)
+}
+
+// ComuneRisk returns the comune-level risk of the threat, or nil.
+func (a *Assessment) ComuneRisk(threatID string) *ComuneRisk {
+	for i := range a.Comune {
+		if a.Comune[i].Threat.ID == threatID {
+			return &a.Comune[i]
+		}
+	}
+	return nil
+}
+
+// UnverifiedShare is Unverified / Expected, 0..1 (0 for an empty audit).
+func (a *Assessment) UnverifiedShare() float64 {
+	if a.Expected == 0 {
+		return 0
+	}
+	return float64(a.Unverified) / float64(a.Expected)
+}
+
+// ProvisionalNote says in Italian how provisional the picture is, e.g.
+// "Quadro provvisorio: 40 verifiche su 160 (25%) ancora da fare; le misure
+// non verificate contano come non attuate." It is empty when every
+// verification is done.
+func (a *Assessment) ProvisionalNote() string {
+	if a.Unverified == 0 {
+		return ""
+	}
+	noun := "verifiche"
+	if a.Unverified == 1 {
+		noun = "verifica"
+	}
+	s := fmt.Sprintf("Quadro provvisorio: %d %s su %d (%s) ancora da fare", a.Unverified, noun, a.Expected, percentWhole(a.UnverifiedShare()))
+	if len(a.Risks) > 0 {
+		s += "; le misure non verificate contano come non attuate, quindi i rischi possono solo scendere"
+	}
+	return s + "."
 }
 
 // Risk returns the risk of the threat at the scope, or nil.
@@ -176,6 +307,8 @@ type engine struct {
 	// answers indexes s.Answers (the last answer to a key wins, as in
 	// Snapshot.Answer) without touching the snapshot's own lazy index.
 	answers map[answerKey]*Answer
+	// hasChildren marks the scopes other scopes of the audit inherit from.
+	hasChildren map[Scope]bool
 }
 
 type reasonKey struct {
@@ -198,6 +331,8 @@ func newEngine(s *Snapshot) *engine {
 		reasons: map[reasonKey]string{},
 		parents: map[Scope][]Scope{},
 		answers: make(map[answerKey]*Answer, len(s.Answers)),
+
+		hasChildren: map[Scope]bool{},
 	}
 	for i := range s.Answers {
 		a := &s.Answers[i]
@@ -205,6 +340,9 @@ func newEngine(s *Snapshot) *engine {
 	}
 	for _, sc := range s.Audit.Scopes() {
 		e.parents[sc] = s.Audit.Parents(sc)
+		for _, p := range e.parents[sc] {
+			e.hasChildren[p] = true
+		}
 	}
 	for _, it := range s.Catalogue.Items() {
 		for _, l := range it.Threats {
@@ -412,17 +550,17 @@ type groupEffect struct {
 	eff  float64
 }
 
-// topRisks returns the n highest residual risks (see Assessment.Top).
-func topRisks(risks []ThreatRisk, n int) []ThreatRisk {
-	// Scope order is the order in which scopes first appear in risks,
-	// which Assess builds in Audit.Scopes order.
-	rank := map[Scope]int{}
-	for _, r := range risks {
-		if _, ok := rank[r.Scope]; !ok {
-			rank[r.Scope] = len(rank)
-		}
+// topRisks returns the n threats with the highest comune-level risk, each
+// at its worst scope (see Assessment.Top).
+func topRisks(comune []ComuneRisk, n int, scopes []Scope) []ThreatRisk {
+	rank := make(map[Scope]int, len(scopes))
+	for i, sc := range scopes {
+		rank[sc] = i
 	}
-	top := slices.Clone(risks)
+	top := make([]ThreatRisk, len(comune))
+	for i := range comune {
+		top[i] = comune[i].Worst
+	}
 	slices.SortFunc(top, func(a, b ThreatRisk) int {
 		if c := cmpFloat(b.Residual, a.Residual); c != 0 {
 			return c
@@ -447,6 +585,9 @@ func cmpFloat(a, b float64) int {
 	return cmp.Compare(a, b)
 }
 
+// percentWhole renders a share 0..1 as a whole Italian percentage: "25%".
+func percentWhole(share float64) string { return formatDecimal(share*100, 0) + "%" }
+
 // percent renders a share 0..1 as an Italian percentage: "40%", "12,5%".
 func percent(share float64) string {
 	return formatDecimal(share*100, 1) + "%"
@@ -469,9 +610,20 @@ func formatDecimal(v float64, prec int) string {
 	return strings.Replace(s, ".", ",", 1)
 }
 
-// FormatRisk renders a risk value for Italian readers with up to two
-// decimals: "7,2", "6", "0,36".
-func FormatRisk(v float64) string { return formatDecimal(v, 2) }
+// FormatRisk renders a risk value as a reviewer reads it: one decimal with
+// a decimal comma, "7,2", "6", "0,4". A value just above a whole number
+// keeps the decimals that show it is above (3,04 stays "3,04", not "3"),
+// because bands end at whole numbers and "3" would read as the lower band.
+func FormatRisk(v float64) string {
+	for prec := 1; prec < 4; prec++ {
+		scale := math.Pow10(prec)
+		r := math.Round(v*scale+math.Copysign(1e-6, v)) / scale
+		if !(r == math.Trunc(r) && v > r+1e-9) {
+			return formatDecimal(v, prec)
+		}
+	}
+	return formatDecimal(v, 4)
+}
 
 // FormatPercent renders a share 0..1 as an Italian percentage with up to one
 // decimal: "40%", "12,5%".
@@ -489,12 +641,26 @@ func (a *Assessment) MarshalJSON() ([]byte, error) {
 type assessmentJSON struct {
 	Audit       string       `json:"audit"`
 	Catalogue   string       `json:"catalogue"`
+	RiskModel   bool         `json:"risk_model"`
 	Provisional bool         `json:"provisional"`
+	Unverified  int          `json:"unverified"`
+	Expected    int          `json:"expected"`
 	Scale       scaleJSON    `json:"scale"`
 	Summary     summaryJSON  `json:"summary"`
 	Risks       []riskJSON   `json:"risks"`
+	Comune      []comuneJSON `json:"comune"`
 	Top         []riskJSON   `json:"top"`
 	Actions     []actionJSON `json:"actions"`
+}
+
+type comuneJSON struct {
+	Threat      string  `json:"threat"`
+	Worst       string  `json:"worst_scope"`
+	Residual    float64 `json:"residual"`
+	Band        string  `json:"band"`
+	Min         float64 `json:"min"`
+	Scopes      int     `json:"scopes"`
+	Provisional int     `json:"provisional_scopes"`
 }
 
 type scaleJSON struct {
@@ -525,6 +691,7 @@ type riskJSON struct {
 	Residual           float64       `json:"residual"`
 	Band               string        `json:"band"`
 	Provisional        bool          `json:"provisional"`
+	Partial            bool          `json:"partial"`
 	Missing            []string      `json:"missing"`
 	Measures           []measureJSON `json:"measures"`
 }
@@ -541,6 +708,8 @@ type measureJSON struct {
 
 type actionJSON struct {
 	Item          string          `json:"item"`
+	NonConformity bool            `json:"non_conformity"`
+	Reference     string          `json:"reference"`
 	Outcome       string          `json:"outcome"`
 	Findings      []findingJSON   `json:"findings"`
 	Scopes        []string        `json:"scopes"`
@@ -596,7 +765,11 @@ func (a *Assessment) jsonView() assessmentJSON {
 	v := assessmentJSON{
 		Audit:       a.AuditID,
 		Catalogue:   a.CatalogueKey,
+		RiskModel:   a.RiskModel,
 		Provisional: a.Provisional,
+		Unverified:  a.Unverified,
+		Expected:    a.Expected,
+		Comune:      make([]comuneJSON, 0, len(a.Comune)),
 		Scale: scaleJSON{
 			PartialFactor: round4(a.Scale.PartialFactor),
 			MaxMitigation: a.Scale.MaxMitigation,
@@ -612,6 +785,12 @@ func (a *Assessment) jsonView() assessmentJSON {
 	}
 	for i := range a.Risks {
 		v.Risks = append(v.Risks, riskView(&a.Risks[i]))
+	}
+	for _, c := range a.Comune {
+		v.Comune = append(v.Comune, comuneJSON{
+			Threat: c.Threat.ID, Worst: c.Worst.Scope.String(), Residual: round4(c.Worst.Residual),
+			Band: c.Worst.Band.ID, Min: round4(c.Min), Scopes: c.Scopes, Provisional: c.Provisional,
+		})
 	}
 	for i := range a.Top {
 		v.Top = append(v.Top, riskView(&a.Top[i]))
@@ -653,6 +832,7 @@ func riskView(r *ThreatRisk) riskJSON {
 		Residual:           round4(r.Residual),
 		Band:               r.Band.ID,
 		Provisional:        r.Provisional,
+		Partial:            r.Partial,
 		Missing:            make([]string, 0, len(r.Missing)),
 		Measures:           make([]measureJSON, 0, len(r.Measures)),
 	}
@@ -676,6 +856,8 @@ func riskView(r *ThreatRisk) riskJSON {
 func actionView(a *Action) actionJSON {
 	v := actionJSON{
 		Item:          a.Item.ID,
+		NonConformity: a.NonConformity,
+		Reference:     a.Item.Reference,
 		Outcome:       outcomeKey(a.Outcome),
 		Findings:      make([]findingJSON, 0, len(a.Findings)),
 		Scopes:        make([]string, 0, len(a.Scopes)),

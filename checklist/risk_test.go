@@ -32,6 +32,14 @@ func testScale() RiskScale {
 	}
 }
 
+// builtinBands is testScale with the built-in catalogue's bands: up to 3,
+// 6, 9, 16, as in the examples of docs/rischio.md.
+func builtinBands() RiskScale {
+	scale := testScale()
+	scale.Bands = []Band{{ID: "basso", Max: 3}, {ID: "medio", Max: 6}, {ID: "alto", Max: 9}, {ID: "critico", Max: 16}}
+	return scale
+}
+
 func outcomeItem(id string, kind ScopeKind, cat Category, lvl Level, links ...ThreatLink) Item {
 	return Item{ID: id, Category: cat, Scope: kind, Level: lvl, Short: "Misura " + id, Threats: links}
 }
@@ -363,28 +371,56 @@ func TestTopRisks(t *testing.T) {
 	for _, r := range a.Top {
 		got = append(got, r.Scope.String()+"/"+r.Threat.ID)
 	}
+	// One row per threat, at its worst postazione: the ente and sede rows
+	// (9, counting only their own measures) are partial and never listed.
 	want := []string{
-		"ente/T1", "sede:A/T1", "sede:B/T1", "postazione:PB/T1", // 9
-		"postazione:PA/T1",                     // 7.2
-		"postazione:PB/T2",                     // 4
-		"postazione:PA/T3", "postazione:PB/T3", // 3: same inherent, scope order
-		"postazione:PA/T2", // 0.8
+		"postazione:PB/T1", // 9 (PA 7.2)
+		"postazione:PB/T2", // 4 (PA 0.8)
+		"postazione:PA/T3", // 3 at both: scope order
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("top\n got %v\nwant %v", got, want)
+	}
+	for _, r := range a.Risks {
+		if r.Partial != (r.Scope.Kind != ScopePostazione) {
+			t.Errorf("%s/%s: partial %v", r.Scope, r.Threat.ID, r.Partial)
+		}
+	}
+	t1 := a.ComuneRisk("T1")
+	if t1 == nil || t1.Worst.Scope.Name != "PB" || !near(t1.Min, 7.2) || t1.Scopes != 2 || t1.Provisional != 2 {
+		t.Errorf("comune T1 = %+v", t1)
+	}
+	if a.Unverified == 0 || a.Expected != a.Summary.Total.Counts.Total() || !strings.HasPrefix(a.ProvisionalNote(), "Quadro provvisorio: ") {
+		t.Errorf("unverified %d of %d: %q", a.Unverified, a.Expected, a.ProvisionalNote())
+	}
+}
+
+// TestTopRisksWithoutPostazioni: an audit that lists only sedi (or only
+// the ente) rolls the threat up from the sedi (or the ente), the most
+// complete scopes it has.
+func TestTopRisksWithoutPostazioni(t *testing.T) {
+	s := testSnapshot(t, "sede:A S1 si")
+	s.Audit.Postazioni = nil
+	a := Assess(s)
+	if len(a.Top) != 1 || a.Top[0].Scope.Kind != ScopeSede || a.Top[0].Scope.Name != "B" || a.Top[0].Partial {
+		t.Errorf("top %+v", a.Top)
+	}
+	s.Audit.Sedi = nil
+	if a := Assess(s); len(a.Top) != 1 || a.Top[0].Scope != EnteScope {
+		t.Errorf("ente only: top %+v", a.Top)
 	}
 }
 
 func TestTopRisksTieOnResidualPrefersInherent(t *testing.T) {
 	// Equal residuals: higher inherent first, then scope order, then threat ID.
-	risks := []ThreatRisk{
-		{Scope: EnteScope, Threat: &Threat{ID: "T3"}, Inherent: 3, Residual: 3},
-		{Scope: EnteScope, Threat: &Threat{ID: "T2"}, Inherent: 4, Residual: 3},
-		{Scope: Scope{ScopeSede, "A"}, Threat: &Threat{ID: "T1"}, Inherent: 4, Residual: 3},
-		{Scope: EnteScope, Threat: &Threat{ID: "T0"}, Inherent: 4, Residual: 3},
+	risks := []ComuneRisk{
+		{Worst: ThreatRisk{Scope: EnteScope, Threat: &Threat{ID: "T3"}, Inherent: 3, Residual: 3}},
+		{Worst: ThreatRisk{Scope: EnteScope, Threat: &Threat{ID: "T2"}, Inherent: 4, Residual: 3}},
+		{Worst: ThreatRisk{Scope: Scope{ScopeSede, "A"}, Threat: &Threat{ID: "T1"}, Inherent: 4, Residual: 3}},
+		{Worst: ThreatRisk{Scope: EnteScope, Threat: &Threat{ID: "T0"}, Inherent: 4, Residual: 3}},
 	}
 	var got []string
-	for _, r := range topRisks(risks, 3) {
+	for _, r := range topRisks(risks, 3, []Scope{EnteScope, {ScopeSede, "A"}}) {
 		got = append(got, r.Scope.String()+"/"+r.Threat.ID)
 	}
 	if want := []string{"ente/T0", "ente/T2", "sede:A/T1"}; !slices.Equal(got, want) {
@@ -656,13 +692,9 @@ func TestAssessParsedCatalogue(t *testing.T) {
 	}
 }
 
-// TestWorkedExample reproduces, figure by figure, the example of
-// docs/rischio.md §9: if this test changes, the document must too.
-func TestWorkedExample(t *testing.T) {
-	// The built-in scale: P and I 1-4, bands up to 3, 6, 9, 16.
-	scale := testScale()
-	scale.Bands = []Band{{ID: "basso", Max: 3}, {ID: "medio", Max: 6}, {ID: "alto", Max: 9}, {ID: "critico", Max: 16}}
-	c := &Catalogue{ID: "esempio", Version: "1", Risk: scale,
+// workedCatalogue is the catalogue of docs/rischio.md §9.1 and §9.2.
+func workedCatalogue(scale RiskScale) *Catalogue {
+	return &Catalogue{ID: "esempio", Version: "1", Risk: scale,
 		Threats: []Threat{{ID: "T01", Name: "Accesso fisico non autorizzato", Probability: 2, Impact: 3}},
 		Sections: []Section{{ID: "FIS", Items: []Item{
 			outcomeItem("FIS-01", ScopeSede, CategoryPhysical, LevelMinimum, ThreatLink{"T01", 40}),
@@ -670,6 +702,14 @@ func TestWorkedExample(t *testing.T) {
 			outcomeItem("FIS-03", ScopeSede, CategoryPhysical, LevelMinimum, ThreatLink{"T01", 25}),
 		}}},
 	}
+}
+
+// TestWorkedExample reproduces, figure by figure, the example of
+// docs/rischio.md §9: if this test changes, the document must too.
+func TestWorkedExample(t *testing.T) {
+	// The built-in scale: P and I 1-4, bands up to 3, 6, 9, 16.
+	scale := builtinBands()
+	c := workedCatalogue(scale)
 	pc := Scope{ScopePostazione, "001234"}
 	sede := Scope{ScopeSede, "Municipio"}
 	s := &Snapshot{Catalogue: c, Audit: Audit{Sedi: []Sede{{Name: "Municipio"}}, Postazioni: []Postazione{{Code: "001234", Sede: "Municipio"}}}}
@@ -688,7 +728,7 @@ func TestWorkedExample(t *testing.T) {
 	if !slices.Equal(reasons, want) {
 		t.Errorf("reasons %q, want %q", reasons, want)
 	}
-	if !near(r.Mitigation, 0.49) || !near(r.Residual, 3.06) || r.Band.ID != "medio" || !r.Provisional || FormatRisk(r.Residual) != "3,06" {
+	if !near(r.Mitigation, 0.49) || !near(r.Residual, 3.06) || r.Band.ID != "medio" || !r.Provisional || FormatRisk(r.Residual) != "3,1" {
 		t.Errorf("mitigation %v residual %v (%s) band %s provisional %v; want 0.49, 3.06, medio, true", r.Mitigation, r.Residual, FormatRisk(r.Residual), r.Band.ID, r.Provisional)
 	}
 	act := a.Actions[0]
@@ -713,6 +753,72 @@ func TestWorkedExample(t *testing.T) {
 		if got := Assess(s).Risk(pc, "T01"); !near(got.Residual, tt.residual) || got.Band.ID != tt.band {
 			t.Errorf("FIS-03 %s: residual %v %s, want %v %s", tt.value, got.Residual, got.Band.ID, tt.residual, tt.band)
 		}
+	}
+}
+
+// TestWorkedExampleComune reproduces docs/rischio.md §9.2: the comune's
+// risk of T01 is its worst postazione, with the range over the others.
+func TestWorkedExampleComune(t *testing.T) {
+	scale := builtinBands()
+	c := workedCatalogue(scale)
+	s := &Snapshot{Catalogue: c, Audit: Audit{
+		Sedi:       []Sede{{Name: "Municipio"}, {Name: "Frazione"}},
+		Postazioni: []Postazione{{Code: "001234", Sede: "Municipio"}, {Code: "002001", Sede: "Frazione"}},
+	}}
+	for _, a := range []struct{ sede, item, value string }{
+		{"Municipio", "FIS-01", "si"}, {"Municipio", "FIS-02", "parziale"},
+		{"Frazione", "FIS-01", "no"}, {"Frazione", "FIS-02", "no"}, {"Frazione", "FIS-03", "si"},
+	} {
+		setAnswer(s, Scope{ScopeSede, a.sede}, a.item, a.value)
+	}
+	a := Assess(s)
+	cr := a.ComuneRisk("T01")
+	if cr == nil || cr.Worst.Scope != (Scope{ScopePostazione, "002001"}) || !near(cr.Worst.Residual, 4.5) || cr.Spread() != "3,1–4,5 su 2 postazioni" {
+		t.Fatalf("comune T01 = %+v (%q)", cr, cr.Spread())
+	}
+	if len(a.Top) != 1 || a.Top[0].Scope.Kind != ScopePostazione || a.Risk(EnteScope, "T01") != nil {
+		t.Errorf("top %+v; ente row %v", a.Top, a.Risk(EnteScope, "T01"))
+	}
+	if r := a.Risk(Scope{ScopeSede, "Frazione"}, "T01"); r == nil || !r.Partial || !near(r.Residual, 4.5) {
+		t.Errorf("sede Frazione row %+v", r)
+	}
+}
+
+// TestWorkedExampleVulnerability reproduces docs/rischio.md §9.3: measures
+// on one vulnerability count once, with the strongest, and a duty answered
+// no is a non-conformità heading the actions however low the residual.
+func TestWorkedExampleVulnerability(t *testing.T) {
+	scale := builtinBands()
+	item := func(id string, o Origin, vuln string, m int) Item {
+		it := outcomeItem(id, ScopeEnte, CategoryOrganisational, LevelMinimum, ThreatLink{"T17", m})
+		it.Origin, it.Vulnerability = []Origin{o}, vuln
+		return it
+	}
+	c := &Catalogue{ID: "esempio", Version: "1", Risk: scale,
+		Threats:         []Threat{{ID: "T17", Name: "Piano non aggiornato o non conformità", Probability: 3, Impact: 2}},
+		Vulnerabilities: []Vulnerability{{ID: "V-PIANO", Name: "Piano non aggiornato"}},
+		Sections: []Section{{ID: "ORG", Items: []Item{
+			item("ORG-01", OriginDecree, "V-PIANO", 50),
+			item("ORG-08", OriginDecreeSummary, "V-PIANO", 40),
+			item("ORG-09", OriginCircular, "", 30),
+			item("ORG-20", OriginInferred, "", 10),
+		}}},
+	}
+	pc := Scope{ScopePostazione, "001234"}
+	s := &Snapshot{Catalogue: c, Audit: Audit{Sedi: []Sede{{Name: "Municipio"}}, Postazioni: []Postazione{{Code: "001234", Sede: "Municipio"}}}}
+	for item, v := range map[string]string{"ORG-01": "si", "ORG-08": "no", "ORG-09": "si", "ORG-20": "no"} {
+		setAnswer(s, EnteScope, item, v)
+	}
+	a := Assess(s)
+	if r := a.Risk(pc, "T17"); !near(r.Residual, 2.1) || r.Band.ID != "basso" || FormatRisk(r.Residual) != "2,1" {
+		t.Errorf("T17 residual %v %s, want 2.1 basso", r.Residual, r.Band.ID)
+	}
+	if len(a.Actions) != 2 || a.Actions[0].Item.ID != "ORG-08" || !a.Actions[0].NonConformity || a.Actions[1].NonConformity {
+		t.Errorf("actions %+v", a.Actions)
+	}
+	setAnswer(s, EnteScope, "ORG-08", "si")
+	if r := Assess(s).Risk(pc, "T17"); !near(r.Residual, 2.1) {
+		t.Errorf("ORG-08 sì: residual %v, want still 2.1 (the group counts ORG-01's 50%%, not 1 − 0.5 × 0.6)", r.Residual)
 	}
 }
 
@@ -782,8 +888,12 @@ func TestFormat(t *testing.T) {
 		got, want string
 	}{
 		{FormatRisk(6 * 0.3825), "2,3"}, // 2.2949999… in binary
-		{FormatRisk(3.825), "3,83"},
-		{FormatRisk(3.06), "3,06"},
+		{FormatRisk(3.825), "3,8"},
+		{FormatRisk(3.06), "3,1"},
+		{FormatRisk(3.04), "3,04"}, // not "3": that would read as the band ending at 3
+		{FormatRisk(6.001), "6,001"},
+		{FormatRisk(2.96), "3"},
+		{FormatRisk(7.25), "7,3"},
 		{FormatRisk(9), "9"},
 		{FormatRisk(0.4), "0,4"},
 		{FormatRisk(0), "0"},

@@ -10,8 +10,8 @@ type Summary struct {
 	ByLevel []Compliance
 	// Total covers every measure.
 	Total Compliance
-	// ByBand counts the scope × threat risks per band, one entry per band
-	// of the scale, from the lowest.
+	// ByBand counts the threats per band of their comune-level risk
+	// (Assessment.Comune), one entry per band of the scale, from the lowest.
 	ByBand []BandCount
 }
 
@@ -89,7 +89,7 @@ func (c *AnswerCounts) add(it *Item, a Answer, answered bool) {
 	}
 }
 
-// BandCount is how many scope × threat risks fall in one band.
+// BandCount is how many threats' comune-level risks fall in one band.
 type BandCount struct {
 	Band Band
 	// Inherent counts the risks whose inherent value falls in the band,
@@ -135,7 +135,8 @@ func (e *engine) summarise(a *Assessment) Summary {
 		sum.ByBand[i].Band = b
 		pos[b.ID] = i
 	}
-	for _, r := range a.Risks {
+	for _, c := range a.Comune {
+		r := c.Worst
 		if i, ok := pos[r.InherentBand.ID]; ok {
 			sum.ByBand[i].Inherent++
 		}

@@ -49,17 +49,17 @@ func TestSummary(t *testing.T) {
 			}
 		})
 	}
-	// Every scope × threat risk is counted once per band table.
+	// Every threat is counted once per band table, at its comune level.
 	inh, res := 0, 0
 	for _, b := range sum.ByBand {
 		inh += b.Inherent
 		res += b.Residual
 	}
-	if inh != 9 || res != 9 || len(sum.ByBand) != 4 {
-		t.Errorf("band counts sum to %d inherent, %d residual over %d bands; want 9, 9, 4", inh, res, len(sum.ByBand))
+	if inh != 3 || res != 3 || len(sum.ByBand) != 4 {
+		t.Errorf("band counts sum to %d inherent, %d residual over %d bands; want 3, 3, 4", inh, res, len(sum.ByBand))
 	}
-	// Inherent: T1 9 critico ×5, T2 4 medio ×2, T3 3 medio ×2.
-	if sum.ByBand[3].Inherent != 5 || sum.ByBand[1].Inherent != 4 {
+	// Inherent: T1 9 critico, T2 4 medio, T3 3 medio.
+	if sum.ByBand[3].Inherent != 1 || sum.ByBand[1].Inherent != 2 {
 		t.Errorf("inherent bands %+v", sum.ByBand)
 	}
 }

@@ -13,7 +13,7 @@ import (
 var templateFS embed.FS
 
 var (
-	reportTemplate = template.Must(template.ParseFS(templateFS, "templates/report.html.tmpl"))
+	reportTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{"add": func(a, b int) int { return a + b }}).ParseFS(templateFS, "templates/report.html.tmpl"))
 	// reportCSS is cieaudit's own stylesheet, the only text marked safe:
 	// everything coming from the audit is escaped by html/template.
 	reportCSS = template.CSS(mustRead(templateFS, "templates/report.css"))

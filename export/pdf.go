@@ -519,14 +519,16 @@ func (d *pdfDoc) normative() {
 		d.MultiCell(contentWidth-3, bodyLine, pdfText("•  "+ref), "", "L", false)
 	}
 	d.SetY(d.GetY() + 2)
-	if r.GoodPracticeItems > 0 {
-		d.paragraph(fmt.Sprintf("%d misure del catalogo sono buone pratiche dedotte dall'esperienza e non requisiti di legge: nel documento sono contrassegnate con «buona pratica».", r.GoodPracticeItems))
-	} else {
-		d.paragraph("Tutte le misure del catalogo poggiano su una fonte normativa.")
-	}
+	d.paragraph(originParagraph(r))
 	d.heading(1, "2.2 Metodo", 20)
+	if !r.RiskModel {
+		d.paragraph("Il catalogo è una checklist di conformità senza modello di rischio: il documento riporta le risposte, la conformità e le azioni, non un'analisi dei rischi.")
+		d.paragraph("La conformità è (sì + ½ × parziale) ÷ (sì + no + parziale): le misure non applicabili e le risposte descrittive non entrano nel calcolo. Una misura prevista da una norma con esito no o parziale è una non conformità ed è elencata per prima tra le azioni.")
+		return
+	}
 	d.paragraph(fmt.Sprintf("Ogni minaccia ha una probabilità e un impatto. Il rischio inerente è il prodotto probabilità × impatto (massimo %d). Ogni misura attuata riduce il rischio della percentuale indicata nel catalogo; una misura attuata parzialmente vale il %s della sua riduzione; le riduzioni si combinano in modo moltiplicativo e non superano complessivamente il %s. Il rischio residuo è il rischio inerente × (1 − mitigazione). Le misure non ancora verificate contano come non attuate.", r.Scale.MaxRisk, r.Scale.PartialFactor, r.Scale.MaxMitigation))
-	d.paragraph("La conformità è (sì + ½ × parziale) ÷ (sì + no + parziale): le misure non applicabili e le risposte descrittive non entrano nel calcolo.")
+	d.paragraph("Le misure che affrontano la stessa vulnerabilità non si sommano: conta la più forte. Il rischio per il Comune di una minaccia è il residuo più alto tra le postazioni, che ereditano le misure della sede e dell'ente.")
+	d.paragraph("La conformità è (sì + ½ × parziale) ÷ (sì + no + parziale): le misure non applicabili e le risposte descrittive non entrano nel calcolo. Una misura prevista da una norma con esito no o parziale è una non conformità ed è elencata per prima tra le azioni, qualunque sia il rischio residuo.")
 	scaleTable := func(title string, levels []checklist.ScaleLevel) {
 		d.heading(2, title, 15)
 		rows := make([][]cell, len(levels))
@@ -611,6 +613,31 @@ func (d *pdfDoc) outcome() {
 		bars = append(bars, c)
 	}
 	d.complianceBars(bars)
+	d.heading(1, "5.3 Non conformità normative", 20)
+	if len(r.NonConformities) == 0 {
+		d.paragraph("Nessuna misura prevista da una norma risulta mancante o parziale.")
+		return
+	}
+	d.paragraph("Misure previste da una fonte normativa con esito no o parziale, con il riferimento che le prevede.")
+	rows := make([][]cell, len(r.NonConformities))
+	for i, nc := range r.NonConformities {
+		rows[i] = []cell{{text: nc.ItemID, bold: true}, plain(nc.Title), {text: nc.Outcome, bold: true, colour: &colourNo}, plain(nc.Findings), plain(nc.Reference)}
+	}
+	d.table([]column{{"ID", 0.09, "L"}, {"Misura", 0.3, "L"}, {"Esito", 0.1, "L"}, {"Dove", 0.2, "L"}, {"Riferimento", 0.31, "L"}}, rows)
+}
+
+// originParagraph says how many measures are good practice, or only in
+// part law, and how the document marks them.
+func originParagraph(r *report) string {
+	switch {
+	case r.GoodPracticeItems > 0 && r.PartlyInferredItems > 0:
+		return fmt.Sprintf("%d misure del catalogo sono buone pratiche dedotte dall'esperienza e non requisiti di legge, contrassegnate «buona pratica»; %d poggiano su una fonte normativa ma aggiungono requisiti dedotti, contrassegnate «in parte buona pratica».", r.GoodPracticeItems, r.PartlyInferredItems)
+	case r.GoodPracticeItems > 0:
+		return fmt.Sprintf("%d misure del catalogo sono buone pratiche dedotte dall'esperienza e non requisiti di legge: nel documento sono contrassegnate con «buona pratica».", r.GoodPracticeItems)
+	case r.PartlyInferredItems > 0:
+		return fmt.Sprintf("%d misure del catalogo poggiano su una fonte normativa ma aggiungono requisiti dedotti: sono contrassegnate «in parte buona pratica».", r.PartlyInferredItems)
+	}
+	return "Tutte le misure del catalogo poggiano su una fonte normativa."
 }
 
 // complianceBars draws one horizontal bar per group: a quick picture of
@@ -639,7 +666,7 @@ func (d *pdfDoc) complianceBars(rows []complianceRow) {
 
 func (d *pdfDoc) currentState() {
 	d.part("6. Stato attuale", true)
-	cols := []column{{"ID", 0.11, "L"}, {"Misura", 0.37, "L"}, {"Esito", 0.16, "L"}, {"Note", 0.36, "L"}}
+	cols := []column{{"ID", 0.09, "L"}, {"Misura", 0.29, "L"}, {"Esito", 0.12, "L"}, {"Riferimento e origine", 0.25, "L"}, {"Note", 0.25, "L"}}
 	for i, sc := range d.rep.Scopes {
 		if i > 0 {
 			d.SetY(d.GetY() + 2)
@@ -653,8 +680,8 @@ func (d *pdfDoc) currentState() {
 			rows := make([][]cell, len(sec.Items))
 			for j, it := range sec.Items {
 				title := it.Title
-				if it.GoodPractice {
-					title += " [buona pratica]"
+				if it.Practice != "" {
+					title += " [" + it.Practice + "]"
 				}
 				esito := cell{text: it.Outcome, bold: true}
 				switch it.OutcomeKey {
@@ -667,7 +694,7 @@ func (d *pdfDoc) currentState() {
 				default:
 					esito.bold = false
 				}
-				rows[j] = []cell{{text: it.ID, bold: true}, plain(title), esito, plain(it.Note)}
+				rows[j] = []cell{{text: it.ID, bold: true}, plain(title), esito, plain(it.Reference + "\n" + it.Origin), plain(it.Note)}
 			}
 			if len(rows) > 0 {
 				d.table(cols, rows)
@@ -683,33 +710,38 @@ func (d *pdfDoc) currentState() {
 
 func (d *pdfDoc) riskAnalysis() {
 	r := d.rep
+	if !r.RiskModel {
+		return
+	}
 	d.part("7. Analisi dei rischi", true)
 	if r.ProvisionalNote != "" {
 		d.boxed("Risultato provvisorio", r.ProvisionalNote, colourNote)
 	}
 	d.heading(1, "7.1 Matrice probabilità × impatto", 70)
-	d.paragraph("Numero di coppie ambito × minaccia in ogni cella; il colore è la fascia del rischio inerente.")
+	d.paragraph("Numero di minacce in ogni cella; il colore è la fascia del rischio inerente.")
 	d.matrix()
-	d.heading(1, "7.2 Rischio residuo per ambito e minaccia", 30)
-	cols := []column{{"Minaccia", 0.39, "L"}, {"P", 0.05, "R"}, {"I", 0.05, "R"}, {"Inerente", 0.1, "R"}, {"Mitigazione", 0.13, "R"}, {"Residuo", 0.15, "R"}, {"Fascia", 0.13, "L"}}
-	for _, sr := range r.ScopeRisks {
-		d.heading(2, sr.Label, 20)
-		rows := make([][]cell, len(sr.Risks))
-		for i, rk := range sr.Risks {
-			name := rk.ThreatID + " " + rk.Threat
-			if rk.Overridden {
-				name += " *"
-			}
-			residual := rk.Residual
-			if rk.Provisional {
-				residual += " (provv.)"
-			}
-			c := parseColour(rk.BandColour)
-			rows[i] = []cell{plain(name), plain(strconv.Itoa(rk.Probability)), plain(strconv.Itoa(rk.Impact)),
-				plain(rk.Inherent), plain(rk.Mitigation), {text: residual, bold: true}, {text: rk.Band, bold: true, fill: &c, badge: true}}
+	d.heading(1, "7.2 Rischio residuo per il Comune", 30)
+	d.paragraph("Per ogni minaccia, il rischio residuo più alto tra le postazioni, che ereditano le misure della loro sede e dell'ente, e l'intervallo tra la postazione migliore e la peggiore.")
+	cols := []column{{"Minaccia", 0.29, "L"}, {"P", 0.04, "R"}, {"I", 0.04, "R"}, {"Inerente", 0.11, "R"}, {"Residuo", 0.12, "R"}, {"Fascia", 0.1, "L"}, {"Dove", 0.3, "L"}}
+	rows := make([][]cell, len(r.ComuneRisks))
+	for i, rk := range r.ComuneRisks {
+		name := rk.ThreatID + " " + rk.Threat
+		if rk.Overridden {
+			name += " *"
 		}
-		d.table(cols, rows)
+		residual := rk.Residual
+		if rk.Provisional {
+			residual += " (provv.)"
+		}
+		where := rk.Where
+		if rk.Spread != "" {
+			where += "\n" + rk.Spread
+		}
+		c := parseColour(rk.BandColour)
+		rows[i] = []cell{plain(name), plain(strconv.Itoa(rk.Probability)), plain(strconv.Itoa(rk.Impact)),
+			plain(rk.Inherent), {text: residual, bold: true}, {text: rk.Band, bold: true, fill: &c, badge: true}, plain(where)}
 	}
+	d.table(cols, rows)
 	d.muted("* probabilità e impatto modificati per questo audit; (provv.) rischio provvisorio: alcune misure non sono ancora verificate.")
 	d.heading(1, "7.3 Rischi principali", 30)
 	for _, t := range r.Top {
@@ -806,18 +838,25 @@ func (d *pdfDoc) matrix() {
 
 func (d *pdfDoc) actions() {
 	r := d.rep
-	d.part("8. Azioni migliorative", true)
+	d.part(fmt.Sprintf("%d. Azioni migliorative", r.ActionsNumber), true)
 	if len(r.Actions) == 0 {
 		d.paragraph("Nessuna misura risulta mancante o parziale.")
 		return
 	}
-	d.paragraph("Una azione per ogni misura risultata mancante o parziale, dalla più urgente: la priorità è la fascia del rischio residuo più alto che l'azione riduce.")
+	if r.RiskModel {
+		d.paragraph("Una azione per ogni misura risultata mancante o parziale. Prima le non conformità normative, poi le altre dalla più urgente: la priorità è la fascia del rischio residuo più alto che l'azione riduce.")
+	} else {
+		d.paragraph("Una azione per ogni misura risultata mancante o parziale, prima le non conformità normative.")
+	}
 	cols := []column{{"N.", 0.05, "R"}, {"Priorità", 0.13, "L"}, {"Misura", 0.27, "L"}, {"Dove", 0.19, "L"}, {"Responsabile", 0.15, "L"}, {"Scadenza", 0.11, "L"}, {"Stato", 0.10, "L"}}
 	rows := make([][]cell, len(r.Actions))
 	for i, a := range r.Actions {
 		title := a.ItemID + " " + a.Title
-		if a.GoodPractice {
-			title += " [buona pratica]"
+		if a.Practice != "" {
+			title += " [" + a.Practice + "]"
+		}
+		if a.NonConformity && a.Reference != "" {
+			title += "\n" + a.Reference
 		}
 		pri := cell{text: a.Priority, bold: true}
 		if a.PriorityColour != "" {
@@ -831,7 +870,7 @@ func (d *pdfDoc) actions() {
 
 func (d *pdfDoc) register() {
 	r := d.rep
-	d.part("9. Registro delle modifiche e firme", false)
+	d.part(fmt.Sprintf("%d. Registro delle modifiche e firme", r.ActionsNumber+1), false)
 	if r.HistoryTotal == 0 {
 		d.paragraph("Nessuna modifica registrata.")
 	} else {

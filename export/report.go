@@ -47,11 +47,18 @@ type report struct {
 	ComplianceByLevel    []complianceRow
 	ComplianceTotal      complianceRow
 	GoodPracticeItems    int
+	PartlyInferredItems  int
+	// RiskModel is false for a plain compliance checklist: the risk parts
+	// are left out and the actions part is numbered 7.
+	RiskModel     bool
+	ActionsNumber int
+	// NonConformities are the normative measures answered no or parziale.
+	NonConformities []ncRow
 
 	Scopes []scopeView
 
 	Matrix          matrixView
-	ScopeRisks      []scopeRisks
+	ComuneRisks     []riskRow
 	Top             []topRisk
 	Provisional     bool
 	ProvisionalNote string
@@ -122,7 +129,14 @@ type itemRow struct {
 	ID, Title, Outcome, Note string
 	OutcomeKey               string
 	GoodPractice             bool
-	Origin                   string
+	// Practice is "buona pratica", "in parte buona pratica" or empty.
+	Practice  string
+	Origin    string
+	Reference string
+}
+
+type ncRow struct {
+	ItemID, Title, Outcome, Findings, Reference, Origin string
 }
 
 type matrixView struct {
@@ -143,11 +157,6 @@ type matrixCell struct {
 	Band   string
 }
 
-type scopeRisks struct {
-	Label string
-	Risks []riskRow
-}
-
 type riskRow struct {
 	ThreatID, Threat           string
 	Probability, Impact        int
@@ -155,6 +164,9 @@ type riskRow struct {
 	Inherent, Mitigation       string
 	Residual, Band, BandColour string
 	Provisional                bool
+	// Where is the scope with the highest residual, Spread the range over
+	// the complete scopes ("2,3–4,6 su 3 postazioni"), empty for one.
+	Where, Spread string
 }
 
 type topRisk struct {
@@ -176,6 +188,9 @@ type actionRow struct {
 	Findings                 string
 	Gain                     string
 	GoodPractice             bool
+	Practice                 string
+	NonConformity            bool
+	Reference                string
 	Owner, Due, Status       string
 }
 
@@ -324,21 +339,27 @@ func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
 	}
 	r.ComplianceTotal = complianceView(as.Summary.Total)
 	for _, it := range cat.Items() {
-		if isGoodPractice(it) {
+		switch it.OriginClass() {
+		case checklist.ClassGoodPractice:
 			r.GoodPracticeItems++
+		case checklist.ClassPartlyInferred:
+			r.PartlyInferredItems++
 		}
 	}
 
+	r.RiskModel = as.RiskModel
+	r.ActionsNumber = 8
+	if !r.RiskModel {
+		r.ActionsNumber = 7
+	}
 	r.Scopes = buildScopes(snap)
 	r.Matrix = buildMatrix(cat.Risk, as)
-	r.ScopeRisks = buildScopeRisks(snap, as)
+	r.ComuneRisks = buildComuneRisks(as)
 	for i := range as.Top {
 		r.Top = append(r.Top, buildTopRisk(i+1, &as.Top[i]))
 	}
 	r.Provisional = as.Provisional
-	if as.Provisional {
-		r.ProvisionalNote = "Alcune misure non sono ancora state verificate: nei calcoli contano come non attuate, quindi i rischi residui indicati come provvisori possono solo diminuire al completamento dell'audit."
-	}
+	r.ProvisionalNote = as.ProvisionalNote()
 	for i := range as.Actions {
 		act := &as.Actions[i]
 		findings := make([]string, len(act.Findings))
@@ -349,10 +370,22 @@ func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
 		if act.Priority.ID != "" {
 			priority = act.Priority.Label + " (" + checklist.FormatRisk(act.PriorityValue) + ")"
 		}
+		if act.NonConformity {
+			priority = "Non conformità"
+			r.NonConformities = append(r.NonConformities, ncRow{
+				ItemID: act.Item.ID, Title: act.Item.Title(), Outcome: act.Outcome.Label(), Findings: strings.Join(findings, "; "),
+				Reference: act.Item.Reference, Origin: act.Item.OriginSummary(),
+			})
+		}
+		colour := act.Priority.Colour
+		if act.NonConformity {
+			colour = colourNonConformity
+		}
 		r.Actions = append(r.Actions, actionRow{
-			Rank: i + 1, Priority: priority, PriorityColour: act.Priority.Colour,
+			Rank: i + 1, Priority: priority, PriorityColour: colour,
 			ItemID: act.Item.ID, Title: act.Item.Title(), Findings: strings.Join(findings, "; "),
-			Gain: checklist.FormatRisk(act.Gain()), GoodPractice: isGoodPractice(act.Item),
+			Gain: checklist.FormatRisk(act.Gain()), GoodPractice: isGoodPractice(act.Item), Practice: practice(act.Item),
+			NonConformity: act.NonConformity, Reference: act.Item.Reference,
 			Owner: orDash(act.Plan.Owner), Due: orDash(calendarDate(act.Plan.Due)), Status: act.Plan.Status.Label(),
 		})
 	}
@@ -445,7 +478,8 @@ func buildScopes(snap *checklist.Snapshot) []scopeView {
 				if it.Scope != sc.Kind {
 					continue
 				}
-				row := itemRow{ID: it.ID, Title: it.Title(), Outcome: "Non verificato", GoodPractice: isGoodPractice(it), Origin: it.OriginLabel()}
+				row := itemRow{ID: it.ID, Title: it.Title(), Outcome: "Non verificato", GoodPractice: isGoodPractice(it),
+					Practice: practice(it), Origin: it.OriginSummary(), Reference: it.Reference}
 				if ans, ok := snap.Answer(sc, it.ID); ok {
 					if ans.Value != "" {
 						row.Outcome = checklist.DisplayValue(it, ans.Value)
@@ -498,9 +532,11 @@ func scopeSubtitle(a *checklist.Audit, sc checklist.Scope) string {
 }
 
 func buildMatrix(rs checklist.RiskScale, as *checklist.Assessment) matrixView {
+	// A threat has the same probability and impact at every scope: count
+	// each threat once.
 	count := map[[2]int]int{}
-	for _, r := range as.Risks {
-		count[[2]int{r.Probability, r.Impact}]++
+	for _, c := range as.Comune {
+		count[[2]int{c.Worst.Probability, c.Worst.Impact}]++
 	}
 	probs := slices.SortedFunc(slices.Values(rs.Probability), func(a, b checklist.ScaleLevel) int { return cmp.Compare(a.Value, b.Value) })
 	impacts := slices.SortedFunc(slices.Values(rs.Impact), func(a, b checklist.ScaleLevel) int { return cmp.Compare(b.Value, a.Value) })
@@ -517,23 +553,37 @@ func buildMatrix(rs checklist.RiskScale, as *checklist.Assessment) matrixView {
 	return m
 }
 
-func buildScopeRisks(snap *checklist.Snapshot, as *checklist.Assessment) []scopeRisks {
-	var out []scopeRisks
-	for _, sc := range snap.Audit.Scopes() {
-		sr := scopeRisks{Label: sc.Label()}
-		for _, r := range as.RisksAt(sc) {
-			sr.Risks = append(sr.Risks, riskRow{
-				ThreatID: r.Threat.ID, Threat: r.Threat.Name, Probability: r.Probability, Impact: r.Impact,
-				Overridden: r.Overridden, Inherent: checklist.FormatRisk(r.Inherent),
-				Mitigation: checklist.FormatPercent(r.Mitigation), Residual: checklist.FormatRisk(r.Residual),
-				Band: r.Band.Label, BandColour: r.Band.Colour, Provisional: r.Provisional,
-			})
+// buildComuneRisks has one row per threat: its risk for the comune, at
+// the complete scope where it is highest, with the range over the others.
+func buildComuneRisks(as *checklist.Assessment) []riskRow {
+	var out []riskRow
+	for i := range as.Comune {
+		c := &as.Comune[i]
+		r := c.Worst
+		row := riskRow{
+			ThreatID: r.Threat.ID, Threat: r.Threat.Name, Probability: r.Probability, Impact: r.Impact,
+			Overridden: r.Overridden, Inherent: checklist.FormatRisk(r.Inherent),
+			Mitigation: checklist.FormatPercent(r.Mitigation), Residual: checklist.FormatRisk(r.Residual),
+			Band: r.Band.Label, BandColour: r.Band.Colour, Provisional: r.Provisional,
+			Where: r.Scope.Label(),
 		}
-		if len(sr.Risks) > 0 {
-			out = append(out, sr)
-		}
+		row.Spread = c.Spread()
+		out = append(out, row)
 	}
 	return out
+}
+
+// colourNonConformity marks non-conformità in the actions.
+const colourNonConformity = "#b42318"
+
+// practice is how reports flag an item that is not (only) law: "buona
+// pratica", "in parte buona pratica", or empty.
+func practice(it *checklist.Item) string {
+	switch c := it.OriginClass(); c {
+	case checklist.ClassGoodPractice, checklist.ClassPartlyInferred:
+		return c.Label()
+	}
+	return ""
 }
 
 func buildTopRisk(rank int, r *checklist.ThreatRisk) topRisk {

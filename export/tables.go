@@ -108,6 +108,9 @@ var tableColumns = map[Table][]Column{
 		{Name: "author", Doc: "Who gave the answer."},
 		{Name: "answered_at", Doc: "When the answer was last changed, RFC 3339 in UTC."},
 		{Name: "rev", Numeric: true, Doc: "Number of changes to the answer."},
+		{Name: "reference", Doc: "Normative reference of the measure as the catalogue states it (`—` when there is none)."},
+		{Name: "origin_class", Doc: "How reports present the origin: `normativa`, `in_parte_buona_pratica` (a normative source plus inferred requirements), `buona_pratica` or `storico`."},
+		{Name: "macroprocess", Doc: "Macroprocessi of Allegato A the measure belongs to (`mp1`, `mp2`, `mp3`), separated by ` | `."},
 	},
 	TableWorkstations: {
 		auditIDColumn,
@@ -146,10 +149,11 @@ var tableColumns = map[Table][]Column{
 		{Name: "band_label", Doc: "Italian label of that band."},
 		{Name: "provisional", Doc: "`si` when some measure countering the threat is not answered yet (counted as not in place)."},
 		{Name: "missing_items", Doc: "IDs of those unanswered measures, separated by ` | `."},
+		{Name: "partial", Doc: "`si` for an ente or sede row of an audit with scopes below it: it counts only the measures of that level, so it is not the risk of any place; else `no`."},
 	},
 	TableActions: {
 		auditIDColumn,
-		{Name: "rank", Numeric: true, Doc: "Position of the action, 1 = most urgent (highest residual risk it lowers)."},
+		{Name: "rank", Numeric: true, Doc: "Position of the action: non-conformità first, then by the highest residual risk it lowers."},
 		{Name: "priority", Doc: "Band ID of the highest residual risk the action lowers; empty for measures linked to no threat."},
 		{Name: "priority_label", Doc: "Italian label of that band."},
 		{Name: "priority_value", Numeric: true, Doc: "That residual risk, two decimals."},
@@ -163,6 +167,9 @@ var tableColumns = map[Table][]Column{
 		{Name: "due", Doc: "Due date, YYYY-MM-DD."},
 		{Name: "status", Doc: "`da_avviare`, `in_corso` or `completata`."},
 		{Name: "status_label", Doc: "Italian label of the status."},
+		{Name: "non_conformity", Doc: "`si` when the measure rests only on normative sources: a `no` or `parziale` is a non-conformità, listed first whatever the residual risk; else `no`."},
+		{Name: "reference", Doc: "Normative reference of the measure."},
+		{Name: "origin_class", Doc: "`normativa`, `in_parte_buona_pratica`, `buona_pratica` or `storico` (see risposte)."},
 	},
 	TableHistory: {
 		auditIDColumn,
@@ -206,6 +213,14 @@ func round2(f float64) float64 { return math.Round(f*100) / 100 }
 // isGoodPractice reports whether reports must present the item as good
 // practice rather than as a legal requirement.
 func isGoodPractice(it *checklist.Item) bool { return it.IsInferred() && !it.IsNormative() }
+
+func macroprocesses(it *checklist.Item) string {
+	s := make([]string, len(it.Macroprocess))
+	for i, m := range it.Macroprocess {
+		s[i] = string(m)
+	}
+	return strings.Join(s, listSeparator)
+}
 
 func originTags(it *checklist.Item) string {
 	s := ""
@@ -290,6 +305,11 @@ func answerRows(snap *checklist.Snapshot, emit rowWriter) error {
 			row = append(row, "", a.Item, "", "", "", "", "", a.Value, a.Value, "")
 		}
 		row = append(row, a.Note, a.Author, timestamp(a.At), itoa(a.Rev))
+		if it := snap.Catalogue.Item(a.Item); it != nil {
+			row = append(row, it.Reference, string(it.OriginClass()), macroprocesses(it))
+		} else {
+			row = append(row, "", "", "")
+		}
 		if err := emit(row); err != nil {
 			return err
 		}
@@ -339,7 +359,7 @@ func riskRows(snap *checklist.Snapshot, assessment *checklist.Assessment, emit r
 			itoa(r.Probability), itoa(r.Impact), yesNo(r.Overridden),
 			decimal(round2(r.Inherent)), r.InherentBand.ID,
 			decimal(round2(r.Mitigation * 100)), decimal(round2(r.Residual)), r.Band.ID, r.Band.Label,
-			yesNo(r.Provisional), strings.Join(missing, listSeparator)}
+			yesNo(r.Provisional), strings.Join(missing, listSeparator), yesNo(r.Partial)}
 		if err := emit(row); err != nil {
 			return err
 		}
@@ -364,7 +384,8 @@ func actionRows(snap *checklist.Snapshot, assessment *checklist.Assessment, emit
 		row := []string{snap.Audit.ID, itoa(i + 1), a.Priority.ID, a.Priority.Label, priorityValue,
 			a.Item.ID, a.Item.Title(), string(a.Outcome), strings.Join(findings, listSeparator),
 			decimal(round2(a.Gain())), yesNo(isGoodPractice(a.Item)),
-			a.Plan.Owner, a.Plan.Due, string(a.Plan.Status), a.Plan.Status.Label()}
+			a.Plan.Owner, a.Plan.Due, string(a.Plan.Status), a.Plan.Status.Label(),
+			yesNo(a.NonConformity), a.Item.Reference, string(a.Item.OriginClass())}
 		if err := emit(row); err != nil {
 			return err
 		}

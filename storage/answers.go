@@ -331,28 +331,16 @@ func (at *auditTx) saveActionPlan(p checklist.ActionPlan, author string) error {
 // The reason is required; an override with probability and impact both zero
 // removes the override, restoring the catalogue's values.
 func (s *Store) SaveRiskOverride(auditID string, o checklist.RiskOverride, author string) error {
-	o.Reason = strings.TrimSpace(o.Reason)
-	if o.Reason == "" {
-		return fmt.Errorf("rischio %s: la modifica di probabilità e impatto richiede una motivazione", o.Threat)
-	}
 	remove := o.Probability == 0 && o.Impact == 0
 	err := s.writeAudit(auditID, func(at *auditTx) error {
 		cat, err := at.catalogue()
 		if err != nil {
 			return err
 		}
+		if o, err = checklist.CheckRiskOverride(cat, o); err != nil {
+			return err
+		}
 		t := cat.Threat(o.Threat)
-		if t == nil {
-			return fmt.Errorf("minaccia %q non presente nel catalogo %s", o.Threat, cat.Key())
-		}
-		if !remove {
-			if np := len(cat.Risk.Probability); o.Probability < 1 || o.Probability > np {
-				return fmt.Errorf("probabilità %d fuori scala: deve essere tra 1 e %d", o.Probability, np)
-			}
-			if ni := len(cat.Risk.Impact); o.Impact < 1 || o.Impact > ni {
-				return fmt.Errorf("impatto %d fuori scala: deve essere tra 1 e %d", o.Impact, ni)
-			}
-		}
 		b := at.bucket(bucketOverrides)
 		var prev checklist.RiskOverride
 		had, err := overrideCodec.get(b, []byte(o.Threat), &prev)

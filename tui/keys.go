@@ -171,8 +171,9 @@ func newCloseKeys() CloseKeys {
 // RiskKeys are the keys of the risk page.
 type RiskKeys struct {
 	NavKeys
-	Switch key.Binding
-	Edit   key.Binding
+	Switch   key.Binding
+	Edit     key.Binding
+	Override key.Binding
 }
 
 func newRiskKeys() RiskKeys {
@@ -181,6 +182,9 @@ func newRiskKeys() RiskKeys {
 		NavKeys: nav,
 		Switch:  bind([]string{"tab"}, "tab", "rischi/azioni"),
 		Edit:    bind([]string{"enter"}, "invio", "modifica azione"),
+		// On the risks tab: the selected threat's probability and impact
+		// for this audit.
+		Override: bind([]string{"enter"}, "invio", "probabilità e impatto"),
 	}
 }
 

@@ -26,6 +26,9 @@ type riskPage struct {
 	offset  int
 
 	owner, due, status string
+	// probability, impact and reason back the override form.
+	probability, impact int
+	reason              string
 }
 
 func newRiskPage(ctx *Context) *riskPage {
@@ -58,11 +61,14 @@ func (p *riskPage) ShortHelp() []key.Binding {
 	if p.actions {
 		return []key.Binding{p.keys.Up, p.keys.Down, p.keys.Switch, p.keys.Edit}
 	}
+	if len(p.assess.Top) > 0 {
+		return []key.Binding{p.keys.Up, p.keys.Down, p.keys.Switch, p.keys.Override}
+	}
 	return []key.Binding{p.keys.Up, p.keys.Down, p.keys.Switch}
 }
 
 func (p *riskPage) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Home, p.keys.End}, {p.keys.Switch, p.keys.Edit}}
+	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Home, p.keys.End}, {p.keys.Switch, p.keys.Edit, p.keys.Override}}
 }
 
 func (p *riskPage) Update(msg tea.Msg) (Component, tea.Cmd) {
@@ -84,6 +90,8 @@ func (p *riskPage) Update(msg tea.Msg) (Component, tea.Cmd) {
 			p.cursor, p.offset = 0, 0
 		case key.Matches(msg, k.Edit) && p.actions:
 			return p, p.editAction()
+		case key.Matches(msg, k.Override) && !p.actions:
+			return p, p.editOverride()
 		}
 	}
 	p.refresh()
@@ -128,6 +136,60 @@ func (p *riskPage) editAction() tea.Cmd {
 	})
 }
 
+type overrideSavedMsg struct {
+	audit    string
+	override checklist.RiskOverride
+	err      error
+}
+
+// editOverride opens the form that changes the selected threat's
+// probability and impact for this audit, with the reason the history
+// keeps. Choosing the catalogue's own values removes the override.
+func (p *riskPage) editOverride() tea.Cmd {
+	if len(p.assess.Top) == 0 {
+		return nil
+	}
+	if why := p.ctx.editRefusal(); why != "" {
+		return setStatus(statusError, why)
+	}
+	cat := p.ctx.Audit.snap.Catalogue
+	r := p.assess.Top[p.cursor]
+	t := r.Threat
+	p.probability, p.impact, p.reason = r.Probability, r.Impact, r.OverrideReason
+	levels := func(ls []checklist.ScaleLevel, def int) []huh.Option[int] {
+		var opts []huh.Option[int]
+		for _, l := range ls {
+			label := fmt.Sprintf("%d %s", l.Value, l.Label)
+			if l.Value == def {
+				label += " (catalogo)"
+			}
+			opts = append(opts, huh.NewOption(label, l.Value))
+		}
+		return opts
+	}
+	check := func(string) error {
+		_, err := checklist.CheckRiskOverride(cat, checklist.RiskOverride{Threat: t.ID, Probability: p.probability, Impact: p.impact, Reason: p.reason})
+		return err
+	}
+	form := huh.NewForm(huh.NewGroup(
+		huh.NewNote().Title(t.ID+" — "+t.Name).Description(fmt.Sprintf("Valori del catalogo: probabilità %d × impatto %d. La modifica vale per questo audit e per tutti gli ambiti.", t.Probability, t.Impact)),
+		huh.NewSelect[int]().Title("Probabilità").Options(levels(cat.Risk.Probability, t.Probability)...).Value(&p.probability),
+		huh.NewSelect[int]().Title("Impatto").Options(levels(cat.Risk.Impact, t.Impact)...).Value(&p.impact),
+		huh.NewInput().Title("Motivazione (obbligatoria, resta nello storico)").Value(&p.reason).Validate(check),
+	))
+	id := t.ID
+	return openForm("Probabilità e impatto "+id, form, func() tea.Cmd {
+		o := checklist.RiskOverride{Threat: id, Probability: p.probability, Impact: p.impact, Reason: strings.TrimSpace(p.reason)}
+		if o.Probability == t.Probability && o.Impact == t.Impact {
+			o.Probability, o.Impact = 0, 0 // back to the catalogue
+		}
+		store, aid, user := p.ctx.Store, p.ctx.Audit.id(), p.ctx.User
+		return func() tea.Msg {
+			return overrideSavedMsg{audit: aid, override: o, err: store.SaveRiskOverride(aid, o, user)}
+		}
+	})
+}
+
 func (p *riskPage) View() string {
 	p.refresh()
 	st := p.ctx.Styles
@@ -142,8 +204,8 @@ func (p *riskPage) View() string {
 		}
 	}
 	b.WriteString(strings.Join(tabs, " ") + st.Muted.Render("  (tab per cambiare)"))
-	if a.Provisional {
-		b.WriteString(st.Partial.Render("  provvisorio: ci sono misure non verificate"))
+	if a.Unverified > 0 {
+		b.WriteString(st.Partial.Render(fmt.Sprintf("  provvisorio: %d verifiche su %d da fare", a.Unverified, a.Expected)))
 	}
 	b.WriteString("\n\n")
 	if p.actions {
@@ -294,7 +356,10 @@ func (p *riskPage) actionsView(h int) string {
 	for i := p.offset; i < min(p.offset+listH, len(acts)); i++ {
 		act := acts[i]
 		band := pad("", bandW)
-		if act.Priority.ID != "" {
+		switch {
+		case act.NonConformity:
+			band = st.No.Render(pad(" NC", bandW))
+		case act.Priority.ID != "":
 			band = p.bandStyle(act.Priority).Render(pad(" "+act.Priority.Label, bandW))
 		}
 		owner := act.Plan.Owner
@@ -312,6 +377,6 @@ func (p *riskPage) actionsView(h int) string {
 			b.WriteString("  " + row + "\n")
 		}
 	}
-	b.WriteString(st.Muted.Render(fmt.Sprintf("  %d azioni · invio per assegnare responsabile, scadenza e stato", len(acts))))
+	b.WriteString(st.Muted.Render(fmt.Sprintf("  %d azioni · NC = non conformità normativa, in testa · invio per assegnare responsabile, scadenza e stato", len(acts))))
 	return b.String()
 }

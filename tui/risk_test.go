@@ -88,3 +88,36 @@ func TestSlug(t *testing.T) {
 		}
 	}
 }
+
+// TestRiskOverrideForm: on the risks tab, enter opens the probability and
+// impact form of the selected threat; the reason is required, and the
+// saved override is on disk and in the figures.
+func TestRiskOverrideForm(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	id := createSample(t, s)
+	h := newHarness(t, Options{Store: s, AuditID: id}, 100, 30)
+	h.press("r")
+	h.requireScreen("Rischi residui più alti")
+	rp := h.m.top().(*riskPage)
+	threat := rp.assess.Top[0].Threat
+	h.press("enter")
+	h.requireScreen("Probabilità e impatto "+threat.ID, "(catalogo)")
+	// First option of each select (g: to the top): probability 1, impact 1.
+	h.press("g", "enter", "g", "enter", "enter")
+	h.requireScreen("richiede una motivazione")
+	h.typeText("postazione in ufficio chiuso al pubblico")
+	h.press("enter")
+	snap, err := s.Load(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := checklist.RiskOverride{Threat: threat.ID, Probability: 1, Impact: 1, Reason: "postazione in ufficio chiuso al pubblico"}
+	if got := snap.Overrides[threat.ID]; got != want {
+		t.Fatalf("stored override %+v, want %+v", got, want)
+	}
+	h.requireScreen("Salvato: " + threat.ID + " probabilità 1 × impatto 1")
+	if r := checklist.Assess(snap).ComuneRisk(threat.ID); r == nil || r.Worst.Inherent != 1 {
+		t.Errorf("comune risk after the override %+v", r)
+	}
+}

@@ -21,6 +21,7 @@ type Store interface {
 	SaveNote(auditID string, scope checklist.Scope, item, note, author string) (checklist.SaveResult, error)
 	SaveEvaluation(auditID string, e checklist.Evaluation) error
 	SaveActionPlan(auditID string, p checklist.ActionPlan, author string) error
+	SaveRiskOverride(auditID string, o checklist.RiskOverride, author string) error
 	UIState(user string) (checklist.UIState, error)
 	SaveUIState(user string, st checklist.UIState) error
 	// AccessLog returns the last limit entries of the SSH access log,

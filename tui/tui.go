@@ -326,6 +326,25 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.say(statusOK, "Salvato: azione "+msg.plan.Item)
 		}
 		return m, m.forwardTop(msg)
+	case overrideSavedMsg:
+		o := msg.override
+		if msg.err != nil {
+			m.status, m.statusKind = "Probabilità e impatto NON salvati: "+msg.err.Error(), statusError
+		} else if a := m.ctx.Audit; a != nil && a.id() == msg.audit {
+			if a.snap.Overrides == nil {
+				a.snap.Overrides = map[string]checklist.RiskOverride{}
+			}
+			if o.Probability == 0 && o.Impact == 0 {
+				delete(a.snap.Overrides, o.Threat)
+				m.status = "Salvato: " + o.Threat + " torna ai valori del catalogo"
+			} else {
+				a.snap.Overrides[o.Threat] = o
+				m.status = fmt.Sprintf("Salvato: %s probabilità %d × impatto %d per questo audit", o.Threat, o.Probability, o.Impact)
+			}
+			a.version++
+			m.statusKind = statusOK
+		}
+		return m, m.forwardTop(msg)
 	case exportDoneMsg:
 		if _, ok := m.top().(*exportPage); !ok {
 			// The export page stays open while an export runs; should

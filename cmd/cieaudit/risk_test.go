@@ -100,9 +100,9 @@ func TestCLIRisk(t *testing.T) {
 	text := mustRun(t, db, "risk", id)
 	for _, want := range []string{
 		"Analisi dei rischi — Comune di Prova",
-		"risultato provvisorio",
+		"Quadro provvisorio: ",
 		"CONFORMITÀ",
-		"POSTAZIONE PC01",
+		"RISCHIO PER IL COMUNE",
 		"RISCHI PRINCIPALI",
 		"TEC-01 Sessione chiusa quando l'operatore si allontana (Postazione PC01): no: non conta",
 		"FIS-01 Locale ad accesso controllato (Sede Municipio): parziale: 50% di 30% = 15%",
@@ -118,6 +118,48 @@ func TestCLIRisk(t *testing.T) {
 	}
 }
 
+// TestCLIRiskOverride sets, reads back and removes a per-audit override of
+// probability and impact through the real binary and file.
+func TestCLIRiskOverride(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "audit.db")
+	id := strings.TrimSpace(mustRun(t, db, "audit", "new", "--ente", "Comune di Prova", "--istat", "054001", "--year", "2026",
+		"--auditor", "Rossi", "--catalog", "../../checklist/testdata/risk/cli.yaml"))
+	mustRun(t, db, "workstation", "add", id, "--code", "PC01", "--sede", "Municipio")
+	out := mustRun(t, db, "risk", id, "--set", "T01", "--probability", "1", "--impact", "2", "--reason", "sportello al secondo piano, senza pubblico")
+	if !strings.Contains(out, "Salvato: T01 probabilità 1 × impatto 2") {
+		t.Errorf("--set printed %q", out)
+	}
+	if got, _ := residual(t, riskOf(t, db, id), "postazione:PC01", "T01"); math.Abs(got-2) > 1e-4 {
+		t.Errorf("residual after the override %v, want 2 (1 × 2, nothing answered)", got)
+	}
+	if text := mustRun(t, db, "risk", id); !strings.Contains(text, "sportello al secondo piano, senza pubblico") || !strings.Contains(text, "1†") {
+		t.Errorf("risk text lacks the override and its reason:\n%s", text)
+	}
+	mustRun(t, db, "risk", id, "--set", "T01", "--reset", "--reason", "torna al catalogo")
+	if got, _ := residual(t, riskOf(t, db, id), "postazione:PC01", "T01"); math.Abs(got-9) > 1e-4 {
+		t.Errorf("residual after --reset %v, want 9", got)
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--set", "T01", "--probability", "7", "--impact", "2", "--reason", "x"}, 1, "probabilità 7 fuori scala: deve essere tra 1 e 3"},
+		{[]string{"--set", "T01", "--probability", "2", "--impact", "2"}, 1, "richiede una motivazione"},
+		{[]string{"--set", "T99", "--probability", "2", "--impact", "2", "--reason", "x"}, 1, `minaccia "T99" non presente`},
+		{[]string{"--set", "T01", "--probability", "2", "--reason", "x"}, 2, "--set richiede --probability e --impact"},
+		{[]string{"--probability", "2"}, 2, "--probability vale solo con --set"},
+	} {
+		r := runCLI(t, db, append([]string{"risk", id}, tt.args...)...)
+		if r.Code != tt.code || !strings.Contains(r.Stderr, tt.want) {
+			t.Errorf("risk %v: exit %d stderr %q, want %d and %q", tt.args, r.Code, r.Stderr, tt.code, tt.want)
+		}
+	}
+	if h := mustRun(t, db, "risk", id, "--json"); strings.Contains(h, `"overridden": true`) {
+		t.Error("a refused override changed the audit")
+	}
+}
+
 func TestCLIRiskErrors(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "audit.db")
 	tests := []struct {
@@ -129,6 +171,7 @@ func TestCLIRiskErrors(t *testing.T) {
 		{"unknown audit", []string{"risk", "zzzzzzzz"}, 1, "non trovato"},
 		{"no audit", []string{"risk"}, 2, "risk"},
 		{"unknown flag", []string{"risk", "x", "--csv"}, 2, "csv"},
+		{"override of an unknown audit", []string{"risk", "zzzzzzzz", "--set", "T01", "--probability", "1", "--impact", "1", "--reason", "x"}, 1, "non trovato"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -175,7 +218,7 @@ func TestPrintRiskGolden(t *testing.T) {
 		snap.Answers = append(snap.Answers, checklist.Answer{Scope: sc, Item: a.item, Value: a.value})
 	}
 	var out bytes.Buffer
-	if err := printRisk(&out, snap, checklist.Assess(snap)); err != nil {
+	if err := printRisk(&out, snap, checklist.Assess(snap), true); err != nil {
 		t.Fatal(err)
 	}
 	golden := "../../checklist/testdata/risk/cli-text.golden"
