@@ -176,11 +176,14 @@ func TestCLIAuditLifecycle(t *testing.T) {
 	if !strings.Contains(list, id) || !strings.Contains(list, "Comune di Prova") {
 		t.Errorf("audit list does not show the audit:\n%s", list)
 	}
-	var rows []struct {
-		ID       string `json:"id"`
-		Answered int    `json:"answered"`
+	var doc struct {
+		Audits []struct {
+			ID       string `json:"id"`
+			Answered int    `json:"answered"`
+		} `json:"audits"`
 	}
-	if err := json.Unmarshal([]byte(mustRun(t, db, "audit", "list", "--json")), &rows); err != nil || len(rows) != 1 || rows[0].ID != id || rows[0].Answered != 2 {
+	err := json.Unmarshal([]byte(mustRun(t, db, "audit", "list", "--json")), &doc)
+	if rows := doc.Audits; err != nil || len(rows) != 1 || rows[0].ID != id || rows[0].Answered != 2 {
 		t.Errorf("audit list --json = %+v (%v)", rows, err)
 	}
 }

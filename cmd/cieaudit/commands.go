@@ -302,7 +302,9 @@ func newAuditCmd(a *app) *cobra.Command {
 					rows[i] = auditListJSON{au.ID, au.Ente, au.ISTAT, au.Year, au.Status, au.Catalogue,
 						au.Progress.Answered, au.Progress.Total, au.UpdatedAt}
 				}
-				return writeJSON(a.stdout, rows)
+				return writeSchemaJSON(a.stdout, "audit-list", struct {
+					Audits []auditListJSON `json:"audits"`
+				}{rows})
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tENTE\tANNO\tSTATO\tAVANZAMENTO\tCATALOGO")
@@ -313,7 +315,7 @@ func newAuditCmd(a *app) *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	listCmd.Flags().BoolVar(&listJSON, "json", false, "stampa in JSON")
+	listCmd.Flags().BoolVar(&listJSON, "json", false, "stampa in JSON (schema in docs/schema/)")
 	cmd.AddCommand(listCmd)
 
 	var showJSON bool
@@ -328,7 +330,7 @@ func newAuditCmd(a *app) *cobra.Command {
 			}
 			if showJSON {
 				p := snap.AuditProgress()
-				return writeJSON(a.stdout, auditShowJSON{
+				return writeSchemaJSON(a.stdout, "audit-show", auditShowJSON{
 					Audit:       snap.Audit,
 					Answers:     nonNil(snap.Answers),
 					Evaluations: nonNil(snap.Evaluations),
@@ -339,7 +341,7 @@ func newAuditCmd(a *app) *cobra.Command {
 			return nil
 		},
 	}
-	showCmd.Flags().BoolVar(&showJSON, "json", false, "stampa in JSON")
+	showCmd.Flags().BoolVar(&showJSON, "json", false, "stampa in JSON (schema in docs/schema/)")
 	cmd.AddCommand(showCmd)
 
 	var confirmed bool

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -17,6 +19,7 @@ import (
 const (
 	formatBundle = "bundle"
 	formatCSV    = "csv"
+	formatJSON   = "json"
 )
 
 type exportFlags struct {
@@ -50,12 +53,17 @@ modifica, con la colonna audit_id). Con --out - (o --format csv senza --out)
 scrive una sola tabella (--table, predefinita risposte) sullo standard output,
 per le pipe.
 
+Con --format json scrive sullo standard output un audit per riga (JSON Lines), ogni
+riga il documento audit.json (schema cieaudit.audit/v1, docs/schema/audit.schema.json);
+con --all tutti gli audit, letti e scritti uno alla volta.
+
 Le celle CSV/XLSX che iniziano con = + - @ tabulazione o a capo ricevono un
 apostrofo iniziale, perché i fogli di calcolo non le eseguano come formule.`,
 		Example: `  cieaudit export 1a2b3c4d --out piano-2026
   cieaudit export 1a2b3c4d --out piano-2026.zip --zip
   cieaudit export --all --format csv --out tabelle
-  cieaudit export --all --format csv --csv rfc4180 --out - | wc -l`,
+  cieaudit export --all --format csv --csv rfc4180 --out - | wc -l
+  cieaudit export --all --format json > audit.jsonl`,
 		Args: maxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runExport(cmd, args, f)
@@ -64,7 +72,7 @@ apostrofo iniziale, perché i fogli di calcolo non le eseguano come formule.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&f.out, "out", "o", "", "cartella (o file .zip) di destinazione; - per lo standard output (solo --format csv)")
 	fl.BoolVar(&f.all, "all", false, "esporta tutti gli audit del database (solo --format csv)")
-	fl.StringVar(&f.format, "format", "", "bundle (fascicolo completo, predefinito per un audit) o csv (solo tabelle, predefinito con --all)")
+	fl.StringVar(&f.format, "format", "", "bundle (fascicolo completo, predefinito per un audit), csv (solo tabelle, predefinito con --all) o json (JSON Lines sullo standard output, un audit per riga)")
 	fl.BoolVar(&f.zip, "zip", false, "scrive un archivio zip invece di una cartella")
 	fl.BoolVar(&f.force, "force", false, "sostituisce una destinazione esistente e non vuota")
 	fl.StringVar(&f.dialect, "csv", string(export.DialectExcel), "dialetto CSV: excel (separatore ; e BOM UTF-8) o rfc4180 (virgola, senza BOM)")
@@ -80,7 +88,7 @@ func (f *exportFlags) check(args []string) (export.Dialect, export.Table, error)
 		return "", "", usagef("indicare un audit oppure --all, non entrambi")
 	case !f.all && len(args) == 0:
 		return "", "", usagef("indicare l'ID dell'audit da esportare oppure --all (vedere cieaudit audit list)")
-	case strings.TrimSpace(f.out) == "" && f.format != formatCSV:
+	case strings.TrimSpace(f.out) == "" && f.format != formatCSV && f.format != formatJSON:
 		return "", "", usagef("indicare la destinazione con --out DIR (o --out - per lo standard output)")
 	}
 	if strings.TrimSpace(f.out) == "" {
@@ -96,14 +104,18 @@ func (f *exportFlags) check(args []string) (export.Dialect, export.Table, error)
 	}
 	switch f.format {
 	case formatBundle, formatCSV:
+	case formatJSON:
+		if f.out != "-" {
+			return "", "", usagef("--format json scrive sullo standard output: togliere --out %s o usare --out -", f.out)
+		}
 	default:
-		return "", "", usagef("--format %q non valido: usare bundle o csv", f.format)
+		return "", "", usagef("--format %q non valido: usare bundle, csv o json", f.format)
 	}
-	if f.all && f.format != formatCSV {
-		return "", "", usagef("--all esporta solo le tabelle: usare --format csv")
+	if f.all && f.format == formatBundle {
+		return "", "", usagef("--all esporta le tabelle o il JSON, non il fascicolo: usare --format csv o --format json")
 	}
-	if f.out == "-" && f.format != formatCSV {
-		return "", "", usagef("--out - scrive una tabella CSV: usare --format csv")
+	if f.out == "-" && f.format == formatBundle {
+		return "", "", usagef("--out - scrive una tabella CSV o il JSON: usare --format csv o --format json")
 	}
 	if f.zip && f.format != formatBundle {
 		return "", "", usagef("--zip vale solo per il fascicolo completo (--format bundle)")
@@ -132,6 +144,18 @@ func (a *app) runExport(cmd *cobra.Command, args []string, f exportFlags) error 
 		return err
 	}
 	opts := export.Options{CSV: dialect, Zip: f.zip, Force: f.force}
+
+	if f.format == formatJSON {
+		each := s.EachAudit
+		if !f.all {
+			snap, err := a.loadAudit(args[0])
+			if err != nil {
+				return err
+			}
+			each = func(fn func(*checklist.Snapshot) error) error { return fn(snap) }
+		}
+		return writeJSONLines(a.stdout, each)
+	}
 
 	if f.all {
 		bar := a.progressBar()
@@ -186,6 +210,26 @@ func (a *app) runExport(cmd *cobra.Command, args []string, f exportFlags) error 
 	}
 	printPaths(a.stdout, paths)
 	return nil
+}
+
+// writeJSONLines writes each audit as its audit.json document
+// (cieaudit.audit/v1) on one line: JSON Lines, one audit per line, written
+// as the audits are read, so a large database streams.
+func writeJSONLines(w io.Writer, each export.EachFunc) error {
+	var doc, line bytes.Buffer
+	return each(func(snap *checklist.Snapshot) error {
+		doc.Reset()
+		line.Reset()
+		if err := export.WriteJSON(&doc, snap, nil); err != nil {
+			return err
+		}
+		if err := json.Compact(&line, doc.Bytes()); err != nil {
+			return err
+		}
+		line.WriteByte('\n')
+		_, err := w.Write(line.Bytes())
+		return err
+	})
 }
 
 // printPaths lists what was written, one path a line, for scripts.

@@ -31,7 +31,9 @@ func newLogCmd(a *app) *cobra.Command {
 				return err
 			}
 			if asJSON {
-				return writeJSON(a.stdout, nonNil(entries))
+				return writeSchemaJSON(a.stdout, "access-log", struct {
+					Entries []storage.AccessEntry `json:"entries"`
+				}{nonNil(entries)})
 			}
 			if len(entries) == 0 {
 				fmt.Fprintln(a.stdout, "Registro accessi vuoto.")
@@ -41,7 +43,7 @@ func newLogCmd(a *app) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "stampa in JSON")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "stampa in JSON (schema in docs/schema/)")
 	cmd.Flags().IntVar(&limit, "limit", 0, "solo le ultime N voci (0: tutte)")
 	return cmd
 }

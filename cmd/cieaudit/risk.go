@@ -61,13 +61,13 @@ Con --json stampa la stessa analisi in JSON (chiavi snake_case, ambiti come
 			}
 			as := checklist.Assess(snap)
 			if asJSON {
-				return writeJSON(a.stdout, as)
+				return writeSchemaJSON(a.stdout, "risk", as)
 			}
 			return printRisk(a.stdout, snap, as, detail)
 		},
 	}
 	f := cmd.Flags()
-	f.BoolVar(&asJSON, "json", false, "stampa in JSON")
+	f.BoolVar(&asJSON, "json", false, "stampa in JSON (schema in docs/schema/)")
 	f.BoolVar(&detail, "dettaglio", false, "stampa il rischio di ogni minaccia per ogni ambito")
 	f.StringVar(&set, "set", "", "modifica probabilità e impatto della minaccia MINACCIA (es. T05) per questo audit")
 	f.IntVar(&probability, "probability", 0, "con --set: probabilità, un livello della scala del catalogo")

@@ -194,11 +194,14 @@ func (p *serveProc) accessLog(t *testing.T, admin sshKey) []accessEntryJSON {
 	if r.Code != 0 {
 		t.Fatalf("log --json over ssh: exit %d: %s", r.Code, r.Stderr)
 	}
-	var entries []accessEntryJSON
-	if err := json.Unmarshal([]byte(r.Stdout), &entries); err != nil {
+	validateJSONOutput(t, "access-log", r.Stdout)
+	var doc struct {
+		Entries []accessEntryJSON `json:"entries"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &doc); err != nil {
 		t.Fatalf("log --json: %v\n%s", err, r.Stdout)
 	}
-	return entries
+	return doc.Entries
 }
 
 type accessEntryJSON struct {
@@ -757,15 +760,18 @@ func TestUserCommandsRefuseBadInput(t *testing.T) {
 		})
 	}
 	// Nothing half-written: only mario, with his one key.
-	var users []struct {
-		Name string `json:"name"`
-		Keys []struct {
-			Fingerprint string `json:"fingerprint"`
-		} `json:"keys"`
+	var doc struct {
+		Users []struct {
+			Name string `json:"name"`
+			Keys []struct {
+				Fingerprint string `json:"fingerprint"`
+			} `json:"keys"`
+		} `json:"users"`
 	}
-	if err := json.Unmarshal([]byte(mustRun(t, db, "user", "list", "--json")), &users); err != nil {
+	if err := json.Unmarshal([]byte(mustRun(t, db, "user", "list", "--json")), &doc); err != nil {
 		t.Fatal(err)
 	}
+	users := doc.Users
 	if len(users) != 1 || users[0].Name != "mario" || len(users[0].Keys) != 1 || users[0].Keys[0].Fingerprint != fingerprint(t, key) {
 		t.Fatalf("users after refused commands: %+v", users)
 	}

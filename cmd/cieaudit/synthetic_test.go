@@ -23,12 +23,16 @@ func TestCLIDemoSynthetic(t *testing.T) {
 		t.Fatalf("doctor after demo --synthetic: %+v", r)
 	}
 	r = runCLI(t, db, "audit", "list", "--json")
-	var list []struct {
-		ID       string `json:"id"`
-		Answered int    `json:"answered"`
-		Total    int    `json:"total"`
+	var doc struct {
+		Audits []struct {
+			ID       string `json:"id"`
+			Answered int    `json:"answered"`
+			Total    int    `json:"total"`
+		} `json:"audits"`
 	}
-	if err := json.Unmarshal([]byte(r.Stdout), &list); err != nil || len(list) != n {
+	err := json.Unmarshal([]byte(r.Stdout), &doc)
+	list := doc.Audits
+	if err != nil || len(list) != n {
 		t.Fatalf("audit list --json: %d audits, %v\n%s", len(list), err, r.Stdout)
 	}
 	s, err := storage.Open(db, storage.Options{ReadOnly: true})

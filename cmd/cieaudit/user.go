@@ -142,7 +142,9 @@ func newUserListCmd(a *app) *cobra.Command {
 				for i, u := range users {
 					rows[i] = userJSON{u.Name, u.Role, nonNil(u.Keys), nonNil(u.AllowFrom), u.TOTPSecret != "", u.CreatedAt}
 				}
-				return writeJSON(a.stdout, rows)
+				return writeSchemaJSON(a.stdout, "user-list", struct {
+					Users []userJSON `json:"users"`
+				}{rows})
 			}
 			if len(users) == 0 {
 				fmt.Fprintln(a.stdout, "Nessun utente: aggiungerne uno con cieaudit user add.")
@@ -170,7 +172,7 @@ func newUserListCmd(a *app) *cobra.Command {
 			return tw.Flush()
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "stampa in JSON")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "stampa in JSON (schema in docs/schema/)")
 	return cmd
 }
 
