@@ -57,6 +57,13 @@ type ptyClient struct {
 
 func dialPTY(tb testing.TB, addr string, signer gossh.Signer) *ptyClient {
 	tb.Helper()
+	return dialPTYSize(tb, addr, signer, 80, 24, nil)
+}
+
+// dialPTYSize is dialPTY with a terminal of cols×rows; when screen is not
+// nil every byte of output is also written to it.
+func dialPTYSize(tb testing.TB, addr string, signer gossh.Signer, cols, rows int, screen io.Writer) *ptyClient {
+	tb.Helper()
 	client, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{
 		User: "bench", Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
 		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
@@ -68,7 +75,7 @@ func dialPTY(tb testing.TB, addr string, signer gossh.Signer) *ptyClient {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := sess.RequestPty("xterm-256color", 24, 80, gossh.TerminalModes{}); err != nil {
+	if err := sess.RequestPty("xterm-256color", rows, cols, gossh.TerminalModes{}); err != nil {
 		tb.Fatal(err)
 	}
 	stdin, _ := sess.StdinPipe()
@@ -80,7 +87,11 @@ func dialPTY(tb testing.TB, addr string, signer gossh.Signer) *ptyClient {
 	go func() {
 		buf := make([]byte, 32*1024)
 		for {
-			if _, err := stdout.Read(buf); err != nil {
+			n, err := stdout.Read(buf)
+			if screen != nil {
+				screen.Write(buf[:n])
+			}
+			if err != nil {
 				close(c.output)
 				return
 			}

@@ -117,7 +117,8 @@ func (c *sessionCounter) acquire(user string) error {
 	return nil
 }
 
-func (c *sessionCounter) release(user string) {
+// release gives user's slot back and returns how many sessions remain.
+func (c *sessionCounter) release(user string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.total--
@@ -125,6 +126,7 @@ func (c *sessionCounter) release(user string) {
 		delete(c.byUser, user)
 	}
 	c.cond.Broadcast()
+	return c.total
 }
 
 // active returns the number of sessions holding a slot.

@@ -124,6 +124,7 @@ type Server struct {
 	programs *programs
 
 	draining    atomic.Bool
+	freeing     atomic.Bool // returnMemory is running
 	unsubscribe func()
 	stopOnce    sync.Once
 }

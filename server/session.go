@@ -17,7 +17,11 @@ import (
 // handleSession is the whole session pipeline: identity re-check, limits,
 // access log, then the TUI or one command. Written as one function rather
 // than a wish middleware chain so that the order is plain to read.
-func (s *Server) handleSession(sess ssh.Session) {
+func (s *Server) handleSession(raw ssh.Session) {
+	// From here on the session's terminal sizes are clamped and its context
+	// ends with it.
+	sess, end := bound(raw)
+	defer end()
 	defer func() {
 		if r := recover(); r != nil {
 			s.cfg.Logger.Error("panic in una sessione", "panic", r, "stack", string(debug.Stack()))
@@ -41,7 +45,11 @@ func (s *Server) handleSession(sess ssh.Session) {
 		s.deny(sess, err.Error())
 		return
 	}
-	defer s.sessions.release(id.User)
+	defer func() {
+		if s.sessions.release(id.User) == 0 {
+			s.returnMemory()
+		}
+	}()
 
 	args := sess.Command()
 	_, _, hasPty := sess.Pty()
@@ -90,6 +98,20 @@ func (s *Server) handleSession(sess ssh.Session) {
 	_ = sess.Exit(code)
 }
 
+// returnMemory hands the memory freed by ended sessions back to the system
+// once the last one has ended. The Go runtime would otherwise keep it
+// mapped until its periodic collection and scavenging, minutes later, and
+// the server's RSS would stay at the level of its busiest moment.
+func (s *Server) returnMemory() {
+	if !s.freeing.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer s.freeing.Store(false)
+		debug.FreeOSMemory()
+	}()
+}
+
 // deny tells the client why and ends the session with a failure status.
 func (s *Server) deny(sess ssh.Session, reason string) {
 	fmt.Fprintf(sess.Stderr(), "cieaudit: accesso negato: %s\n", reason)
@@ -131,7 +153,7 @@ func (s *Server) identify(sess ssh.Session) (Identity, string) {
 
 // runTUI serves the TUI on the session's terminal until the user leaves,
 // the connection drops or the server shuts down.
-func (s *Server) runTUI(sess ssh.Session, id Identity) {
+func (s *Server) runTUI(sess *boundedSession, id Identity) {
 	var model tea.Model
 	if s.cfg.NewModel != nil {
 		m, err := s.cfg.NewModel(sess, id)
@@ -144,10 +166,14 @@ func (s *Server) runTUI(sess ssh.Session, id Identity) {
 	} else {
 		model = placeholder{id: id, quitOn: reflect.TypeOf(s.cfg.ShutdownMsg)}
 	}
+	// A model holding background work (the TUI's idle timer) releases it
+	// when the session ends, however it ends.
+	if c, ok := model.(interface{ Close() }); ok {
+		defer c.Close()
+	}
 	var prog *tea.Program
-	handler := func(sess ssh.Session) *tea.Program {
-		opts := append(bm.MakeOptions(sess), tea.WithoutSignalHandler())
-		prog = tea.NewProgram(model, opts...)
+	handler := func(ssh.Session) *tea.Program {
+		prog = tea.NewProgram(model, programOptions(sess)...)
 		s.programs.add(prog)
 		// Shutdown sets draining before it broadcasts: a program added too
 		// late for the broadcast sees the flag here instead.

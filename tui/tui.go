@@ -20,6 +20,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -89,6 +90,12 @@ type Model struct {
 	// identifies the latest scheduled save of it.
 	place    string
 	placeSeq int
+
+	// closed is closed by Close: the idle timer's command waits on it, so
+	// that a session that ends leaves no goroutine holding the program and
+	// this model until the timer would have fired.
+	closed    chan struct{}
+	closeOnce sync.Once
 }
 
 // New returns the TUI model for one session.
@@ -117,7 +124,7 @@ func newModel(opts Options, noColor bool) *Model {
 		CreateDemo: opts.CreateDemo,
 		exportRoot: opts.ExportRoot,
 	}
-	m := &Model{ctx: ctx, opts: opts, isDark: true, noColor: noColor, help: help.New()}
+	m := &Model{ctx: ctx, opts: opts, isDark: true, noColor: noColor, help: help.New(), closed: make(chan struct{})}
 	m.applyStyles()
 	m.stack = []Component{newHomePage(ctx)}
 	m.lastKey = opts.Now()
@@ -128,9 +135,33 @@ func newModel(opts Options, noColor bool) *Model {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.stack[0].Init(), m.startCmd(), tea.RequestBackgroundColor}
 	if m.opts.IdleTimeout > 0 {
-		cmds = append(cmds, tea.Tick(m.opts.IdleTimeout, func(time.Time) tea.Msg { return idleMsg{} }))
+		cmds = append(cmds, m.idleAfter(m.opts.IdleTimeout))
 	}
 	return tea.Batch(cmds...)
+}
+
+// Close releases what the model keeps running in the background (the idle
+// timer). The SSH server calls it when the session ends, however it ends;
+// it is safe to call more than once.
+func (m *Model) Close() {
+	m.closeOnce.Do(func() { close(m.closed) })
+}
+
+// idleAfter is the idle check, d from now. Unlike tea.Tick, whose goroutine
+// would sleep for the whole timeout keeping the program and this model
+// reachable after the session has ended, it returns at once on Close.
+func (m *Model) idleAfter(d time.Duration) tea.Cmd {
+	closed := m.closed
+	return func() tea.Msg {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return idleMsg{}
+		case <-closed:
+			return nil
+		}
+	}
 }
 
 // startCmd opens --audit, or the audit, scope and item the user last
@@ -502,7 +533,7 @@ func (m *Model) checkIdle() tea.Cmd {
 	if idle >= timeout {
 		return m.drainSaves(fmt.Sprintf("Sessione chiusa dopo %s senza attività. Tutte le risposte sono salvate.", timeout))
 	}
-	return tea.Tick(timeout-idle, func(time.Time) tea.Msg { return idleMsg{} })
+	return m.idleAfter(timeout - idle)
 }
 
 func (m *Model) pushPage(p Component) tea.Cmd {
