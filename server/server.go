@@ -47,9 +47,13 @@ type Config struct {
 	// ShutdownMsg is sent to every TUI when the server stops, so that it
 	// saves what is pending and quits.
 	ShutdownMsg tea.Msg
-	// Exec runs a command (ssh host CMD…) after the role check, with the
-	// session as stdin/stdout/stderr, and returns its exit code.
-	Exec func(ctx context.Context, sess ssh.Session, id Identity, args []string) int
+	// Exec runs a command (ssh host CMD…) with the session as
+	// stdin/stdout/stderr. It decides what the identity may run: once the
+	// command line is parsed and allowed, and before anything runs, it
+	// calls accept, which records the session in the access log (and may
+	// fail: then nothing must run). It returns the exit code and, if it
+	// never called accept, why the command was refused.
+	Exec func(ctx context.Context, sess ssh.Session, id Identity, args []string, accept func() error) (code int, refused error)
 
 	// HandshakeTimeout bounds the time from TCP connect to successful
 	// authentication (default 30s).

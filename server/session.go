@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"runtime/debug"
@@ -56,45 +57,73 @@ func (s *Server) handleSession(raw ssh.Session) {
 	entry := storage.AccessEntry{Remote: remote, User: id.User, Fingerprint: id.Fingerprint, Accepted: true, Session: "tui"}
 	if len(args) > 0 {
 		entry.Session = strings.Join(args, " ")
-		if err := Authorize(id.Role, args); err != nil {
-			entry.Accepted = false
-			entry.Reason = err.Error()
-			s.logRefusal(entry)
-			s.deny(sess, err.Error())
-			return
-		}
-	} else if !hasPty {
+		s.runCommand(sess, id, args, entry)
+		return
+	}
+	if !hasPty {
 		entry.Accepted = false
 		entry.Reason = "sessione senza terminale e senza comando"
 		s.logRefusal(entry)
 		s.deny(sess, "serve un terminale interattivo (ssh -t) oppure un comando, per esempio: ssh … audit list")
 		return
 	}
-	seq, err := s.cfg.Store.LogAccess(entry)
+	end, err := s.logAccepted(entry)
 	if err != nil {
-		// An unrecorded session must not happen: refuse rather than let
-		// someone in unseen.
-		s.cfg.Logger.Error("registro accessi non scrivibile", "err", err)
-		s.deny(sess, "registro accessi non disponibile")
+		s.deny(sess, err.Error())
 		return
 	}
-	s.cfg.Logger.Info("sessione aperta", "user", id.User, "remote", remote, "session", entry.Session)
-	defer func() {
+	defer end()
+	s.runTUI(sess, id)
+}
+
+// logAccepted records an accepted session and returns the function that
+// records its end. An unrecorded session must not happen: if the log cannot
+// be written the caller refuses rather than let someone in unseen.
+func (s *Server) logAccepted(entry storage.AccessEntry) (end func(), err error) {
+	seq, err := s.cfg.Store.LogAccess(entry)
+	if err != nil {
+		s.cfg.Logger.Error("registro accessi non scrivibile", "err", err)
+		return nil, errors.New("registro accessi non disponibile")
+	}
+	s.cfg.Logger.Info("sessione aperta", "user", entry.User, "remote", entry.Remote, "session", entry.Session)
+	return func() {
 		if err := s.cfg.Store.EndAccess(seq, s.cfg.Now()); err != nil {
 			s.cfg.Logger.Error("fine sessione non registrata", "err", err)
 		}
-		s.cfg.Logger.Info("sessione chiusa", "user", id.User, "remote", remote)
-	}()
+		s.cfg.Logger.Info("sessione chiusa", "user", entry.User, "remote", entry.Remote)
+	}, nil
+}
 
-	if len(args) == 0 {
-		s.runTUI(sess, id)
-		return
-	}
+// runCommand runs one command for the session. Exec parses it against what
+// the identity may run and calls accept before running it: the access log
+// says "ammesso" only then, and otherwise "rifiutato" with Exec's reason.
+func (s *Server) runCommand(sess ssh.Session, id Identity, args []string, entry storage.AccessEntry) {
 	if s.cfg.Exec == nil {
-		s.deny(sess, "comandi non disponibili su questo server")
+		entry.Accepted, entry.Reason = false, "comandi non disponibili su questo server"
+		s.logRefusal(entry)
+		s.deny(sess, entry.Reason)
 		return
 	}
-	code := s.cfg.Exec(sess.Context(), sess, id, args)
+	var end func()
+	accept := func() error {
+		var err error
+		end, err = s.logAccepted(entry)
+		return err
+	}
+	code, refused := s.cfg.Exec(sess.Context(), sess, id, args, accept)
+	if end != nil {
+		end()
+	} else {
+		if refused == nil {
+			refused = errors.New("comando non eseguito")
+		}
+		entry.Accepted, entry.Reason = false, refused.Error()
+		s.logRefusal(entry)
+		fmt.Fprintf(sess.Stderr(), "cieaudit: comando rifiutato: %s\n", refused)
+		if code == 0 {
+			code = 1
+		}
+	}
 	_ = sess.Exit(code)
 }
 

@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -198,115 +196,11 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 }
 
 // execOverSSH runs one CLI command for an SSH session against the server's
-// open store, with the session as stdin/stdout/stderr. The server has
-// already checked that the user's role allows the command.
-func (a *app) execOverSSH(store *storage.Store) func(ctx context.Context, sess ssh.Session, id server.Identity, args []string) int {
-	return func(ctx context.Context, sess ssh.Session, id server.Identity, args []string) int {
-		args, err := sshArgs(args)
-		if err != nil {
-			fmt.Fprintf(sess.Stderr(), "cieaudit: %v\n", err)
-			return 2
-		}
-		if got, want := cobraCommand(args), server.CommandName(args); got != want {
-			// The server authorised want; never run anything else.
-			fmt.Fprintf(sess.Stderr(), "cieaudit: comando %q non riconosciuto come %q: indicare il comando prima delle opzioni\n", got, want)
-			return 2
-		}
-		if server.CommandName(args) == "backup" {
-			if err := streamBackup(store, sess); err != nil {
-				fmt.Fprintf(sess.Stderr(), "cieaudit: %v\n", err)
-				return 1
-			}
-			return 0
-		}
+// open store, with the session as stdin/stdout/stderr, in the command tree
+// of the caller's role (executeRemote).
+func (a *app) execOverSSH(store *storage.Store) func(ctx context.Context, sess ssh.Session, id server.Identity, args []string, accept func() error) (int, error) {
+	return func(ctx context.Context, sess ssh.Session, id server.Identity, args []string, accept func() error) (int, error) {
 		sub := &app{stdin: sess, stdout: sess, stderr: sess.Stderr(), now: a.now, store: store, user: id.User, remote: true}
-		return sub.execute(args)
+		return sub.executeRemote(args, id.Role, accept)
 	}
-}
-
-// streamBackup writes a consistent copy of the live database to w: the
-// way to back up while the server holds the file (ssh … backup - > copia.db).
-func streamBackup(store *storage.Store, w io.Writer) error {
-	if _, err := store.BackupTo(w); err != nil {
-		return fmt.Errorf("backup: %w", err)
-	}
-	return nil
-}
-
-// sshArgs adapts a command line received over SSH, where the machine the
-// command runs on is the server, not the user's: flags naming files there
-// are refused (the back office must neither read nor write the server's
-// files), and exports and backups go to the session's stdout.
-func sshArgs(args []string) ([]string, error) {
-	name := server.CommandName(args)
-	if name == "backup" {
-		for _, a := range args[1:] {
-			if a != "-" {
-				return nil, usagef("via SSH il backup va solo sullo standard output: usare ssh … backup - > copia.db")
-			}
-		}
-		return args, nil
-	}
-	hasOut := false
-	for i := range args {
-		flag, value, ok := flagValue(args, i)
-		if !ok || flag == "-o" && name != "export" {
-			continue
-		}
-		switch flag {
-		case "--out", "-o":
-			hasOut = true
-			if value != "-" {
-				return nil, usagef("via SSH l'esportazione va solo sullo standard output: omettere --out o usare --out -")
-			}
-		case "--key-file":
-			return nil, usagef("via SSH --key-file non è ammesso (leggerebbe un file del server): passare la chiave con --key \"'ssh-ed25519 AAAA… commento'\"")
-		case "--catalog":
-			if strings.ContainsAny(value, `/\`) || strings.HasSuffix(value, ".yaml") || strings.HasSuffix(value, ".yml") {
-				return nil, usagef("via SSH --catalog accetta solo un catalogo già caricato (ID o ID@VERSIONE), non un file del server")
-			}
-		}
-	}
-	if name == "export" && !hasOut {
-		return append(append([]string(nil), args...), "--out", "-"), nil
-	}
-	return args, nil
-}
-
-// flagValue returns the flag at args[i] and its value, in any of the forms
-// cobra accepts: --flag value, --flag=value, -o value, -ovalue, -o=value.
-func flagValue(args []string, i int) (flag, value string, ok bool) {
-	arg := args[i]
-	next := func() string {
-		if i+1 < len(args) {
-			return args[i+1]
-		}
-		return ""
-	}
-	switch {
-	case strings.HasPrefix(arg, "--"):
-		if f, v, found := strings.Cut(arg, "="); found {
-			return f, v, true
-		}
-		return arg, next(), true
-	case strings.HasPrefix(arg, "-o"):
-		if len(arg) == 2 {
-			return "-o", next(), true
-		}
-		return "-o", strings.TrimPrefix(arg[2:], "="), true
-	}
-	return "", "", false
-}
-
-// cobraCommand is the command path cobra would run for args ("audit list"),
-// or "" for the root command and unknown commands: the SSH session runs a
-// command only if this agrees with what the server authorised.
-func cobraCommand(args []string) string {
-	root := newRootCmd(&app{now: time.Now})
-	root.InitDefaultHelpCmd() // cobra adds help only when executing
-	cmd, _, err := root.Find(args)
-	if err != nil || cmd == root {
-		return ""
-	}
-	return strings.TrimPrefix(cmd.CommandPath(), root.Name()+" ")
 }

@@ -24,7 +24,6 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/cieaudit/cieaudit/checklist"
-	"github.com/cieaudit/cieaudit/server"
 )
 
 // These tests drive the real binary with the real OpenSSH client, as users
@@ -318,15 +317,19 @@ func TestServeE2ECommandsAndRoles(t *testing.T) {
 	})
 	t.Run("viewer cannot smuggle a command behind a flag", func(t *testing.T) {
 		// Payloads found in review: the policy once read a flag's value as
-		// the command while cobra ran the words after it.
-		for _, args := range [][]string{
-			{"--role", "risk", "user", "add", "eve", "--role", "admin", "--key", "'" + s.bob.pub + "'"},
-			{"--scope", "risk", "answer", s.audit, "--scope", "ente", "--item", item, "--value", "no"},
-			{"--audit", "help", "--audit="},
+		// the command while cobra ran the words after it. Now cobra's own
+		// parse of the viewer's tree is the check.
+		for _, tc := range []struct {
+			args []string
+			why  string
+		}{
+			{[]string{"--role", "risk", "user", "add", "eve", "--role", "admin", "--key", "'" + s.bob.pub + "'"}, `il ruolo lettore non consente "user add"`},
+			{[]string{"--scope", "risk", "answer", s.audit, "--scope", "ente", "--item", item, "--value", "no"}, `il ruolo lettore non consente "answer"`},
+			{[]string{"--audit", "help", "--audit="}, "opzione sconosciuta: --audit"},
 		} {
-			r := srv.ssh(t, s.viewer, "vera", args...)
-			if r.Code == 0 || !strings.Contains(r.Stderr, "prima delle opzioni") {
-				t.Errorf("%v: exit %d, stderr %q", args, r.Code, r.Stderr)
+			r := srv.ssh(t, s.viewer, "vera", tc.args...)
+			if r.Code != 2 || !strings.Contains(r.Stderr, "comando rifiutato: "+tc.why) {
+				t.Errorf("%v: exit %d, stderr %q", tc.args, r.Code, r.Stderr)
 			}
 		}
 		if r := srv.ssh(t, s.bob, "eve", "audit", "list"); r.Code == 0 {
@@ -844,42 +847,6 @@ func TestServeE2EIdleLogout(t *testing.T) {
 	t.Fatalf("no ended TUI session of vera in the access log: %+v", srv.accessLog(t, s.admin))
 }
 
-func TestSSHArgsKeepServerFilesOut(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    string // "" when refused
-		wantErr string
-	}{
-		{"export A --format csv", "export A --format csv --out -", ""},
-		{"export A --format csv --out -", "export A --format csv --out -", ""},
-		{"export A --format csv -o -", "export A --format csv -o -", ""},
-		{"export A --out /tmp/x", "", "solo sullo standard output"},
-		{"export A --out=/tmp/x", "", "solo sullo standard output"},
-		{"export A -o/tmp/x", "", "solo sullo standard output"},
-		{"export A -o=/tmp/x", "", "solo sullo standard output"},
-		{"backup -", "backup -", ""},
-		{"backup /tmp/x", "", "solo sullo standard output"},
-		{"user add x --role viewer --key-file /etc/ssh/ssh_host_rsa_key.pub", "", "--key-file non è ammesso"},
-		{"audit new --ente E --catalog /etc/passwd", "", "non un file del server"},
-		{"audit new --ente E --catalog=mio.yaml", "", "non un file del server"},
-		{"audit new --ente E --catalog cie-postazioni@2026.1", "audit new --ente E --catalog cie-postazioni@2026.1", ""},
-		{"answer A --note -ottimo --value si", "answer A --note -ottimo --value si", ""},
-		{"audit list --json", "audit list --json", ""},
-	}
-	for _, tt := range tests {
-		got, err := sshArgs(strings.Fields(tt.in))
-		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("sshArgs(%q) = %q, %v; want error %q", tt.in, got, err, tt.wantErr)
-			}
-			continue
-		}
-		if err != nil || strings.Join(got, " ") != tt.want {
-			t.Errorf("sshArgs(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
-		}
-	}
-}
-
 // BenchmarkServeKeystrokeEcho100Sessions measures keystroke-to-echo latency
 // of the real binary and the real TUI on loopback, with 100 interactive
 // sessions open: all typing at once (one iteration is one cursor move, j
@@ -1013,31 +980,4 @@ func BenchmarkServeKeystrokeEcho100Sessions(b *testing.B) {
 	b.Run("all-typing", func(b *testing.B) { measure(b, terms) })
 	// Usual case: one types while the other 99 sessions stay open.
 	b.Run("one-typing", func(b *testing.B) { measure(b, terms[:1]) })
-}
-
-// TestCobraCommandAgreesWithPolicy checks the second lock of SSH commands:
-// for well-formed command lines cobra resolves the same command the server
-// authorises, and for the payloads that once slipped past the policy it
-// resolves something else, so the session refuses them.
-func TestCobraCommandAgreesWithPolicy(t *testing.T) {
-	tests := []struct {
-		args  string
-		agree bool
-	}{
-		{"audit list --json", true},
-		{"export --all --format csv", true},
-		{"answer AUD1 --scope ente --item ORG-01 --value si", true},
-		{"user add eve --role viewer", true},
-		{"help", true},
-		{"--role risk user add eve --role admin", false},
-		{"--scope risk answer AUD1 --scope ente", false},
-		{"-o risk export AUD1 -o /srv", false},
-	}
-	for _, tt := range tests {
-		args := strings.Fields(tt.args)
-		got, want := cobraCommand(args), server.CommandName(args)
-		if (got == want) != tt.agree {
-			t.Errorf("%q: cobra runs %q, the server authorises %q; want agree=%v", tt.args, got, want, tt.agree)
-		}
-	}
 }
