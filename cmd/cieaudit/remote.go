@@ -128,7 +128,7 @@ func newRemoteRootCmd(a *app, role checklist.Role) *cobra.Command {
 	replaceCommand(root, "backup", newRemoteBackupCmd(a))
 	prune(root, role)
 	walk(root, func(c *cobra.Command) {
-		if !c.Runnable() || c == root {
+		if c.HasSubCommands() || c == root {
 			// A group (or the root) shows its help; anything after it is
 			// a command that does not exist for this role, refused by the
 			// parse instead of answered with the help.

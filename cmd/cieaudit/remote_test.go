@@ -94,7 +94,7 @@ func TestRemoteTreePerRole(t *testing.T) {
 		{auditor, "audit new --ente E --istat 054001 --year 2026 --auditor A --catalog /etc/passwd", "non un file del server"},
 		{auditor, "audit new --ente E --istat 054001 --year 2026 --auditor A --catalog=mio.yaml", "non un file del server"},
 		// Shell syntax is not interpreted: it is an unexpected argument.
-		{viewer, "audit list && touch x", `argomento o comando inatteso "&&"`},
+		{viewer, "audit list && touch x", `argomento inatteso "&&"`},
 		// The privilege-escalation payloads: a flag's value must not pass
 		// for the command, and the command cobra finds is the one checked.
 		{viewer, "--role risk user add eve --role admin", `non consente "user add"`},
