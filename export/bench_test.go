@@ -226,3 +226,40 @@ func allTablesTo(w io.Writer) map[Table]io.Writer {
 	}
 	return writers
 }
+
+// BenchmarkBatchCSVFile exports all five CSV tables (or the one named by
+// CIEAUDIT_BENCH_TABLE) of an existing database, CIEAUDIT_BENCH_DB, opened
+// read-only as cieaudit export --all does; skipped without it. Make the
+// file with cieaudit demo --synthetic N; scripts/bench-vs-sqlite.sh does.
+func BenchmarkBatchCSVFile(b *testing.B) {
+	path := os.Getenv("CIEAUDIT_BENCH_DB")
+	if path == "" {
+		b.Skip("CIEAUDIT_BENCH_DB not set")
+	}
+	s, err := storage.Open(path, storage.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	var out countingWriter
+	writers := allTablesTo(&out)
+	if t := os.Getenv("CIEAUDIT_BENCH_TABLE"); t != "" {
+		table, err := ParseTable(t)
+		if err != nil {
+			b.Fatal(err)
+		}
+		writers = map[Table]io.Writer{table: &out}
+	}
+	var peak peakHeap
+	for b.Loop() {
+		out.n = 0
+		each := func(fn func(*checklist.Snapshot) error) error {
+			return s.EachAuditParts(storage.ReadAnswers|storage.ReadHistory|storage.ReadActions, fn)
+		}
+		if err := WriteBatchTables(writers, each, DialectRFC4180, func(int) { peak.sample() }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(peak.max)/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(float64(out.n)/(1<<20), "csv-MiB/op")
+}

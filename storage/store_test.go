@@ -2,6 +2,7 @@ package storage
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -946,5 +947,55 @@ func TestEveryAuditWriteIsPublished(t *testing.T) {
 	case e := <-events:
 		t.Fatalf("unexpected event %+v (the refused reopen published?)", e)
 	default:
+	}
+}
+
+// TestEachAuditParts: the walk yields every audit once, oldest first, across
+// several batches, reads only the parts asked for, skips an audit deleted
+// during the walk, and lets fn write to the store.
+func TestEachAuditParts(t *testing.T) {
+	old := eachBatchRecords
+	eachBatchRecords = 5
+	t.Cleanup(func() { eachBatchRecords = old })
+	for _, hold := range []bool{false, true} {
+		s := openTest(t, Options{Hold: hold})
+		cat, err := s.SaveCatalogue(readTestdata(t, "catalogue-v1.yaml"), "catalogue-v1.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for i := range 6 {
+			a := checklist.Audit{Ente: checklist.Ente{Name: fmt.Sprintf("Comune %d", i)}, Year: 2026, CatalogueID: cat.ID, CatalogueVersion: cat.Version}
+			got, err := s.CreateAudits([]NewAudit{{Audit: a, Answers: []checklist.Answer{{Scope: checklist.EnteScope, Item: "ORG-01", Value: "si", Author: "g"}}}}, "gen")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, got...)
+		}
+		var seen []string
+		err = s.EachAuditParts(ReadAnswers, func(snap *checklist.Snapshot) error {
+			seen = append(seen, snap.Audit.ID)
+			if len(snap.Answers) != 1 || len(snap.History) != 0 {
+				t.Errorf("audit %s: %d answers, %d history entries; want the answers only", snap.Audit.ID, len(snap.Answers), len(snap.History))
+			}
+			if len(seen) == 1 {
+				// Writing from fn, and deleting an audit not walked yet.
+				mustSave(t, s, snap.Audit.ID, checklist.Answer{Scope: checklist.EnteScope, Item: "ORG-01", Value: "no", Author: "g"})
+				if err := s.DeleteAudit(ids[5], "admin"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(seen) != fmt.Sprint(ids[:5]) {
+			t.Errorf("hold=%v: walked %v, want %v (oldest first, the deleted one skipped)", hold, seen, ids[:5])
+		}
+		n := 0
+		if err := s.EachAudit(func(snap *checklist.Snapshot) error { n += len(snap.History); return nil }); err != nil || n == 0 {
+			t.Errorf("EachAudit read no history (%v)", err)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cieaudit/cieaudit/checklist"
 	"github.com/cieaudit/cieaudit/export"
+	"github.com/cieaudit/cieaudit/storage"
 )
 
 // Output formats of the export command.
@@ -167,10 +168,10 @@ func (a *app) runExport(cmd *cobra.Command, args []string, f exportFlags) error 
 			}
 		}
 		if f.out == "-" {
-			err = export.WriteBatchCSV(a.stdout, table, s.EachAudit, dialect, bar.audit)
+			err = export.WriteBatchCSV(a.stdout, table, eachAudit(s, table), dialect, bar.audit)
 		} else {
 			var paths []string
-			paths, err = export.WriteTablesDir(s.EachAudit, f.out, opts, bar.audit)
+			paths, err = export.WriteTablesDir(eachAudit(s, export.Tables...), f.out, opts, bar.audit)
 			bar.done()
 			if err == nil {
 				printPaths(a.stdout, paths)
@@ -230,6 +231,26 @@ func writeJSONLines(w io.Writer, each export.EachFunc) error {
 		_, err := w.Write(line.Bytes())
 		return err
 	})
+}
+
+// eachAudit walks the store reading of each audit only what the tables
+// write: the answers for risposte and postazioni, the history for storico,
+// the answers and the action plans and overrides for the risk tables.
+func eachAudit(s *storage.Store, tables ...export.Table) export.EachFunc {
+	var parts storage.Parts
+	for _, t := range tables {
+		switch t {
+		case export.TableAnswers, export.TableWorkstations:
+			parts |= storage.ReadAnswers
+		case export.TableRisks, export.TableActions:
+			parts |= storage.ReadAnswers | storage.ReadActions
+		case export.TableHistory:
+			parts |= storage.ReadHistory
+		default:
+			parts |= storage.ReadAll
+		}
+	}
+	return func(fn func(*checklist.Snapshot) error) error { return s.EachAuditParts(parts, fn) }
 }
 
 // printPaths lists what was written, one path a line, for scripts.
