@@ -54,6 +54,10 @@ type checklistPage struct {
 	// inherited shows the items answered at the sede or the ente too; by
 	// default a sede's or a postazione's checklist lists only its own.
 	inherited bool
+	// showHistory shows the item's history in the detail pane;
+	// detailOff scrolls the detail of the item under the cursor.
+	showHistory bool
+	detailOff   int
 
 	// Form drafts: huh binds to these while a form is open.
 	noteDraft, valueDraft, evalDraft string
@@ -113,7 +117,7 @@ func (p *checklistPage) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Unanswered, k.Inherited, k.Filter, k.Search},
 		{k.Yes, k.No, k.Partial, k.YesNote, k.NoNote, k.PartialNote, k.NA, k.Clear, k.Undo},
-		{k.Open, k.Note, k.Evaluation},
+		{k.Open, k.Note, k.Evaluation, k.History, k.DetailDown, k.DetailUp},
 	}
 }
 
@@ -199,7 +203,9 @@ func (p *checklistPage) rebuild() {
 
 func (p *checklistPage) syncCur() {
 	if len(p.visible) > 0 {
-		p.curID = p.visible[p.cursor].ID
+		if id := p.visible[p.cursor].ID; id != p.curID {
+			p.curID, p.detailOff = id, 0
+		}
 	}
 }
 
@@ -306,6 +312,13 @@ func (p *checklistPage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return p.nextUnanswered()
 	case key.Matches(msg, k.Inherited):
 		return p.toggleInherited()
+	case key.Matches(msg, k.History):
+		p.showHistory = !p.showHistory
+		p.detailOff = 0
+	case key.Matches(msg, k.DetailDown):
+		p.scrollDetail(max(p.detailHeight()-2, 3))
+	case key.Matches(msg, k.DetailUp):
+		p.scrollDetail(-max(p.detailHeight()-2, 3))
 	case key.Matches(msg, k.Clear):
 		return p.clearAnswer()
 	case key.Matches(msg, k.Undo):

@@ -85,7 +85,7 @@ func (p *checklistPage) View() string {
 	list := p.renderList(listW, listH)
 	if p.wideLayout() {
 		panelW := p.w - listW - 1
-		detail := fit(p.renderDetail(panelW-2), panelW-2, listH)
+		detail := p.detailWindow(p.renderDetail(panelW-2), panelW-2, listH)
 		// Joined by hand: lipgloss.JoinHorizontal measures every cell
 		// again, and this runs on every keystroke.
 		listLines, detailLines := strings.Split(list, "\n"), strings.Split(detail, "\n")
@@ -103,7 +103,7 @@ func (p *checklistPage) View() string {
 	}
 	b.WriteString(list + "\n")
 	b.WriteString(st.Separator.Render(strings.Repeat("─", p.w)) + "\n")
-	b.WriteString(fit(p.renderDetail(p.w), p.w, p.detailHeight()))
+	b.WriteString(p.detailWindow(p.renderDetail(p.w), p.w, p.detailHeight()))
 	return b.String()
 }
 
@@ -249,6 +249,10 @@ func (p *checklistPage) renderDetail(w int) string {
 	if a, ok := snap.Answer(at, it.ID); ok {
 		addWrapped("Nota: ", a.Note)
 	}
+	if p.showHistory {
+		lines = append(lines, p.historyLines(it, at, w)...)
+		return strings.Join(lines, "\n")
+	}
 	addWrapped("", it.Question)
 	addWrapped("Guida: ", it.Guidance)
 	addWrapped("Riferimento: ", it.Reference)
@@ -274,4 +278,76 @@ func (p *checklistPage) renderDetail(w int) string {
 		addWrapped("Valutazione sezione: ", e.Text)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// detailWindow shows the part of the detail that fits h lines from the
+// detail's scroll offset, with a marker when there is more above or below.
+func (p *checklistPage) detailWindow(detail string, w, h int) string {
+	lines := strings.Split(detail, "\n")
+	if len(lines) <= h || h < 2 {
+		p.detailOff = 0
+		return fit(detail, w, h)
+	}
+	p.detailOff = max(min(p.detailOff, len(lines)-(h-1)), 0)
+	st := p.ctx.Styles
+	from := p.detailOff
+	var out []string
+	if from > 0 {
+		from++ // the marker takes a line
+		out = append(out, st.Muted.Render(fmt.Sprintf("▲ %d righe sopra ([ per risalire)", from)))
+	}
+	rest := h - len(out)
+	if len(lines)-from > rest {
+		out = append(out, lines[from:from+rest-1]...)
+		out = append(out, st.Muted.Render(fmt.Sprintf("▼ altre %d righe (] per scorrere)", len(lines)-from-(rest-1))))
+	} else {
+		out = append(out, lines[from:]...)
+	}
+	return fit(strings.Join(out, "\n"), w, h)
+}
+
+// scrollDetail moves the detail by delta lines.
+func (p *checklistPage) scrollDetail(delta int) { p.detailOff = max(p.detailOff+delta, 0) }
+
+// historyLines lists the changes to the answer of it at scope at, newest
+// first: when, who, what it was and what it became.
+func (p *checklistPage) historyLines(it *checklist.Item, at checklist.Scope, w int) []string {
+	st := p.ctx.Styles
+	scope := at.String()
+	var out []string
+	hist := p.ctx.Audit.snap.History
+	for i := len(hist) - 1; i >= 0; i-- {
+		c := hist[i]
+		if c.Scope != scope || c.Item != it.ID || (c.Kind != checklist.ChangeAnswer && c.Kind != checklist.ChangeNote) {
+			continue
+		}
+		what := "risposta " + historyValue(it, c.Old) + " → " + historyValue(it, c.New)
+		if c.Kind == checklist.ChangeNote {
+			what = "nota " + historyNote(c.Old) + " → " + historyNote(c.New)
+		}
+		if c.Reason != "" {
+			what += " (" + c.Reason + ")"
+		}
+		when := st.Muted.Render(c.At.Local().Format("02/01/2006 15:04") + " " + c.Author + ": ")
+		out = append(out, wrap(when+what, w))
+	}
+	head := st.Label.Render("Storico di " + it.ID + " (" + at.Label() + "), dal più recente; h torna al dettaglio")
+	if len(out) == 0 {
+		return []string{wrap(head, w), "Nessuna modifica registrata."}
+	}
+	return append([]string{wrap(head, w)}, out...)
+}
+
+func historyValue(it *checklist.Item, v string) string {
+	if v == "" {
+		return "Non verificato"
+	}
+	return checklist.DisplayValue(it, v)
+}
+
+func historyNote(n string) string {
+	if n == "" {
+		return "(vuota)"
+	}
+	return "«" + n + "»"
 }

@@ -28,6 +28,18 @@ func TestGoldenScreens(t *testing.T) {
 		{name: "close", drive: func(h *harness) { h.press("c") }},
 		{name: "risk", drive: func(h *harness) { h.press("r") }},
 		{name: "help", drive: func(h *harness) { h.openScope(postPG01); h.press("?") }},
+		{name: "history", drive: func(h *harness) {
+			h.openScope(sedeMunicipio)
+			h.moveTo("FIS-02")
+			h.press("N")
+			h.typeText("Manca la cassaforte")
+			h.press("enter")
+			h.moveTo("FIS-02")
+			h.press("p")
+			h.moveTo("FIS-02")
+			h.press("h")
+		}},
+		{name: "detail_scrolled", color: true, drive: func(h *harness) { h.openScope(postPG01); h.press("i"); h.moveTo("FIS-01"); h.press("]") }},
 		{name: "note_form", drive: func(h *harness) { h.openScope(postPG01); h.moveTo("TEC-01"); h.press("e") }},
 		{name: "access_log", role: checklist.RoleAdmin, setup: func(t *testing.T, s *storage.Store) { logSampleAccesses(t, s) },
 			drive: func(h *harness) { h.press("esc", "L", "down", "down") }},

@@ -127,6 +127,11 @@ type ChecklistKeys struct {
 	Inherited   key.Binding
 	Clear       key.Binding
 	Undo        key.Binding
+	History     key.Binding
+	DetailDown  key.Binding
+	DetailUp    key.Binding
+	Copy        key.Binding
+	Bulk        key.Binding
 	Filter      key.Binding
 	Search      key.Binding
 	Evaluation  key.Binding
@@ -149,6 +154,11 @@ func newChecklistKeys() ChecklistKeys {
 		Inherited:   bind([]string{"i"}, "i", "ereditate"),
 		Clear:       bind([]string{"0"}, "0", "azzera"),
 		Undo:        bind([]string{"z", "ctrl+z"}, "z", "annulla modifica"),
+		History:     bind([]string{"h"}, "h", "storico della voce"),
+		DetailDown:  bind([]string{"]"}, "]", "scorri dettaglio"),
+		DetailUp:    bind([]string{"["}, "[", "risali dettaglio"),
+		Copy:        bind([]string{"c"}, "c", "copia da altro ambito"),
+		Bulk:        bind([]string{"b"}, "b", "risposta in blocco"),
 		Filter:      bind([]string{"f"}, "f", "filtro"),
 		Search:      bind([]string{"/"}, "/", "cerca"),
 		Evaluation:  bind([]string{"v"}, "v", "valutazione"),

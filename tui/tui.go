@@ -628,6 +628,9 @@ func (m *Model) applyAnswerSaved(msg answerSavedMsg) {
 		m.say(statusError, fmt.Sprintf("NON salvato %s (%s): %v", msg.ref.item, msg.ref.scope.Label(), msg.err))
 		return
 	}
+	if msg.res.Answer.Rev != 0 && (msg.res.Previous == nil || msg.res.Previous.Rev != msg.res.Answer.Rev) {
+		a.recordHistory(msg.res.Previous, msg.res.Answer, "")
+	}
 	a.applyAnswer(msg.res.Answer)
 	if !newest && hasInFlight {
 		a.pending[msg.ref] = inFlight

@@ -120,3 +120,24 @@ func withDone(cmd tea.Cmd, done string) tea.Cmd {
 		return msg
 	}
 }
+
+// recordHistory adds to the open audit's history what a committed save
+// changed, as the store recorded it, so that the history pane is current
+// without reloading the audit.
+func (s *auditSession) recordHistory(prev *checklist.Answer, next checklist.Answer, reason string) {
+	var old checklist.Answer
+	if prev != nil {
+		old = *prev
+	}
+	where := checklist.Change{At: next.At, Author: next.Author, Scope: next.Scope.String(), Item: next.Item, Reason: reason}
+	if old.Value != next.Value {
+		c := where
+		c.Kind, c.Old, c.New = checklist.ChangeAnswer, old.Value, next.Value
+		s.snap.History = append(s.snap.History, c)
+	}
+	if old.Note != next.Note {
+		c := where
+		c.Kind, c.Old, c.New = checklist.ChangeNote, old.Note, next.Note
+		s.snap.History = append(s.snap.History, c)
+	}
+}
