@@ -77,19 +77,27 @@ func (e errFn) Unwrap() error { return e.error }
 
 // update runs fn in a read-write transaction, committed before it returns.
 // It is the only way this package writes; the users and access-log files use
-// it too so that every write follows the same locking mode.
+// it too so that every write follows the same locking mode. On a held file
+// the transaction may be shared with concurrent callers' functions (group
+// commit, groupcommit.go), and fn may then run more than once: it must only
+// assign, never accumulate, what it reports.
 func (s *Store) update(fn func(tx *bolt.Tx) error) error {
 	if s.opts.ReadOnly {
 		return fmt.Errorf("%w: %s", ErrReadOnly, s.path)
 	}
-	err := s.withDB(false, func(db *bolt.DB) error {
-		return db.Update(func(tx *bolt.Tx) error {
-			if err := fn(tx); err != nil {
-				return errFn{err}
-			}
-			return nil
+	var err error
+	if s.opts.Hold && !s.opts.NoGroupCommit {
+		err = s.updateGrouped(fn)
+	} else {
+		err = s.withDB(false, func(db *bolt.DB) error {
+			return db.Update(func(tx *bolt.Tx) error {
+				if err := fn(tx); err != nil {
+					return errFn{err}
+				}
+				return nil
+			})
 		})
-	})
+	}
 	var fe errFn
 	if errors.As(err, &fe) {
 		return fe.error

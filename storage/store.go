@@ -90,6 +90,9 @@ type Options struct {
 	NoSync bool
 	// Now is the clock used for timestamps (default time.Now).
 	Now func() time.Time
+	// NoGroupCommit makes a held Store commit every write in its own
+	// transaction, as the default mode does (benchmarks compare the two).
+	NoGroupCommit bool
 
 	// maxSize caps the file size (bbolt Options.MaxSize); tests use it to
 	// make commits fail as on a full disk.
@@ -112,6 +115,8 @@ type Store struct {
 	db *bolt.DB // Hold mode only
 	// closed is set by Close; guarded by mu.
 	closed bool
+	// group coalesces the commits of a held file.
+	group groupCommit
 
 	subMu      sync.Mutex
 	subs       map[int]chan Event
