@@ -68,9 +68,24 @@ func newCompletionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "completion bash|zsh|fish|powershell",
 		Short: "Stampa lo script di completamento dei comandi per la shell indicata",
-		Long: `Stampa lo script di completamento dei comandi per la shell indicata. Per bash:
+		Long: `Stampa lo script di completamento per la shell indicata. Completa i comandi, le
+opzioni, gli ID degli audit, gli ambiti di un audit (--scope), le misure del suo
+catalogo (--item, solo quelle dell'ambito indicato), i valori di una misura
+(--value), gli utenti, i cataloghi e ogni opzione a valori fissi (--csv, --format,
+--table, --role...). I dati vengono dal database (--db), letto senza modificarlo.
 
-  source <(cieaudit completion bash)`,
+Installazione, una volta per utente (aprire poi una nuova shell):
+
+  bash        richiede il pacchetto bash-completion (apt install bash-completion)
+              mkdir -p ~/.local/share/bash-completion/completions
+              cieaudit completion bash > ~/.local/share/bash-completion/completions/cieaudit
+              (per tutti gli utenti: in /etc/bash_completion.d/cieaudit)
+              solo per la shell corrente: source <(cieaudit completion bash)
+  zsh         il completamento deve essere attivo (autoload -U compinit; compinit in ~/.zshrc)
+              cieaudit completion zsh > "${fpath[1]}/_cieaudit"
+  fish        cieaudit completion fish > ~/.config/fish/completions/cieaudit.fish
+  powershell  aggiungere al profilo ($PROFILE):
+              cieaudit completion powershell | Out-String | Invoke-Expression`,
 		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
 		Args:      exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

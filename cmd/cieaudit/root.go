@@ -120,6 +120,7 @@ Senza sottocomandi apre l'interfaccia a terminale sul database predefinito.`,
 	)
 	installVersion(root)
 	localise(root)
+	installCompletion(a, root)
 	wrapCommands(a, root)
 	return root
 }
