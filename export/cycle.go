@@ -248,6 +248,8 @@ func scopeLabel(s string) string {
 }
 
 func (d *pdfDoc) eventTable(events []checklist.SecurityEvent) {
+	// An event row is tall: keep the header with a whole first row.
+	d.ensure(45)
 	rows := make([][]cell, len(events))
 	for i, e := range events {
 		what := e.Description

@@ -104,6 +104,12 @@ func TestCSVDialects(t *testing.T) {
 		TableRisks:        len(assessment.Risks),
 		TableActions:      len(assessment.Actions),
 		TableHistory:      len(snap.History),
+		TableEvents:       len(snap.Events),
+		TableOperators:    len(snap.Operators),
+		TableVariations:   len(checklist.Variations(snap)),
+	}
+	if wantRows[TableVariations] != 2 {
+		t.Fatalf("the fixture has %d variations, want the 2 answers after its transmission", wantRows[TableVariations])
 	}
 	for _, d := range []Dialect{DialectExcel, DialectRFC4180} {
 		for _, table := range Tables {
@@ -360,6 +366,11 @@ func TestPDFText(t *testing.T) {
 		"Valutazione", "buona pratica", "Il Sindaco", "Il responsabile della sicurezza", "Perché?", "Delegazione Faggiano",
 		"Lenovo ThinkCentre M720q — s/n PC0ABC12", "L'organizzazione è definita; manca il registro degli incidenti.",
 		"@SUM(A1) — postazione di back office da rivedere.", "Rischio n. 1", "Critico",
+		// The yearly cycle: operators, monitoring, transmission.
+		"Operatori e smart card operatore (SCO)", "Lucia D'Angelo", "SCO-0001", "SCO assegnata a un delegato senza atto di delega",
+		"Monitoraggio: eventi di sicurezza e variazioni", "ev-1", "Password cambiate.", "oltre le 72 ore",
+		"V3", "esito di una misura", "Validazione e trasmissione", "versione beta", "09/03/2026, PEC", "PEC 2026/118",
+		"Termine di verifica (30 giorni)", "08/04/2026",
 	}
 	for _, it := range snap.Catalogue.Items() {
 		want = append(want, it.ID)
@@ -431,7 +442,7 @@ func TestBundleIsDeterministic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantNames := []string{FilePDF, FileHTML, "risposte.csv", "postazioni.csv", "rischi.csv", "azioni.csv", "storico.csv", FileXLSX, FileJSON, FileSums}
+		wantNames := []string{FilePDF, FileHTML, "risposte.csv", "postazioni.csv", "rischi.csv", "azioni.csv", "storico.csv", "eventi.csv", "operatori.csv", "variazioni.csv", FileXLSX, FileJSON, FileSums}
 		var names []string
 		for _, p := range paths {
 			names = append(names, filepath.Base(p))
@@ -501,7 +512,7 @@ func TestBundleZip(t *testing.T) {
 			t.Errorf("%s: modified %v, want the audit's last change", f.Name, f.Modified)
 		}
 	}
-	if !slices.Contains(names, FileSums) || !slices.Contains(names, FilePDF) || len(names) != 10 {
+	if !slices.Contains(names, FileSums) || !slices.Contains(names, FilePDF) || len(names) != 13 {
 		t.Errorf("zip entries %v", names)
 	}
 	// Without --force an existing archive is kept.
@@ -621,7 +632,7 @@ func TestBundleProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(calls) != 10 || calls[0] != "1/10 "+FilePDF || calls[9] != "10/10 "+FileSums {
+	if len(calls) != 13 || calls[0] != "1/13 "+FilePDF || calls[12] != "13/13 "+FileSums {
 		t.Errorf("progress calls %v", calls)
 	}
 }
@@ -849,5 +860,20 @@ func TestXLSXIsWellFormedWithOddText(t *testing.T) {
 	rows, err := xf.GetRows(TableWorkstations.SheetName())
 	if err != nil || len(rows) != 4 {
 		t.Fatalf("postazioni sheet: %d rows, %v", len(rows), err)
+	}
+}
+
+// The HTML report carries the same cycle sections as the PDF.
+func TestHTMLCycleSections(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, fixtureSnapshot(), nil); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	for _, w := range []string{"Operatori e smart card operatore (SCO)", "Lucia D&#39;Angelo", "9. Monitoraggio: eventi di sicurezza e variazioni",
+		"ev-1", "V4", "10. Validazione e trasmissione", "PEC 2026/118", "11. Registro delle modifiche e firme"} {
+		if !strings.Contains(html, w) {
+			t.Errorf("HTML lacks %q", w)
+		}
 	}
 }

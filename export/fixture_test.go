@@ -181,5 +181,22 @@ func fixtureSnapshot() *checklist.Snapshot {
 		Overrides: map[string]checklist.RiskOverride{
 			"T05": {Threat: "T05", Probability: 3, Impact: 2, Reason: "Tre blackout nell'ultimo anno"},
 		},
+		// The plan was sent before the answers of minute 10 and 11: they
+		// are variations.
+		Plan: checklist.Plan{Edition: checklist.EditionBeta, AdoptedAct: "delibera di Giunta n. 7", AdoptedOn: "2026-03-02",
+			SentOn: "2026-03-09", Channel: checklist.ChannelPEC, Receipt: "PEC 2026/118", Outcome: checklist.OutcomePending},
+		Baselines: []checklist.Baseline{{Seq: 1, Edition: checklist.EditionBeta, SentOn: "2026-03-09", Channel: checklist.ChannelPEC, FixedAt: at(9),
+			Organisation: audit.Ente, Sedi: audit.Sedi, Postazioni: audit.Postazioni, Operators: []checklist.Operator{},
+			Outcomes: []checklist.MeasureOutcome{{Scope: ente, Item: "ORG-02", Outcome: checklist.OutcomePartial}}}},
+		Operators: []checklist.Operator{
+			{ID: "op-1", Name: "Lucia D'Angelo", Role: checklist.RoleRegistrar, SCO: "SCO-0001", SCODelivered: "2025-11-03", Postazioni: []string{"001234", "001235"}},
+			{ID: "op-2", Name: injectionPayloads[1], Role: checklist.RoleDelegate, SCO: "SCO-0002", SCODelivered: "2026-01-10", Postazioni: []string{"002001"}},
+		},
+		Events: []checklist.SecurityEvent{
+			{ID: "ev-1", At: "2026-03-08T17:20", Scope: p1, Threat: "T05", Description: injectionPayloads[2],
+				Areas: []checklist.ImpactArea{checklist.AreaConfidentiality}, Actions: "Password cambiate.",
+				Notified: []checklist.Notice{{To: checklist.NotifyPrefettura, At: "2026-03-09T09:00"}, {To: checklist.NotifyGarante, At: "2026-03-12T08:00"}},
+				Status:   checklist.EventClosed, ClosedOn: "2026-03-10", CloseNote: "Nessun dato esfiltrato."},
+		},
 	}
 }

@@ -13,7 +13,10 @@ import (
 
 // SchemaJSON identifies the layout of audit.json. It changes only when a
 // field is removed or changes meaning; added fields keep the version.
-const SchemaJSON = "cieaudit.audit/v1"
+//
+// v2 adds the yearly cycle: plan, baselines, operators, events and the
+// variations derived from the history (docs/export.md).
+const SchemaJSON = "cieaudit.audit/v2"
 
 // auditDocument is the layout of audit.json, documented in docs/export.md.
 // It is lossless: everything the snapshot holds is in it, with the pinned
@@ -32,6 +35,14 @@ type auditDocument struct {
 	Overrides   []checklist.RiskOverride `json:"overrides"`
 	// Risk is the assessment in the form documented in docs/rischio.md.
 	Risk *checklist.Assessment `json:"risk"`
+
+	// The yearly cycle (docs/cycle.md). Variations are derived from the
+	// history and the baselines; the rest is stored as is.
+	Plan       checklist.Plan            `json:"plan"`
+	Baselines  []checklist.Baseline      `json:"baselines"`
+	Operators  []checklist.Operator      `json:"operators"`
+	Events     []checklist.SecurityEvent `json:"events"`
+	Variations []checklist.Variation     `json:"variations"`
 }
 
 type catalogueRef struct {
@@ -67,6 +78,11 @@ func WriteJSON(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Asse
 		ActionPlans: nonNil(sortedValues(snap.Actions)),
 		Overrides:   nonNil(sortedValues(snap.Overrides)),
 		Risk:        assessment,
+		Plan:        snap.Plan,
+		Baselines:   nonNil(snap.Baselines),
+		Operators:   nonNil(snap.Operators),
+		Events:      nonNil(snap.Events),
+		Variations:  nonNil(checklist.Variations(snap)),
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -153,6 +153,8 @@ func WritePDF(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Asses
 	d.currentState()
 	d.riskAnalysis()
 	d.actions()
+	d.monitoring(d.rep.ActionsNumber + 1)
+	d.transmission(d.rep.ActionsNumber + 2)
 	d.register()
 
 	if err := f.Error(); err != nil {
@@ -555,6 +557,7 @@ func (d *pdfDoc) organisation() {
 		rows[i] = []cell{{text: r.Role, bold: true}, plain(r.Name)}
 	}
 	d.table([]column{{"Ruolo", 0.4, "L"}, {"Nominativo", 0.6, "L"}}, rows)
+	d.operators()
 }
 
 func (d *pdfDoc) perimeter() {
@@ -870,7 +873,7 @@ func (d *pdfDoc) actions() {
 
 func (d *pdfDoc) register() {
 	r := d.rep
-	d.part(fmt.Sprintf("%d. Registro delle modifiche e firme", r.ActionsNumber+1), false)
+	d.part(fmt.Sprintf("%d. Registro delle modifiche e firme", r.ActionsNumber+3), false)
 	if r.HistoryTotal == 0 {
 		d.paragraph("Nessuna modifica registrata.")
 	} else {

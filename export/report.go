@@ -72,6 +72,9 @@ type report struct {
 	HistoryLast   string
 
 	Signatures []signature
+
+	// Cycle is the yearly cycle: operators, monitoring, transmission.
+	Cycle cycleView
 }
 
 type scaleView struct {
@@ -398,6 +401,7 @@ func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
 		signature{"Il responsabile della sicurezza", a.Ente.ResponsabileSicurezza},
 		signature{"Il Sindaco", a.Ente.Sindaco},
 	)
+	r.Cycle = buildCycleView(snap)
 	return r
 }
 

@@ -28,7 +28,7 @@ const (
 )
 
 // Tables lists every table in bundle order.
-var Tables = []Table{TableAnswers, TableWorkstations, TableRisks, TableActions, TableHistory}
+var Tables = []Table{TableAnswers, TableWorkstations, TableRisks, TableActions, TableHistory, TableEvents, TableOperators, TableVariations}
 
 // ParseTable accepts a table name with or without the .csv extension.
 func ParseTable(s string) (Table, error) {
@@ -37,7 +37,11 @@ func ParseTable(s string) (Table, error) {
 			return t, nil
 		}
 	}
-	return "", fmt.Errorf("tabella %q sconosciuta: usare risposte, postazioni, rischi, azioni o storico", s)
+	names := make([]string, len(Tables))
+	for i, t := range Tables {
+		names[i] = string(t)
+	}
+	return "", fmt.Errorf("tabella %q sconosciuta: usare una tra %s", s, strings.Join(names, ", "))
 }
 
 // FileName is the table's CSV file name, e.g. "risposte.csv".
@@ -56,6 +60,12 @@ func (t Table) SheetName() string {
 		return "Azioni"
 	case TableHistory:
 		return "Storico"
+	case TableEvents:
+		return "Eventi"
+	case TableOperators:
+		return "Operatori"
+	case TableVariations:
+		return "Variazioni"
 	}
 	return string(t)
 }
@@ -72,7 +82,12 @@ type Column struct {
 }
 
 // Columns returns the table's columns in order.
-func (t Table) Columns() []Column { return tableColumns[t] }
+func (t Table) Columns() []Column {
+	if c, ok := cycleColumns[t]; ok {
+		return c
+	}
+	return tableColumns[t]
+}
 
 // ColumnNames returns the table's header row.
 func (t Table) ColumnNames() []string {
@@ -250,6 +265,8 @@ func writeRows(t Table, snap *checklist.Snapshot, assessment *checklist.Assessme
 		return actionRows(snap, assessment, emit)
 	case TableHistory:
 		return historyRows(snap, emit)
+	case TableEvents, TableOperators, TableVariations:
+		return cycleRows(t, snap, emit)
 	}
 	return fmt.Errorf("tabella %q sconosciuta", t)
 }

@@ -40,7 +40,8 @@ func newExportCmd(a *app) *cobra.Command {
 		Short: "Esporta il piano di sicurezza e le tabelle di un audit (PDF, HTML, CSV, XLSX, JSON)",
 		Long: `Scrive in una cartella il fascicolo dell'audit: piano-sicurezza-cie.pdf e .html
 (il piano da firmare), risposte.csv, postazioni.csv, rischi.csv, azioni.csv,
-storico.csv, audit.xlsx, audit.json e SHA256SUMS (verificabile con sha256sum -c).
+storico.csv, eventi.csv, operatori.csv, variazioni.csv, audit.xlsx, audit.json e
+SHA256SUMS (verificabile con sha256sum -c).
 Le colonne e il formato JSON sono descritti in docs/export.md.
 
 La cartella non deve esistere o deve essere vuota (--force la sostituisce); il
@@ -48,9 +49,9 @@ fascicolo è scritto in una cartella temporanea e poi spostato, quindi un errore
 non lascia file a metà. Con --zip scrive un unico archivio (DIR.zip, o --out
 stesso se finisce in .zip). Esportare due volte lo stesso audit dà file identici.
 
-Con --format csv scrive solo le cinque tabelle CSV; con --all le scrive per tutti
-gli audit del database (una riga per risposta, postazione, rischio, azione o
-modifica, con la colonna audit_id). Con --out - (o --format csv senza --out)
+Con --format csv scrive solo le tabelle CSV; con --all le scrive per tutti
+gli audit del database (una riga per risposta, postazione, rischio, azione,
+modifica, evento, operatore o variazione, con la colonna audit_id). Con --out - (o --format csv senza --out)
 scrive una sola tabella (--table, predefinita risposte) sullo standard output,
 per le pipe.
 
@@ -77,7 +78,7 @@ apostrofo iniziale, perché i fogli di calcolo non le eseguano come formule.`,
 	fl.BoolVar(&f.zip, "zip", false, "scrive un archivio zip invece di una cartella")
 	fl.BoolVar(&f.force, "force", false, "sostituisce una destinazione esistente e non vuota")
 	fl.StringVar(&f.dialect, "csv", string(export.DialectExcel), "dialetto CSV: excel (separatore ; e BOM UTF-8) o rfc4180 (virgola, senza BOM)")
-	fl.StringVar(&f.table, "table", string(export.TableAnswers), "tabella scritta con --out -: risposte, postazioni, rischi, azioni o storico")
+	fl.StringVar(&f.table, "table", string(export.TableAnswers), "tabella scritta con --out -: risposte, postazioni, rischi, azioni, storico, eventi, operatori o variazioni")
 	return cmd
 }
 

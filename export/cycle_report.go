@@ -1,0 +1,182 @@
+package export
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/cieaudit/cieaudit/checklist"
+)
+
+// cycleView is the yearly cycle in the report: the operator register
+// (organisation), the events and variations (monitoring), the plan's
+// transmission (validation). The PDF and the HTML render the same rows.
+type cycleView struct {
+	Operators    tableView
+	Events       tableView
+	Variations   tableView
+	Transmission [][2]string
+	Baselines    []string
+}
+
+// tableView is a table as text: header and rows of the same width.
+type tableView struct {
+	Headers []string
+	Widths  []float64 // share of the PDF content width
+	Rows    [][]string
+}
+
+func buildCycleView(snap *checklist.Snapshot) cycleView {
+	v := cycleView{
+		Operators: tableView{Headers: []string{"ID", "Operatore", "Ruolo e atto", "SCO", "Postazioni", "Rilievi"},
+			Widths: []float64{0.07, 0.17, 0.25, 0.17, 0.14, 0.2}},
+		Events: tableView{Headers: []string{"ID", "Data", "Ambito", "Descrizione e azioni", "Notificato a", "Stato"},
+			Widths: []float64{0.07, 0.12, 0.13, 0.36, 0.16, 0.16}},
+		Variations: tableView{Headers: []string{"ID", "Data", "Area", "Oggetto", "Prima", "Dopo"},
+			Widths: []float64{0.08, 0.11, 0.15, 0.2, 0.23, 0.23}},
+	}
+	for _, o := range snap.Operators {
+		role := o.Role.Label()
+		if o.Act != "" {
+			role += " — " + o.Act
+		}
+		sco := orDash(o.SCO)
+		if o.SCODelivered != "" {
+			sco += ", consegnata il " + checklist.ItalianDate(o.SCODelivered)
+		}
+		if o.Verbale != "" {
+			sco += " (" + o.Verbale + ")"
+		}
+		if o.RevokedOn != "" {
+			sco += "; revocata il " + checklist.ItalianDate(o.RevokedOn)
+		}
+		name := o.Name
+		if o.TrainedOn != "" {
+			name += " (formazione del " + checklist.ItalianDate(o.TrainedOn) + ")"
+		}
+		v.Operators.Rows = append(v.Operators.Rows, []string{o.ID, name, role, sco, orDash(strings.Join(o.Postazioni, ", ")), orDash(strings.Join(o.Findings(), "; "))})
+	}
+	for _, e := range snap.Events {
+		what := e.Description
+		if e.Threat != "" {
+			what += " (minaccia " + e.Threat + ")"
+		}
+		if areas := e.AreasLabel(); areas != "" {
+			what += "\nAree: " + areas
+		}
+		if e.Actions != "" {
+			what += "\nAzioni: " + e.Actions
+		}
+		if note := e.GDPRNote(); note != "" {
+			what += "\n" + note
+		}
+		status := string(e.Status)
+		if e.ClosedOn != "" {
+			status += " il " + checklist.ItalianDate(e.ClosedOn)
+			if e.CloseNote != "" {
+				status += ": " + e.CloseNote
+			}
+		}
+		v.Events.Rows = append(v.Events.Rows, []string{e.ID, checklist.ItalianDate(e.At), e.Scope.Label(), what, orDash(e.NoticesLabel()), status})
+	}
+	for _, x := range checklist.Variations(snap) {
+		what := x.Item
+		if x.Scope != "" {
+			what = strings.TrimSpace(what + " (" + scopeLabel(x.Scope) + ")")
+		}
+		v.Variations.Rows = append(v.Variations.Rows, []string{x.ID, checklist.ItalianDate(x.Day), x.Area.Label(), orDash(what), orDash(x.Old), orDash(x.New)})
+	}
+	p := snap.Plan
+	add := func(k, val string) {
+		if val != "" {
+			v.Transmission = append(v.Transmission, [2]string{k, val})
+		}
+	}
+	add("Edizione", orDash(p.EditionLabel()))
+	add("Atto di adozione", strings.TrimSpace(p.AdoptedAct+" "+dateOf(p.AdoptedOn)))
+	add("Protocollo", strings.TrimSpace(p.Protocol+" "+dateOf(p.ProtocolOn)))
+	if p.Sent() {
+		add("Trasmissione alla Prefettura", checklist.ItalianDate(p.SentOn)+", "+p.Channel.Label())
+		add("Ricevuta", p.Receipt)
+		outcome := p.Outcome.Label()
+		if p.OutcomeOn != "" {
+			outcome += " (" + checklist.ItalianDate(p.OutcomeOn) + ")"
+		}
+		if p.OutcomeNote != "" {
+			outcome += ": " + p.OutcomeNote
+		}
+		add("Esito della Prefettura", outcome)
+		add("Termine di verifica (30 giorni)", checklist.ItalianDate(p.TermEnds()))
+	} else {
+		add("Trasmissione alla Prefettura", "non ancora registrata")
+	}
+	for _, b := range snap.Baselines {
+		v.Baselines = append(v.Baselines, strconv.Itoa(b.Seq)+". "+editionText(&b)+"; piano come inviato fissato il "+italianDateTime(b.FixedAt))
+	}
+	return v
+}
+
+func dateOf(day string) string {
+	if day == "" {
+		return ""
+	}
+	return "del " + checklist.ItalianDate(day)
+}
+
+// tableOf draws a tableView in the PDF.
+func (d *pdfDoc) tableOf(t tableView) {
+	cols := make([]column, len(t.Headers))
+	for i, h := range t.Headers {
+		cols[i] = column{h, t.Widths[i], "L"}
+	}
+	rows := make([][]cell, len(t.Rows))
+	for i, r := range t.Rows {
+		rows[i] = make([]cell, len(r))
+		for j, c := range r {
+			rows[i][j] = plain(c)
+		}
+	}
+	d.table(cols, rows)
+}
+
+// operators is the operator register, in the organisation part.
+func (d *pdfDoc) operators() {
+	d.heading(1, "Operatori e smart card operatore (SCO)", 20)
+	if len(d.rep.Cycle.Operators.Rows) == 0 {
+		d.paragraph("Nessun operatore registrato (cieaudit operator add).")
+		return
+	}
+	d.muted("La SCO è personale e spetta agli ufficiali d'anagrafe o ai loro delegati formali (circ. 4/2017).")
+	d.tableOf(d.rep.Cycle.Operators)
+}
+
+// monitoring is the part with the security events and the variations.
+func (d *pdfDoc) monitoring(n int) {
+	c := d.rep.Cycle
+	d.part(strconv.Itoa(n)+". Monitoraggio: eventi di sicurezza e variazioni", false)
+	d.heading(1, "Eventi di sicurezza", 20)
+	if len(c.Events.Rows) == 0 {
+		d.paragraph("Nessun evento di sicurezza registrato.")
+	} else {
+		d.ensure(45)
+		d.tableOf(c.Events)
+	}
+	d.heading(1, "Variazioni del piano dopo la trasmissione", 20)
+	if len(c.Variations.Rows) == 0 {
+		d.paragraph("Nessuna variazione del perimetro, dell'inventario, dell'organizzazione, degli operatori o dell'esito delle misure dopo la trasmissione.")
+	} else {
+		d.tableOf(c.Variations)
+	}
+}
+
+// transmission is the part on the plan's validation and transmission.
+func (d *pdfDoc) transmission(n int) {
+	c := d.rep.Cycle
+	d.part(strconv.Itoa(n)+". Validazione e trasmissione", false)
+	d.keyValue(c.Transmission, 0.34)
+	if len(c.Baselines) > 0 {
+		d.heading(2, "Trasmissioni registrate", 10)
+		for _, b := range c.Baselines {
+			d.paragraph(b)
+		}
+	}
+}
