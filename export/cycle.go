@@ -250,25 +250,7 @@ func scopeLabel(s string) string {
 func (d *pdfDoc) eventTable(events []checklist.SecurityEvent) {
 	// An event row is tall: keep the header with a whole first row.
 	d.ensure(45)
-	rows := make([][]cell, len(events))
-	for i, e := range events {
-		what := e.Description
-		if e.Threat != "" {
-			what += " (minaccia " + e.Threat + ")"
-		}
-		if e.Actions != "" {
-			what += "\nAzioni: " + e.Actions
-		}
-		if note := e.GDPRNote(); note != "" {
-			what += "\n" + note
-		}
-		status := string(e.Status)
-		if e.ClosedOn != "" {
-			status += " il " + checklist.ItalianDate(e.ClosedOn)
-		}
-		rows[i] = []cell{plain(e.ID), plain(checklist.ItalianDate(e.At)), plain(e.Scope.Label()), plain(what), plain(orDash(e.AreasLabel())), plain(orDash(e.NoticesLabel())), plain(status)}
-	}
-	d.table([]column{{"ID", 0.07, "L"}, {"Data", 0.11, "L"}, {"Ambito", 0.13, "L"}, {"Descrizione", 0.30, "L"}, {"Aree", 0.14, "L"}, {"Notificato a", 0.13, "L"}, {"Stato", 0.12, "L"}}, rows)
+	d.tableOf(eventTable(events))
 }
 
 // WriteDeclarationPDF writes the Sindaco's declaration that the plan did

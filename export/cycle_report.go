@@ -29,8 +29,6 @@ func buildCycleView(snap *checklist.Snapshot) cycleView {
 	v := cycleView{
 		Operators: tableView{Headers: []string{"ID", "Operatore", "Ruolo e atto", "SCO", "Postazioni", "Rilievi"},
 			Widths: []float64{0.07, 0.17, 0.25, 0.17, 0.14, 0.2}},
-		Events: tableView{Headers: []string{"ID", "Data", "Ambito", "Descrizione e azioni", "Notificato a", "Stato"},
-			Widths: []float64{0.07, 0.12, 0.13, 0.36, 0.16, 0.16}},
 		Variations: tableView{Headers: []string{"ID", "Data", "Area", "Oggetto", "Prima", "Dopo"},
 			Widths: []float64{0.08, 0.11, 0.15, 0.2, 0.23, 0.23}},
 	}
@@ -55,29 +53,7 @@ func buildCycleView(snap *checklist.Snapshot) cycleView {
 		}
 		v.Operators.Rows = append(v.Operators.Rows, []string{o.ID, name, role, sco, orDash(strings.Join(o.Postazioni, ", ")), orDash(strings.Join(o.Findings(), "; "))})
 	}
-	for _, e := range snap.Events {
-		what := e.Description
-		if e.Threat != "" {
-			what += " (minaccia " + e.Threat + ")"
-		}
-		if areas := e.AreasLabel(); areas != "" {
-			what += "\nAree: " + areas
-		}
-		if e.Actions != "" {
-			what += "\nAzioni: " + e.Actions
-		}
-		if note := e.GDPRNote(); note != "" {
-			what += "\n" + note
-		}
-		status := string(e.Status)
-		if e.ClosedOn != "" {
-			status += " il " + checklist.ItalianDate(e.ClosedOn)
-			if e.CloseNote != "" {
-				status += ": " + e.CloseNote
-			}
-		}
-		v.Events.Rows = append(v.Events.Rows, []string{e.ID, checklist.ItalianDate(e.At), e.Scope.Label(), what, orDash(e.NoticesLabel()), status})
-	}
+	v.Events = eventTable(snap.Events)
 	for _, x := range checklist.Variations(snap) {
 		what := x.Item
 		if x.Scope != "" {
@@ -113,6 +89,37 @@ func buildCycleView(snap *checklist.Snapshot) cycleView {
 		v.Baselines = append(v.Baselines, strconv.Itoa(b.Seq)+". "+editionText(&b)+"; piano come inviato fissato il "+italianDateTime(b.FixedAt))
 	}
 	return v
+}
+
+// eventTable lists security events: what happened, the areas hit, the
+// actions and what GDPR art. 33 asks, who was notified, the status.
+func eventTable(events []checklist.SecurityEvent) tableView {
+	t := tableView{Headers: []string{"ID", "Data", "Ambito", "Descrizione e azioni", "Notificato a", "Stato"},
+		Widths: []float64{0.07, 0.12, 0.13, 0.36, 0.16, 0.16}}
+	for _, e := range events {
+		what := e.Description
+		if e.Threat != "" {
+			what += " (minaccia " + e.Threat + ")"
+		}
+		if areas := e.AreasLabel(); areas != "" {
+			what += "\nAree: " + areas
+		}
+		if e.Actions != "" {
+			what += "\nAzioni: " + e.Actions
+		}
+		if note := e.GDPRNote(); note != "" {
+			what += "\n" + note
+		}
+		status := string(e.Status)
+		if e.ClosedOn != "" {
+			status += " il " + checklist.ItalianDate(e.ClosedOn)
+			if e.CloseNote != "" {
+				status += ": " + e.CloseNote
+			}
+		}
+		t.Rows = append(t.Rows, []string{e.ID, checklist.ItalianDate(e.At), e.Scope.Label(), what, orDash(e.NoticesLabel()), status})
+	}
+	return t
 }
 
 func dateOf(day string) string {
