@@ -58,6 +58,9 @@ func printAccessLog(a *app, entries []storage.AccessEntry) {
 		outcome, detail := "ammesso", e.Session
 		if !e.Accepted {
 			outcome, detail = "RIFIUTATO", e.Reason
+			if e.Session != "" {
+				detail = e.Session + " — " + e.Reason
+			}
 		}
 		duration := "-"
 		switch {
