@@ -39,10 +39,41 @@ func (e *ValidationError) Error() string {
 	return fmt.Sprintf("catalogo non valido (%d %s):\n%s", len(e.Problems), noun, strings.Join(lines, "\n"))
 }
 
-// BuiltinSource is the YAML of the catalogue embedded in the binary.
+// BuiltinSource is the YAML of the current catalogue embedded in the
+// binary, the one new audits are pinned to.
 //
 //go:embed catalogues/cie-postazioni.yaml
 var BuiltinSource []byte
 
 // BuiltinFilename is the name BuiltinSource is reported under.
 const BuiltinFilename = "cie-postazioni.yaml"
+
+//go:embed catalogues/cie-postazioni-2026.1.yaml
+var builtin2026_1 []byte
+
+// EmbeddedCatalogue is one catalogue version shipped in the binary.
+type EmbeddedCatalogue struct {
+	Filename string
+	Source   []byte
+}
+
+// BuiltinSources lists every catalogue version embedded in the binary,
+// oldest first, the current one (BuiltinSource) last. Earlier versions stay
+// embedded byte for byte so that audits pinned to them keep their meaning
+// in a fresh database too (for example one restored from an export).
+var BuiltinSources = []EmbeddedCatalogue{
+	{"cie-postazioni-2026.1.yaml", builtin2026_1},
+	{BuiltinFilename, BuiltinSource},
+}
+
+// IsBuiltinDigest reports whether digest is that of an embedded catalogue.
+func IsBuiltinDigest(digest string) bool {
+	for _, e := range BuiltinSources {
+		if sha(e.Source) == digest {
+			return true
+		}
+	}
+	return false
+}
+
+func sha(b []byte) string { return digest(b) }

@@ -22,7 +22,9 @@ type AuditSummary struct {
 type CatalogueInfo struct {
 	ID, Version, Title, Digest string
 	Items, Threats             int
-	Builtin                    bool
+	// Builtin marks a version embedded in the binary, Current the one new
+	// audits are pinned to by default.
+	Builtin, Current bool
 }
 
 // SaveResult is what saving an answer committed.

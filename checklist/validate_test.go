@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -138,6 +139,53 @@ func TestBuiltinCatalogueIsValid(t *testing.T) {
 		if it.Answer.Kind == KindOutcome && len(it.Threats) == 0 {
 			t.Errorf("%s: esito item linked to no threat", it.ID)
 		}
+		if len(it.Macroprocess) == 0 {
+			t.Errorf("%s: no macroprocess", it.ID)
+		}
+		// Honest sources: an item without a reference is inferred good
+		// practice, and a duty always names the rule it rests on.
+		if noReference(it.Reference) && (it.IsNormative() || !it.IsInferred()) {
+			t.Errorf("%s: no reference but origin %v", it.ID, it.Origin)
+		}
+	}
+	// The paper card may not be issued after 3 August 2026, not even for
+	// urgencies (circ. 76/2025): 2026.2 drops 2026.1's PRO-13.
+	if c.Version != "2026.2" || c.Item("PRO-13") != nil || c.Item("PRO-16") == nil {
+		t.Errorf("current built-in %s still accepts paper cards", c.Key())
+	}
+	for _, mp := range Macroprocesses {
+		n := 0
+		for _, it := range c.Items() {
+			if slices.Contains(it.Macroprocess, mp) && !slices.Equal(it.Macroprocess, Macroprocesses) {
+				n++
+			}
+		}
+		if n < 4 {
+			t.Errorf("%s: %d items of its own, want at least 4", mp, n)
+		}
+	}
+}
+
+// TestEmbeddedVersionsAreFrozen: audits pinned to an earlier built-in
+// version keep their meaning, so its bytes never change.
+func TestEmbeddedVersionsAreFrozen(t *testing.T) {
+	frozen := map[string]string{
+		"cie-postazioni-2026.1.yaml": "c4dddd19a77986e40956901b3e9570e362e720b32ce643c1982e13c83028161e",
+	}
+	for _, e := range BuiltinSources {
+		c, err := Parse(e.Source, e.Filename)
+		if err != nil {
+			t.Fatalf("%s: %v", e.Filename, err)
+		}
+		if want, ok := frozen[e.Filename]; ok && c.Digest != want {
+			t.Errorf("%s changed (digest %s): publish changes as a new version instead", e.Filename, c.Digest)
+		}
+		if !IsBuiltinDigest(c.Digest) {
+			t.Errorf("%s not recognised as built-in", e.Filename)
+		}
+	}
+	if last := BuiltinSources[len(BuiltinSources)-1]; &last.Source[0] != &BuiltinSource[0] {
+		t.Error("the current built-in must be the last embedded version")
 	}
 }
 

@@ -144,10 +144,18 @@ func sameCatalogue(tx *bolt.Tx, key string, src []byte) (bool, error) {
 	return false, fmt.Errorf("il catalogo %s è già memorizzato con un contenuto diverso: un catalogo modificato deve cambiare version (gli audit esistenti restano vincolati alla versione con cui sono iniziati)", key)
 }
 
-// EnsureBuiltin stores the catalogue embedded in the binary unless it is
-// already there, and returns it.
+// EnsureBuiltin stores every catalogue version embedded in the binary
+// unless it is already there, and returns the current one, which new audits
+// are pinned to.
 func (s *Store) EnsureBuiltin() (*checklist.Catalogue, error) {
-	return s.SaveCatalogue(checklist.BuiltinSource, checklist.BuiltinFilename)
+	var c *checklist.Catalogue
+	for _, e := range checklist.BuiltinSources {
+		var err error
+		if c, err = s.SaveCatalogue(e.Source, e.Filename); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 // Catalogue returns the stored catalogue "id@version".
@@ -163,7 +171,6 @@ func (s *Store) Catalogue(key string) (*checklist.Catalogue, error) {
 
 // Catalogues lists the stored catalogues, by key.
 func (s *Store) Catalogues() ([]CatalogueInfo, error) {
-	builtin := digestOf(checklist.BuiltinSource)
 	var out []CatalogueInfo
 	err := s.view(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketCatalogueInfo).ForEach(func(k, _ []byte) error {
@@ -174,7 +181,8 @@ func (s *Store) Catalogues() ([]CatalogueInfo, error) {
 			out = append(out, CatalogueInfo{
 				ID: c.ID, Version: c.Version, Title: c.Title, Digest: c.Digest,
 				Items: len(c.Items()), Threats: len(c.Threats),
-				Builtin: c.Digest == builtin,
+				Builtin: checklist.IsBuiltinDigest(c.Digest),
+				Current: c.Digest == digestOf(checklist.BuiltinSource),
 			})
 			return nil
 		})

@@ -117,8 +117,31 @@ func TestEnsureBuiltin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(infos) != 1 || !infos[0].Builtin || infos[0].ID != c.ID {
-		t.Fatalf("Catalogues = %+v", infos)
+	// Every embedded version is stored, the current one last; only it is
+	// current, and EnsureBuiltin returns it.
+	if len(infos) != len(checklist.BuiltinSources) {
+		t.Fatalf("Catalogues = %+v, want the %d embedded versions", infos, len(checklist.BuiltinSources))
+	}
+	current := 0
+	for _, info := range infos {
+		if !info.Builtin || info.ID != c.ID {
+			t.Errorf("catalogue %+v: want a built-in %s", info, c.ID)
+		}
+		if info.Current {
+			current++
+			if info.Version != c.Version {
+				t.Errorf("current is %s, EnsureBuiltin returned %s", info.Version, c.Version)
+			}
+		}
+	}
+	if current != 1 || c.Version != "2026.2" {
+		t.Errorf("%d current catalogues; EnsureBuiltin returned %s", current, c.Key())
+	}
+	// An audit pinned to 2026.1 still reads 2026.1's items (PRO-13 is gone
+	// from 2026.2).
+	old, err := s.Catalogue("cie-postazioni@2026.1")
+	if err != nil || old.Item("PRO-13") == nil || c.Item("PRO-13") != nil {
+		t.Errorf("2026.1 = %v, %v; PRO-13 in 2026.2: %v", old, err, c.Item("PRO-13") != nil)
 	}
 }
 

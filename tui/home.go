@@ -190,11 +190,14 @@ func (p *homePage) newAuditForm(infos []checklist.CatalogueInfo) tea.Cmd {
 	var opts []huh.Option[string]
 	for _, c := range infos {
 		label := fmt.Sprintf("%s (%s@%s, %d voci)", c.Title, c.ID, c.Version, c.Items)
-		if c.Builtin {
-			label += " — integrato"
+		switch {
+		case c.Current:
+			label += " — integrato, attuale"
+		case c.Builtin:
+			label += " — integrato, versione precedente"
 		}
 		opts = append(opts, huh.NewOption(label, c.ID+"@"+c.Version))
-		if c.Builtin && p.draft.catalogue == "" {
+		if c.Current {
 			p.draft.catalogue = c.ID + "@" + c.Version
 		}
 	}

@@ -183,7 +183,8 @@ func newCatalogCmd(a *app) *cobra.Command {
 }
 
 // resolveCatalogue finds a stored catalogue by "id@version", or by "id"
-// alone when exactly one version is stored (the builtin is stored first).
+// alone when exactly one version is stored or one of them is the current
+// built-in (the built-in versions are stored first).
 func resolveCatalogue(s *storage.Store, ref string) (*checklist.Catalogue, error) {
 	if _, err := s.EnsureBuiltin(); err != nil {
 		return nil, err
@@ -206,6 +207,11 @@ func resolveCatalogue(s *storage.Store, ref string) (*checklist.Catalogue, error
 		return nil, fmt.Errorf("catalogo %q non trovato (vedere cieaudit catalog list)", ref)
 	case 1:
 		return s.Catalogue(match[0].ID + "@" + match[0].Version)
+	}
+	for _, c := range match {
+		if c.Current {
+			return s.Catalogue(c.ID + "@" + c.Version)
+		}
 	}
 	return nil, fmt.Errorf("il catalogo %q ha più versioni: indicare ID@VERSIONE (vedere cieaudit catalog list)", ref)
 }
