@@ -2,9 +2,9 @@ package export
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/cieaudit/cieaudit/checklist"
 )
@@ -39,26 +39,22 @@ type tableWriter struct {
 	table   Table
 	numeric []bool
 	buf     *bufio.Writer
-	csv     *csv.Writer
-	cells   []string
+	sep     byte
 }
 
 func newTableWriter(w io.Writer, t Table, d Dialect) (*tableWriter, error) {
 	cols := t.Columns()
-	tw := &tableWriter{table: t, numeric: make([]bool, len(cols)), buf: bufio.NewWriterSize(w, 64<<10)}
+	tw := &tableWriter{table: t, numeric: make([]bool, len(cols)), buf: bufio.NewWriterSize(w, 64<<10), sep: ','}
 	for i, c := range cols {
 		tw.numeric[i] = c.Numeric
 	}
-	tw.csv = csv.NewWriter(tw.buf)
 	if d != DialectRFC4180 {
-		tw.csv.Comma = ';'
+		tw.sep = ';'
 		if _, err := tw.buf.WriteString(utf8BOM); err != nil {
 			return nil, err
 		}
 	}
-	if err := tw.csv.Write(t.ColumnNames()); err != nil {
-		return nil, err
-	}
+	tw.record(t.ColumnNames(), nil)
 	return tw, nil
 }
 
@@ -66,21 +62,40 @@ func (tw *tableWriter) write(row []string) error {
 	if len(row) != len(tw.numeric) {
 		return fmt.Errorf("tabella %s: riga di %d colonne, attese %d", tw.table, len(row), len(tw.numeric))
 	}
-	tw.cells = tw.cells[:0]
-	for i, v := range row {
-		if !tw.numeric[i] {
-			v = SafeCell(v)
+	tw.record(row, tw.numeric)
+	return nil
+}
+
+// quoteTriggers are the characters that get a field quoted, in both
+// dialects: both separators, so that a reader splitting on the other one
+// still sees one field, tab, line ends and the double quote itself.
+const quoteTriggers = ",;\t\r\n\""
+
+// record writes one record as RFC 4180 does (a field is quoted when needed,
+// with its double quotes doubled; LF ends the record), except that fields
+// are quoted for either dialect's separator and for tab. Text fields
+// (numeric[i] false, or numeric nil for the header) pass through SafeCell.
+// Write errors stay in the bufio.Writer until flush.
+func (tw *tableWriter) record(fields []string, numeric []bool) {
+	for i, f := range fields {
+		if i > 0 {
+			tw.buf.WriteByte(tw.sep)
 		}
-		tw.cells = append(tw.cells, v)
+		if numeric == nil || !numeric[i] {
+			f = SafeCell(f)
+		}
+		if f == "" || !strings.ContainsAny(f, quoteTriggers) && f[0] != ' ' {
+			tw.buf.WriteString(f)
+			continue
+		}
+		tw.buf.WriteByte('"')
+		tw.buf.WriteString(strings.ReplaceAll(f, `"`, `""`))
+		tw.buf.WriteByte('"')
 	}
-	return tw.csv.Write(tw.cells)
+	tw.buf.WriteByte('\n')
 }
 
 func (tw *tableWriter) flush() error {
-	tw.csv.Flush()
-	if err := tw.csv.Error(); err != nil {
-		return err
-	}
 	return tw.buf.Flush()
 }
 

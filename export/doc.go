@@ -7,6 +7,8 @@
 // snapshot always gives byte-identical files, because the only time written
 // is the snapshot's LastChange.
 //
-// Text that ends up in a spreadsheet cell goes through SafeCell, so that
-// answers and notes cannot smuggle formulas into Excel or LibreOffice.
+// Text that ends up in a CSV cell goes through SafeCell and is quoted for
+// both separators, so that answers and notes cannot smuggle formulas into
+// Excel or LibreOffice whatever separator the reader picks; XLSX cells are
+// typed strings, never formulas.
 package export

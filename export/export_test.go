@@ -177,6 +177,17 @@ func TestSafeCell(t *testing.T) {
 		{"a=b", "a=b"},
 		{"Perché", "Perché"},
 		{"'già protetto", "'già protetto"},
+		{" =1+1", "' =1+1"},
+		{`"=1+1"`, `'"=1+1"`},
+		{"a - b, c", "a - b, c"},
+		// Every piece a reader could split off with , ; tab or a line end.
+		{"x;=HYPERLINK(1);", "x;'=HYPERLINK(1);"},
+		{"x,=3+4,", "x,'=3+4,"},
+		{"uno, -due", "uno,' -due"},
+		{"a\t=1", "a\t'=1"},
+		{"a\n@b\r\n+c", "a\n'@b\r\n'+c"},
+		{"a;\tb", "a;'\tb"},
+		{`a;"=1"`, `a;'"=1"`},
 	}
 	for _, tt := range tests {
 		if got := SafeCell(tt.in); got != tt.want {
@@ -190,12 +201,17 @@ func dangerous(s string) bool {
 	return s != "" && strings.ContainsRune("=+-@\t\r\x00", rune(s[0]))
 }
 
-// payloadCells are the cells that must carry each fixture payload.
-func checkPayloads(t *testing.T, where string, cells []string) {
+// checkPayloads checks that cells carry each fixture payload, with the
+// apostrophe when neutralise is set, and that none would be evaluated.
+func checkPayloads(t *testing.T, where string, cells []string, neutralise bool) {
 	t.Helper()
 	for _, p := range injectionPayloads {
-		if !slices.Contains(cells, "'"+p) {
-			t.Errorf("%s: payload %q not found neutralised as %q", where, p, "'"+p)
+		want := p
+		if neutralise {
+			want = "'" + p
+		}
+		if !slices.Contains(cells, want) {
+			t.Errorf("%s: payload %q not found as %q", where, p, want)
 		}
 	}
 	for _, c := range cells {
@@ -219,7 +235,7 @@ func TestInjectionNeutralised(t *testing.T) {
 			csvCells = append(csvCells, rec...)
 		}
 	}
-	checkPayloads(t, "CSV", csvCells)
+	checkPayloads(t, "CSV", csvCells, true)
 
 	var buf bytes.Buffer
 	if err := WriteXLSX(&buf, snap, assessment); err != nil {
@@ -240,7 +256,13 @@ func TestInjectionNeutralised(t *testing.T) {
 			xlsxCells = append(xlsxCells, r...)
 		}
 	}
-	checkPayloads(t, "XLSX", xlsxCells)
+	// XLSX text cells are typed strings: shown as typed, never evaluated
+	// (TestXLSXWorkbook checks there is no formula).
+	for _, p := range injectionPayloads {
+		if !slices.Contains(xlsxCells, p) {
+			t.Errorf("XLSX: payload %q not found as it was typed", p)
+		}
+	}
 }
 
 func TestXLSXWorkbook(t *testing.T) {
@@ -274,11 +296,15 @@ func TestXLSXWorkbook(t *testing.T) {
 	}
 	for _, table := range Tables {
 		t.Run(table.SheetName(), func(t *testing.T) {
-			var csvBuf bytes.Buffer
-			if err := WriteCSV(&csvBuf, table, snap, assessment, DialectRFC4180); err != nil {
+			// The cells are the table's values as they are, without the
+			// CSV's apostrophes.
+			want := [][]string{table.ColumnNames()}
+			if err := writeRows(table, snap, assessment, func(row []string) error {
+				want = append(want, slices.Clone(row))
+				return nil
+			}); err != nil {
 				t.Fatal(err)
 			}
-			want := readCSV(t, csvBuf.Bytes(), DialectRFC4180)
 			rows, err := f.GetRows(table.SheetName())
 			if err != nil {
 				t.Fatal(err)
@@ -301,7 +327,7 @@ func TestXLSXWorkbook(t *testing.T) {
 						got = rows[r][c]
 					}
 					if got != want[r][c] {
-						t.Errorf("%s = %q, CSV has %q", cellName, got, want[r][c])
+						t.Errorf("%s = %q, the table has %q", cellName, got, want[r][c])
 					}
 				}
 			}

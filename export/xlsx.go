@@ -17,8 +17,8 @@ import (
 
 // WriteXLSX writes the five tables of one audit as the sheets of one
 // workbook. Rows are streamed (excelize StreamWriter); every cell is a plain
-// string or number, never a formula, and text goes through SafeCell like in
-// the CSV files. The document properties carry the audit's last change, so
+// string or number, never a formula, so text is written as it is (no
+// apostrophe: a typed string cell is never evaluated). The document properties carry the audit's last change, so
 // the workbook is deterministic.
 func WriteXLSX(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Assessment) (err error) {
 	if assessment == nil {
@@ -178,7 +178,8 @@ func writeSheet(f *excelize.File, t Table, snap *checklist.Snapshot, assessment 
 }
 
 // xlsxValue is the cell value of one field: numbers for numeric columns,
-// guarded text for everything else.
+// text for everything else. Text is written as a typed string cell, which
+// no spreadsheet evaluates, so it needs no apostrophe (SafeCell is for CSV).
 func xlsxValue(v string, numeric bool) any {
 	if numeric {
 		if v == "" {
@@ -188,5 +189,5 @@ func xlsxValue(v string, numeric bool) any {
 			return n
 		}
 	}
-	return SafeCell(v)
+	return v
 }
