@@ -57,6 +57,9 @@ type auditTx struct {
 	// deferSave makes save a no-op: CreateAudits writes the info and the
 	// summary once per audit rather than after every answer.
 	deferSave bool
+	// reason, when set, is recorded with every change that has none
+	// (SaveAnswers: "copiata da …").
+	reason string
 }
 
 func readAudit(tx *bolt.Tx, id string) (*bolt.Bucket, checklist.Audit, error) {
@@ -104,6 +107,9 @@ func (at *auditTx) bucket(name []byte) *bolt.Bucket { return at.b.Bucket(name) }
 // record appends c to the audit's history.
 func (at *auditTx) record(c checklist.Change) error {
 	c.At = at.now
+	if c.Reason == "" {
+		c.Reason = at.reason
+	}
 	if c.Author == "" {
 		c.Author = unknownAuthor
 	}

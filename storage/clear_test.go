@@ -60,3 +60,45 @@ func joinStrings(s []string) string {
 	}
 	return out
 }
+
+// SaveAnswers writes a copy in one transaction with its reason in the
+// history; with onlyUnanswered an item answered meanwhile is kept.
+func TestSaveAnswersRecordsTheReason(t *testing.T) {
+	s := openTest(t, Options{})
+	a := seed(t, s)
+	mustSave(t, s, a.ID, checklist.Answer{Scope: postA02, Item: "TEC-01", Value: "no", Author: "marco"})
+	res, err := s.SaveAnswers(a.ID, []checklist.Answer{
+		{Scope: postA02, Item: "FIS-03", Value: "si", Author: "giulia"},
+		{Scope: postA02, Item: "TEC-01", Value: "si", Author: "giulia"},
+	}, "copiata da Postazione PG0991A01", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 2 || res[0].Answer.Value != "si" || res[1].Answer.Value != "no" {
+		t.Fatalf("results = %+v", res)
+	}
+	hist, _ := s.History(a.ID)
+	last := hist[len(hist)-1]
+	if last.Item != "FIS-03" || last.Reason != "copiata da Postazione PG0991A01" || last.Author != "giulia" {
+		t.Fatalf("last change = %+v", last)
+	}
+	// All or none: one invalid answer writes nothing.
+	if _, err := s.SaveAnswers(a.ID, []checklist.Answer{
+		{Scope: postA02, Item: "TEC-01", Value: "Linux"},
+		{Scope: postA02, Item: "FIS-03", Value: "forse"},
+	}, "x", false); err == nil {
+		t.Fatal("an invalid batch was accepted")
+	}
+	if got, _ := answerAt(s, a.ID, postA02, "TEC-01"); got != "no" {
+		t.Fatalf("answers after the refused batch: %+v", got)
+	}
+}
+
+func answerAt(s *Store, id string, sc checklist.Scope, item string) (string, error) {
+	snap, err := s.Load(id)
+	if err != nil {
+		return "", err
+	}
+	a, _ := snap.Answer(sc, item)
+	return a.Value, nil
+}

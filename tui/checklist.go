@@ -117,7 +117,7 @@ func (p *checklistPage) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Unanswered, k.Inherited, k.Filter, k.Search},
 		{k.Yes, k.No, k.Partial, k.YesNote, k.NoNote, k.PartialNote, k.NA, k.Clear, k.Undo},
-		{k.Open, k.Note, k.Evaluation, k.History, k.DetailDown, k.DetailUp},
+		{k.Open, k.Note, k.Evaluation, k.History, k.DetailDown, k.DetailUp, k.Copy, k.Bulk},
 	}
 }
 
@@ -312,6 +312,10 @@ func (p *checklistPage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return p.nextUnanswered()
 	case key.Matches(msg, k.Inherited):
 		return p.toggleInherited()
+	case key.Matches(msg, k.Copy):
+		return p.copyFrom()
+	case key.Matches(msg, k.Bulk):
+		return p.bulkAnswer()
 	case key.Matches(msg, k.History):
 		p.showHistory = !p.showHistory
 		p.detailOff = 0

@@ -19,6 +19,9 @@ type Store interface {
 	SaveAnswer(auditID string, a checklist.Answer, expectRev int) (checklist.SaveResult, error)
 	SaveValue(auditID string, a checklist.Answer, expectRev int) (checklist.SaveResult, error)
 	SaveNote(auditID string, scope checklist.Scope, item, note, author string) (checklist.SaveResult, error)
+	// SaveAnswers commits a copy or a bulk answer in one transaction, with
+	// reason in the history of each change.
+	SaveAnswers(auditID string, answers []checklist.Answer, reason string, onlyUnanswered bool) ([]checklist.SaveResult, error)
 	SaveEvaluation(auditID string, e checklist.Evaluation) error
 	SaveActionPlan(auditID string, p checklist.ActionPlan, author string) error
 	SaveRiskOverride(auditID string, o checklist.RiskOverride, author string) error

@@ -69,3 +69,6 @@ func (s trackedStore) SaveUIState(user string, st storage.UIState) error {
 func (s trackedStore) AccessLog(limit int) ([]storage.AccessEntry, error) {
 	return track(s, func() ([]storage.AccessEntry, error) { return s.Store.AccessLog(limit) })
 }
+func (s trackedStore) SaveAnswers(id string, answers []checklist.Answer, reason string, onlyUnanswered bool) ([]checklist.SaveResult, error) {
+	return track(s, func() ([]checklist.SaveResult, error) { return s.Store.SaveAnswers(id, answers, reason, onlyUnanswered) })
+}

@@ -328,6 +328,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case answerSavedMsg:
 		m.applyAnswerSaved(msg)
 		return m, tea.Batch(m.forwardTop(msg), m.saveUIStateCmd())
+	case batchSavedMsg:
+		m.applyBatchSaved(msg)
+		return m, m.forwardTop(msg)
 	case evaluationSavedMsg:
 		if msg.err != nil {
 			m.say(statusError, "Valutazione NON salvata: "+msg.err.Error())
