@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cieaudit/cieaudit/checklist"
@@ -276,17 +277,63 @@ func writeRows(t Table, snap *checklist.Snapshot, assessment *checklist.Assessme
 // last, by scope and item ID, so that nothing is ever dropped.
 func sortedAnswers(snap *checklist.Snapshot) []checklist.Answer {
 	scopeRank := ranks(snap.Audit.Scopes(), func(sc checklist.Scope) checklist.Scope { return sc })
-	itemRank := ranks(snap.Catalogue.Items(), func(it *checklist.Item) string { return it.ID })
-	answers := slices.Clone(snap.Answers)
-	slices.SortStableFunc(answers, func(a, b checklist.Answer) int {
-		return cmp.Or(
-			cmp.Compare(rankOf(scopeRank, a.Scope), rankOf(scopeRank, b.Scope)),
-			cmp.Compare(a.Scope.String(), b.Scope.String()),
-			cmp.Compare(rankOf(itemRank, a.Item), rankOf(itemRank, b.Item)),
-			cmp.Compare(a.Item, b.Item),
-		)
+	cells := cellsOf(snap.Catalogue)
+	type keyed struct {
+		scope, item int
+		a           *checklist.Answer
+	}
+	keys := make([]keyed, len(snap.Answers))
+	for i := range snap.Answers {
+		a := &snap.Answers[i]
+		k := keyed{scope: rankOf(scopeRank, a.Scope), item: len(cells), a: a}
+		if c := cells[a.Item]; c != nil {
+			k.item = c.rank
+		}
+		keys[i] = k
+	}
+	slices.SortStableFunc(keys, func(x, y keyed) int {
+		if c := cmp.Compare(x.scope, y.scope); c != 0 {
+			return c
+		}
+		if x.scope == len(scopeRank) { // scopes no longer in the audit
+			if c := cmp.Compare(x.a.Scope.String(), y.a.Scope.String()); c != 0 {
+				return c
+			}
+		}
+		return cmp.Or(cmp.Compare(x.item, y.item), cmp.Compare(x.a.Item, y.a.Item))
 	})
+	answers := make([]checklist.Answer, len(keys))
+	for i, k := range keys {
+		answers[i] = *k.a
+	}
 	return answers
+}
+
+// itemCells are the cells of an answer row that depend only on the item,
+// and the item's position in the catalogue: a batch export writes them for
+// every answer of every audit pinned to the catalogue.
+type itemCells struct {
+	rank                                   int
+	title, origin, goodPractice, macro, oc string
+}
+
+// catalogueCells caches itemCells per catalogue. Stored catalogues are
+// parsed once per process and shared read-only, so the pointer identifies
+// the content.
+var catalogueCells sync.Map // *checklist.Catalogue → map[string]*itemCells
+
+func cellsOf(cat *checklist.Catalogue) map[string]*itemCells {
+	if m, ok := catalogueCells.Load(cat); ok {
+		return m.(map[string]*itemCells)
+	}
+	items := cat.Items()
+	m := make(map[string]*itemCells, len(items))
+	for i, it := range items {
+		m[it.ID] = &itemCells{rank: i, title: it.Title(), origin: originTags(it), goodPractice: yesNo(isGoodPractice(it)),
+			macro: macroprocesses(it), oc: string(it.OriginClass())}
+	}
+	actual, _ := catalogueCells.LoadOrStore(cat, m)
+	return actual.(map[string]*itemCells)
 }
 
 // ranks maps the key of every element to its position.
@@ -308,13 +355,21 @@ func rankOf[K comparable](m map[K]int, k K) int {
 
 func answerRows(snap *checklist.Snapshot, emit rowWriter) error {
 	id := snap.Audit.ID
+	cells := cellsOf(snap.Catalogue)
 	row := make([]string, len(TableAnswers.Columns()))
-	for _, a := range sortedAnswers(snap) {
+	var scope checklist.Scope
+	var scopeText, scopeLabel string
+	for i, a := range sortedAnswers(snap) {
+		if i == 0 || a.Scope != scope {
+			scope, scopeText, scopeLabel = a.Scope, a.Scope.String(), a.Scope.Label()
+		}
 		row = row[:0]
-		row = append(row, id, a.Scope.String(), a.Scope.Label())
-		if it := snap.Catalogue.Item(a.Item); it != nil {
-			row = append(row, it.Section, it.ID, it.Title(), string(it.Category), string(it.Level),
-				originTags(it), yesNo(isGoodPractice(it)),
+		row = append(row, id, scopeText, scopeLabel)
+		it := snap.Catalogue.Item(a.Item)
+		c := cells[a.Item]
+		if it != nil && c != nil {
+			row = append(row, it.Section, it.ID, c.title, string(it.Category), string(it.Level),
+				c.origin, c.goodPractice,
 				a.Value, checklist.DisplayValue(it, a.Value), string(a.Outcome(it)))
 		} else {
 			// An answer to an item the pinned catalogue does not know is
@@ -322,8 +377,8 @@ func answerRows(snap *checklist.Snapshot, emit rowWriter) error {
 			row = append(row, "", a.Item, "", "", "", "", "", a.Value, a.Value, "")
 		}
 		row = append(row, a.Note, a.Author, timestamp(a.At), itoa(a.Rev))
-		if it := snap.Catalogue.Item(a.Item); it != nil {
-			row = append(row, it.Reference, string(it.OriginClass()), macroprocesses(it))
+		if it != nil && c != nil {
+			row = append(row, it.Reference, c.oc, c.macro)
 		} else {
 			row = append(row, "", "", "")
 		}
@@ -353,11 +408,16 @@ func workstationRows(snap *checklist.Snapshot, emit rowWriter) error {
 }
 
 func historyRows(snap *checklist.Snapshot, emit rowWriter) error {
-	history := slices.Clone(snap.History)
-	slices.SortStableFunc(history, func(a, b checklist.Change) int { return cmp.Compare(a.Seq, b.Seq) })
+	history := snap.History
+	bySeq := func(a, b checklist.Change) int { return cmp.Compare(a.Seq, b.Seq) }
+	if !slices.IsSortedFunc(history, bySeq) { // the store reads them in order
+		history = slices.Clone(history)
+		slices.SortStableFunc(history, bySeq)
+	}
+	row := make([]string, 0, len(TableHistory.Columns()))
 	for _, c := range history {
-		row := []string{snap.Audit.ID, strconv.FormatUint(c.Seq, 10), timestamp(c.At), c.Author,
-			string(c.Kind), c.Scope, c.Item, c.Old, c.New, c.Reason}
+		row = append(row[:0], snap.Audit.ID, strconv.FormatUint(c.Seq, 10), timestamp(c.At), c.Author,
+			string(c.Kind), c.Scope, c.Item, c.Old, c.New, c.Reason)
 		if err := emit(row); err != nil {
 			return err
 		}

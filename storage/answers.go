@@ -382,7 +382,12 @@ func (s *Store) History(auditID string) ([]checklist.Change, error) {
 }
 
 func readHistory(b *bolt.Bucket) ([]checklist.Change, error) {
+	hb := b.Bucket(bucketHistory)
 	var history []checklist.Change
-	err := changeCodec.each(b.Bucket(bucketHistory), func(c checklist.Change) { history = append(history, c) })
+	if n := hb.Sequence(); n > 0 {
+		// Entries are never deleted, so the sequence is their number.
+		history = make([]checklist.Change, 0, min(n, 1<<16))
+	}
+	err := changeCodec.each(hb, func(c checklist.Change) { history = append(history, c) })
 	return history, err
 }

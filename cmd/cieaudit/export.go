@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -160,6 +161,15 @@ func (a *app) runExport(cmd *cobra.Command, args []string, f exportFlags) error 
 	}
 
 	if f.all {
+		if !a.remote {
+			// The live heap of a batch export is one batch of audits (a
+			// dozen MiB): left to GOGC=100 the collector would run each
+			// time as much again is allocated. A fixed 32 MiB target cuts
+			// about a fifth of the CPU and keeps the peak RSS flat. (The
+			// SSH server runs commands in its own process: not there.)
+			defer debug.SetGCPercent(debug.SetGCPercent(400))
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(32 << 20))
+		}
 		bar := a.progressBar()
 		if bar != nil {
 			// Counting first costs one extra read of the database: only
