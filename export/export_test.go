@@ -903,3 +903,46 @@ func TestHTMLCycleSections(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogueMeasures: the measures table of a plain catalogue carries
+// reference, origin class and the compliant answer of negative questions,
+// and guards a cell that a spreadsheet would run as a formula.
+func TestCatalogueMeasures(t *testing.T) {
+	src, err := os.ReadFile("../testdata/catalogues/good/dps-plain.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := checklist.Parse(src, "dps-plain.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Item("ORG-01").Guidance = "=HYPERLINK(\"http://x\")"
+	var buf bytes.Buffer
+	if err := WriteCatalogueCSV(&buf, c, DialectRFC4180); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 5 || len(rows[0]) != len(TableMeasures.Columns()) {
+		t.Fatalf("%d rows of %d columns", len(rows), len(rows[0]))
+	}
+	want := map[string][3]string{ // reference, origin_class, compliant_answer
+		"CRED-01": {"D.Lgs. 196/2003, allegato B, regola 6", "normativa", "no"},
+		"CRED-02": {"D.Lgs. 196/2003, allegato B, regola 4", "in_parte_buona_pratica", "no"},
+		"CRED-03": {"D.Lgs. 196/2003, allegato B, regola 5", "normativa", "si"},
+	}
+	for _, r := range rows[1:] {
+		if w, ok := want[r[3]]; ok && (r[11] != w[0] || r[13] != w[1] || r[15] != w[2]) {
+			t.Errorf("%s: reference %q class %q compliant %q, want %v", r[3], r[11], r[13], r[15], w)
+		}
+		if r[3] == "ORG-01" && !strings.HasPrefix(r[6], "'=") {
+			t.Errorf("formula not guarded: %q", r[6])
+		}
+	}
+	var x bytes.Buffer
+	if err := WriteCatalogueXLSX(&x, c); err != nil || !bytes.HasPrefix(x.Bytes(), []byte("PK")) {
+		t.Fatalf("xlsx: %v", err)
+	}
+}

@@ -61,6 +61,8 @@ func (t Table) SheetName() string {
 		return "Azioni"
 	case TableHistory:
 		return "Storico"
+	case TableMeasures:
+		return "Misure"
 	case TableEvents:
 		return "Eventi"
 	case TableOperators:
@@ -86,6 +88,9 @@ type Column struct {
 func (t Table) Columns() []Column {
 	if c, ok := cycleColumns[t]; ok {
 		return c
+	}
+	if t == TableMeasures {
+		return measureColumns
 	}
 	return tableColumns[t]
 }

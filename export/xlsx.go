@@ -30,11 +30,7 @@ func WriteXLSX(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Asse
 			err = cerr
 		}
 	}()
-	header, err := f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F3A5F"}},
-		Alignment: &excelize.Alignment{Vertical: "center"},
-	})
+	header, err := headerStyle(f)
 	if err != nil {
 		return err
 	}
@@ -111,19 +107,34 @@ func repackZip(w io.Writer, data []byte, modified time.Time) error {
 	return zw.Close()
 }
 
+// headerStyle is the style of the header row of every sheet.
+func headerStyle(f *excelize.File) (int, error) {
+	return f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1F3A5F"}},
+		Alignment: &excelize.Alignment{Vertical: "center"},
+	})
+}
+
 func writeSheet(f *excelize.File, t Table, snap *checklist.Snapshot, assessment *checklist.Assessment, header int) error {
-	sw, err := f.NewStreamWriter(t.SheetName())
+	rows := func(emit rowWriter) error { return writeRows(t, snap, assessment, emit) }
+	return streamSheet(f, t.SheetName(), "Tabella"+t.SheetName(), t.Columns(), rows, header)
+}
+
+// streamSheet writes the sheet with a header row and the rows produced by
+// rows, as a filterable table named table.
+func streamSheet(f *excelize.File, sheet, table string, cols []Column, rows func(rowWriter) error, header int) error {
+	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
-	cols := t.Columns()
 	for i, c := range cols {
 		width := 14.0
 		if !c.Numeric {
 			width = 22
 		}
 		switch c.Name {
-		case "note", "item_title", "threat_name", "old", "new", "reason", "scopes":
+		case "note", "item_title", "threat_name", "old", "new", "reason", "scopes", "question", "guidance", "reference", "origin_label":
 			width = 45
 		}
 		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
@@ -142,7 +153,7 @@ func writeSheet(f *excelize.File, t Table, snap *checklist.Snapshot, assessment 
 	}
 	rowNum := 1
 	values := make([]any, len(cols))
-	err = writeRows(t, snap, assessment, func(row []string) error {
+	err = rows(func(row []string) error {
 		if len(row) != len(cols) {
 			return fmt.Errorf("riga di %d colonne, attese %d", len(row), len(cols))
 		}
@@ -168,7 +179,7 @@ func writeSheet(f *excelize.File, t Table, snap *checklist.Snapshot, assessment 
 	noStripes := false
 	if err := sw.AddTable(&excelize.Table{
 		Range:          "A1:" + last,
-		Name:           "Tabella" + t.SheetName(),
+		Name:           table,
 		StyleName:      "TableStyleLight9",
 		ShowRowStripes: &noStripes,
 	}); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -491,5 +492,87 @@ func TestCLICatalogListAndShow(t *testing.T) {
 	}
 	if out := mustRun(t, db, "catalog", "show", "prova@2"); !strings.Contains(out, "prova@2") {
 		t.Errorf("catalog show prova@2:\n%s", out)
+	}
+}
+
+// TestCLICatalogShowCarriesOrigins: catalog show prints, for each measure,
+// its reference, origin (partly inferred items said so), macroprocessi,
+// vulnerability and threat links; the bare built-in ID is the current
+// version, 2026.1 stays reachable by key.
+func TestCLICatalogShowCarriesOrigins(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "audit.db")
+	list := mustRun(t, db, "catalog", "list")
+	if !strings.Contains(list, "cie-postazioni@2026.2") || !strings.Contains(list, "attuale") || !strings.Contains(list, "versione precedente") {
+		t.Fatalf("catalog list:\n%s", list)
+	}
+	show := mustRun(t, db, "catalog", "show", "cie-postazioni")
+	for _, want := range []string{
+		"cie-postazioni@2026.2",
+		"Riferimento: D.M. 2/8/2005 art. 8, come riportato dalla circ. MI n. 53/2007",
+		"Origine: In parte buona pratica: Prassi CIE 3.0 + Buona pratica (dedotta)",
+		"MP1 Anagrafe (INA/ANPR)",
+		"Vulnerabilità: V-PIANO",
+		"Contrasta: T17 Piano non aggiornato o non conformità 40%",
+		"Risposta conforme: no (domanda in negativo)",
+		"ANP-01", "USO-01", "PRO-16",
+	} {
+		if !strings.Contains(show, want) {
+			t.Errorf("catalog show lacks %q", want)
+		}
+	}
+	if strings.Contains(show, "PRO-13") {
+		t.Error("2026.2 still lists PRO-13 (paper card for urgencies)")
+	}
+	if old := mustRun(t, db, "catalog", "show", "cie-postazioni@2026.1"); !strings.Contains(old, "PRO-13") {
+		t.Error("2026.1 lost PRO-13")
+	}
+}
+
+// TestCLICatalogExport exports the measures as CSV (stdout and file) and
+// XLSX, through the real binary.
+func TestCLICatalogExport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "audit.db")
+	out := mustRun(t, db, "catalog", "export", "cie-postazioni", "--csv", "rfc4180")
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 91 || rows[0][3] != "item_id" || rows[0][11] != "reference" || rows[0][13] != "origin_class" {
+		t.Fatalf("%d rows, header %v", len(rows), rows[0])
+	}
+	byID := map[string][]string{}
+	for _, r := range rows[1:] {
+		byID[r[3]] = r
+	}
+	if r := byID["ORG-14"]; r[13] != "in_parte_buona_pratica" || r[10] != "mp2" || r[16] != "V-ELENCO-SCO" {
+		t.Errorf("ORG-14 row %v", r)
+	}
+	if r := byID["PRO-17"]; r[15] != "no" {
+		t.Errorf("PRO-17 compliant_answer %q, want no", r[15])
+	}
+	xlsx := filepath.Join(dir, "misure.xlsx")
+	mustRun(t, db, "catalog", "export", "cie-postazioni@2026.1", "--format", "xlsx", "--out", xlsx)
+	first, err := os.ReadFile(xlsx)
+	if err != nil || !bytes.HasPrefix(first, []byte("PK")) {
+		t.Fatalf("xlsx %d bytes, %v", len(first), err)
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--format", "xlsx", "--out", xlsx}, 1, "usare --force"},
+		{[]string{"--format", "xlsx"}, 2, "richiede --out"},
+		{[]string{"--format", "pdf"}, 2, `formato "pdf" non valido`},
+	} {
+		r := runCLI(t, db, append([]string{"catalog", "export", "cie-postazioni"}, tt.args...)...)
+		if r.Code != tt.code || !strings.Contains(r.Stderr, tt.want) {
+			t.Errorf("catalog export %v: exit %d stderr %q", tt.args, r.Code, r.Stderr)
+		}
+	}
+	mustRun(t, db, "catalog", "export", "cie-postazioni@2026.1", "--format", "xlsx", "--out", xlsx, "--force")
+	if again, _ := os.ReadFile(xlsx); !bytes.Equal(again, first) {
+		t.Error("exporting the same catalogue twice gave different workbooks")
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cieaudit/cieaudit/checklist"
 	"github.com/cieaudit/cieaudit/checklist/demo"
+	"github.com/cieaudit/cieaudit/export"
 	"github.com/cieaudit/cieaudit/storage"
 )
 
@@ -109,7 +110,7 @@ func (a *app) createSynthetic(n int) error {
 }
 
 func newCatalogCmd(a *app) *cobra.Command {
-	cmd := &cobra.Command{Use: "catalog", Short: "Cataloghi di misure: elenco, dettaglio, validazione"}
+	cmd := &cobra.Command{Use: "catalog", Short: "Cataloghi di misure: elenco, dettaglio, esportazione, validazione"}
 	cmd.AddCommand(&cobra.Command{
 		Use:   "list",
 		Short: "Elenca i cataloghi disponibili",
@@ -127,9 +128,16 @@ func newCatalogCmd(a *app) *cobra.Command {
 				return err
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "CATALOGO\tTITOLO\tMISURE\tMINACCE")
+			fmt.Fprintln(tw, "CATALOGO\tTITOLO\tMISURE\tMINACCE\tNOTE")
 			for _, c := range cats {
-				fmt.Fprintf(tw, "%s@%s\t%s\t%d\t%d\n", c.ID, c.Version, c.Title, c.Items, c.Threats)
+				note := ""
+				switch {
+				case c.Current:
+					note = "integrato, attuale (predefinito per i nuovi audit)"
+				case c.Builtin:
+					note = "integrato, versione precedente"
+				}
+				fmt.Fprintf(tw, "%s@%s\t%s\t%d\t%d\t%s\n", c.ID, c.Version, checklist.CleanText(c.Title, false), c.Items, c.Threats, note)
 			}
 			return tw.Flush()
 		},
@@ -151,6 +159,7 @@ func newCatalogCmd(a *app) *cobra.Command {
 			return nil
 		},
 	})
+	cmd.AddCommand(newCatalogExportCmd(a))
 	cmd.AddCommand(&cobra.Command{
 		Use:   "validate FILE",
 		Short: "Controlla un file di catalogo e ne elenca tutti gli errori",
@@ -216,22 +225,137 @@ func resolveCatalogue(s *storage.Store, ref string) (*checklist.Catalogue, error
 	return nil, fmt.Errorf("il catalogo %q ha più versioni: indicare ID@VERSIONE (vedere cieaudit catalog list)", ref)
 }
 
-func printCatalogue(w io.Writer, c *checklist.Catalogue) {
-	fmt.Fprintf(w, "%s\n%s — lingua %s\n%s\n\n", c.Title, c.Key(), c.Language, c.Source)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "MINACCIA\tNOME\tP\tI")
-	for _, t := range c.Threats {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\n", t.ID, t.Name, t.Probability, t.Impact)
+func newCatalogExportCmd(a *app) *cobra.Command {
+	var format, out, dialect string
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "export ID[@VERSIONE]",
+		Short: "Esporta le misure di un catalogo in CSV o XLSX",
+		Long: `Esporta le misure di sicurezza del catalogo, una riga per misura: sezione,
+domanda, indicazioni per la verifica, categoria, ambito, livello, macroprocessi,
+riferimento normativo, origine (normativa, in parte buona pratica, buona pratica),
+risposta conforme, vulnerabilità e minacce contrastate con la loro mitigazione.
+
+Con --format csv (predefinito) scrive sullo standard output, o nel file --out;
+con --format xlsx serve --out (--out - per lo standard output). Il file è scritto
+per intero e poi spostato al suo posto; un file esistente è sostituito solo con
+--force. Le celle che iniziano con = + - @ ricevono un apostrofo iniziale.`,
+		Example: `  cieaudit catalog export cie-postazioni > misure.csv
+  cieaudit catalog export cie-postazioni@2026.1 --format xlsx --out misure-2026.1.xlsx`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := export.ParseCatalogueFormat(format)
+			if err != nil {
+				return usageError{err}
+			}
+			d, err := export.ParseDialect(dialect)
+			if err != nil {
+				return usageError{err}
+			}
+			if out == "" {
+				if f == export.CatalogueXLSX {
+					return usagef("--format xlsx richiede --out FILE (oppure --out - per lo standard output)")
+				}
+				out = "-"
+			}
+			s, err := a.open()
+			if err != nil {
+				return err
+			}
+			c, err := resolveCatalogue(s, args[0])
+			if err != nil {
+				return err
+			}
+			if err := export.WriteCatalogue(c, f, out, a.stdout, export.Options{CSV: d, Force: force}); err != nil {
+				return err
+			}
+			if out != "-" {
+				fmt.Fprintf(a.stderr, "Esportate %d misure di %s in %s\n", len(c.Items()), c.Key(), out)
+			}
+			return nil
+		},
 	}
-	tw.Flush()
-	for _, s := range c.Sections {
-		fmt.Fprintf(w, "\n%s — %s\n", s.ID, s.Title)
+	fl := cmd.Flags()
+	fl.StringVar(&format, "format", "csv", "formato: csv o xlsx")
+	fl.StringVar(&out, "out", "", "file di destinazione (- per lo standard output)")
+	fl.StringVar(&dialect, "csv", "excel", "dialetto CSV: excel (punto e virgola, BOM) o rfc4180")
+	fl.BoolVar(&force, "force", false, "sostituisce un file esistente")
+	return cmd
+}
+
+// printCatalogue writes the catalogue for a terminal: its threats, then
+// every measure with its reference, origin, macroprocessi and threat links.
+func printCatalogue(w io.Writer, c *checklist.Catalogue) {
+	clean := func(s string) string { return checklist.CleanText(s, false) }
+	fmt.Fprintf(w, "%s\n%s — lingua %s\n%s\n", clean(c.Title), c.Key(), c.Language, clean(c.Source))
+	if c.HasRiskModel() {
+		fmt.Fprintln(w)
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "MISURA\tCATEGORIA\tAMBITO\tLIVELLO\tDOMANDA")
-		for _, it := range s.Items {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", it.ID, it.Category, it.Scope, it.Level, it.Title())
+		fmt.Fprintln(tw, "MINACCIA\tNOME\tP\tI\tMISURE")
+		for _, t := range c.Threats {
+			n := 0
+			for _, it := range c.Items() {
+				for _, l := range it.Threats {
+					if l.Threat == t.ID {
+						n++
+					}
+				}
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\n", t.ID, clean(t.Name), t.Probability, t.Impact, n)
 		}
 		tw.Flush()
+	} else {
+		fmt.Fprintln(w, "Checklist di conformità senza modello di rischio (nessuna minaccia).")
+	}
+	if len(c.Vulnerabilities) > 0 {
+		fmt.Fprintln(w, "\nVULNERABILITÀ (delle misure sulla stessa vulnerabilità conta la più forte)")
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, v := range c.Vulnerabilities {
+			fmt.Fprintf(tw, "%s\t%s\n", v.ID, clean(v.Name))
+		}
+		tw.Flush()
+	}
+	for _, s := range c.Sections {
+		fmt.Fprintf(w, "\n%s — %s\n", s.ID, clean(s.Title))
+		for i := range s.Items {
+			it := &s.Items[i]
+			fmt.Fprintf(w, "\n%s  %s\n", it.ID, clean(it.Title()))
+			facts := []string{it.Category.Label(), it.Scope.Label(), "livello " + it.Level.Label()}
+			if len(it.Macroprocess) > 0 {
+				facts = append(facts, it.MacroprocessLabel())
+			}
+			if it.Answer.Kind != checklist.KindOutcome {
+				facts = append(facts, "risposta: "+string(it.Answer.Kind))
+			}
+			fmt.Fprintf(w, "    %s\n", strings.Join(facts, " · "))
+			fmt.Fprintf(w, "    Riferimento: %s\n", clean(it.Reference))
+			origin := clean(it.OriginSummary())
+			if it.IsDuty() {
+				origin += " — requisito normativo"
+			}
+			fmt.Fprintf(w, "    Origine: %s\n", origin)
+			if it.Negative() {
+				fmt.Fprintln(w, "    Risposta conforme: no (domanda in negativo)")
+			}
+			if it.Vulnerability != "" {
+				name := it.Vulnerability
+				if v := c.Vulnerability(it.Vulnerability); v != nil {
+					name += " " + clean(v.Name)
+				}
+				fmt.Fprintf(w, "    Vulnerabilità: %s\n", name)
+			}
+			if len(it.Threats) > 0 {
+				links := make([]string, len(it.Threats))
+				for j, l := range it.Threats {
+					name := l.Threat
+					if t := c.Threat(l.Threat); t != nil {
+						name += " " + clean(t.Name)
+					}
+					links[j] = fmt.Sprintf("%s %d%%", name, l.Mitigation)
+				}
+				fmt.Fprintf(w, "    Contrasta: %s\n", strings.Join(links, "; "))
+			}
+		}
 	}
 }
 
