@@ -83,15 +83,37 @@ type finding struct {
 	note  string
 }
 
+// The findings agree with the demo's cycle (cycle.go): a beta edition
+// adopted on 10/03/2026, sent by PEC on 20/03 and found conforming on
+// 14/04; three operators with an SCO, the third (Sara Gallo) without a
+// delegation act and not trained; security events in May and September,
+// so the Sindaco's simplified declaration does not apply to 2026.
 var findings = map[string]finding{
-	"ORG-01": {"", checklist.OutcomeYes, "Piano adottato con delibera di Giunta n. 112 del 2019; aggiornato nel 2024."},
-	"ORG-09": {"", checklist.OutcomePartial, "Ultima scheda trimestrale inviata a giugno; quella di settembre non risulta inviata."},
-	"ORG-13": {"", checklist.OutcomePartial, "Due operatori su quattro hanno seguito solo il corso in videoconferenza del 2017."},
+	"ORG-01": {"", checklist.OutcomeYes, "Piano adottato nel 2019 e riadottato in versione beta con delibera di Giunta n. 38 del 10/03/2026."},
+	"ORG-02": {"", checklist.OutcomeYes, "La versione beta del marzo 2026 descrive sedi, postazioni e responsabili reali, salvo quanto rilevato in ORG-08."},
+	"ORG-07": {"", checklist.OutcomeYes, "Versione beta trasmessa via PEC il 20/03/2026 (ricevuta di consegna agli atti)."},
+	"ORG-08": {"", checklist.OutcomeNo, "Il piano del marzo 2026 non nomina l'operatrice Sara Gallo, titolare di SCO dal settembre 2025, e non è stato aggiornato dopo lo smarrimento della SCO del 22/09/2026."},
+	"ORG-09": {"", checklist.OutcomePartial, "Schede inviate fino al secondo trimestre (30/06/2026); quella del terzo trimestre, con l'evento di settembre, non risulta inviata."},
+	"ORG-10": {"", checklist.OutcomeNotApplicable, "Nel 2026 ci sono stati eventi di sicurezza (maggio e settembre): la dichiarazione semplificata del Sindaco non si applica, servono le schede (ORG-09)."},
+	"ORG-11": {"", checklist.OutcomeYes, "Registro degli eventi tenuto: due eventi nel 2026 (guasto del 06/05, SCO non trovata il 22/09)."},
+	"ORG-12": {"", checklist.OutcomeYes, "Procedura applicata il 22/09/2026: assistenza, Prefettura e Forze di polizia avvisate entro il giorno dopo."},
+	"ORG-13": {"", checklist.OutcomePartial, "Anna Russo e Paolo Conti hanno gli attestati dei corsi ministeriali; Sara Gallo, delegata dal settembre 2025, non ha ancora seguito la formazione."},
+	"ORG-14": {"", checklist.OutcomeYes, "Elenco degli operatori allineato ai tre verbali di consegna delle SCO."},
+	"ORG-21": {"", checklist.OutcomeYes, "Durante il guasto del 06/05/2026 i cittadini sono stati indirizzati al Municipio; la procedura non prevede più la carta cartacea."},
+	"ORG-26": {"", checklist.OutcomeNo, "Sara Gallo usa la SCO 0991-0003 senza atto di delega dell'ufficiale d'anagrafe."},
+	"ORG-27": {"", checklist.OutcomeYes, "Esito della Prefettura: piano conforme, comunicato il 14/04/2026, 25 giorni dopo l'invio."},
+	"PRO-16": {"", checklist.OutcomeYes, "Nessuna carta d'identità cartacea rilasciata dopo il 3/8/2026 (registro dei documenti rilasciati)."},
+	"PRO-17": {"", checklist.OutcomeNo, "Moduli cartacei residui restituiti alla Prefettura il 28/07/2026, verbale n. 12/2026: in ufficio non ne restano."},
 	"FIS-02": {"sede:Municipio", checklist.OutcomeNo, "Chiavi dell'ufficio anagrafe in un armadietto non chiuso; nessun registro delle consegne."},
 	"FIS-04": {"postazione:PG0991A01", checklist.OutcomeNo, "Lo schermo è visibile dalla fila d'attesa: serve un filtro privacy o un diverso orientamento."},
 	"TEC-04": {"", checklist.OutcomePartial, "Blocco dello schermo impostato a 30 minuti: troppo lungo per lo sportello."},
 	"TEC-07": {"postazione:PG0991B01", checklist.OutcomeNo, "Le foto portate su chiavetta USB vengono aperte senza scansione antivirus."},
 }
+
+// facts are the demo's answers to informative items (numbers, dates),
+// agreeing with the cycle: three SCO holders, the beta edition adopted on
+// 10/03/2026, the last scheda sent for the second quarter.
+var facts = map[string]string{"ORG-24": "3", "ORG-22": "2026-03-10", "ORG-23": "2026-06-30"}
 
 const legacyNote = "Materiale e software del vecchio circuito CIE 2.0 restituiti alla Prefettura nel 2018 (verbale agli atti): la misura non riguarda più l'ente."
 
@@ -108,12 +130,22 @@ func Answers(a *checklist.Audit, cat *checklist.Catalogue) []checklist.Answer {
 			switch {
 			case found && (f.scope == "" || f.scope == sc.String()):
 				ans.Value, ans.Note = string(f.value), f.note
+			case facts[it.ID] != "":
+				ans.Value = facts[it.ID]
 			case isLegacy(it) && it.Answer.Kind == checklist.KindOutcome:
 				ans.Value, ans.Note = string(checklist.OutcomeNotApplicable), legacyNote
+			case it.Answer.Kind == checklist.KindText && sc.Kind == checklist.ScopePostazione && a.Postazione(sc.Name) != nil:
+				// The operating system read at the postazione is the one
+				// in its inventory.
+				ans.Value = a.Postazione(sc.Name).OS
 			case h%100 >= 50:
 				continue // left for the auditor to verify
 			default:
 				ans.Value, ans.Note = demoValue(it, h)
+				if it.IsDuty() && it.Answer.Kind == checklist.KindOutcome && ans.Value == string(checklist.OutcomeNo) {
+					// The demo's missing duties are the findings above.
+					ans.Value, ans.Note = string(checklist.OutcomePartial), "Attuata in parte: prevista un'azione migliorativa."
+				}
 			}
 			out = append(out, ans)
 		}
@@ -154,7 +186,7 @@ func demoValue(it *checklist.Item, h uint32) (value, note string) {
 func evaluations(cat *checklist.Catalogue) []checklist.Evaluation {
 	var out []checklist.Evaluation
 	texts := []checklist.Evaluation{
-		{Scope: checklist.EnteScope, Section: "ORG", Text: "L'impianto organizzativo è presente ma non aggiornato: le schede trimestrali non sono inviate con regolarità e la formazione degli operatori va completata."},
+		{Scope: checklist.EnteScope, Section: "ORG", Text: "Il piano beta del marzo 2026 è stato trasmesso e giudicato conforme dalla Prefettura, ma non è stato aggiornato dopo le variazioni successive; la scheda del terzo trimestre non è stata inviata, un'operatrice usa la SCO senza atto di delega e non è formata."},
 		{Scope: checklist.Scope{Kind: checklist.ScopeSede, Name: "Municipio"}, Section: "FIS", Text: "I locali del Municipio sono adeguati; la gestione delle chiavi e la visibilità degli schermi richiedono interventi."},
 	}
 	for _, e := range texts {
