@@ -110,7 +110,8 @@ func (a *app) createSynthetic(n int) error {
 }
 
 func newCatalogCmd(a *app) *cobra.Command {
-	cmd := &cobra.Command{Use: "catalog", Short: "Cataloghi di misure: elenco, dettaglio, esportazione, validazione"}
+	cmd := &cobra.Command{Use: "catalog", Short: "Cataloghi di misure: elenco, dettaglio, esportazione, validazione, importazione"}
+	cmd.AddCommand(newCatalogImportCmd(a))
 	cmd.AddCommand(&cobra.Command{
 		Use:   "list",
 		Short: "Elenca i cataloghi disponibili",
