@@ -4,8 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -95,36 +95,41 @@ func createSample(t testing.TB, s *storage.Store) string {
 }
 
 // harness drives the root model the way a tea.Program would, but
-// synchronously: every command is run and its message fed back.
+// synchronously: every command is run to completion and its message fed
+// back before the next key, except timers (cursor blink, idle check, the
+// delayed UI-state save), which are recognised by where their goroutine
+// waits (see isTimer) and left running: settle feeds them when they fire.
+// Nothing depends on how fast the machine is.
 type harness struct {
-	t        testing.TB
-	inflight *atomic.Int32
-	m        *Model
-	quit     bool
-	// late holds the results of commands that were still running when
-	// the harness moved on (timers, background work); settle feeds them.
+	t    testing.TB
+	m    *Model
+	quit bool
+	// late holds the results of the timers still running.
 	late []chan tea.Msg
 }
 
-// settle feeds the late results until cond holds, failing after timeout.
-func (h *harness) settle(cond func() bool, timeout time.Duration) {
+// settle feeds the timers' results as they fire until cond holds. The
+// deadline only stops a test that would otherwise hang.
+func (h *harness) settle(cond func() bool, deadline time.Duration) {
 	h.t.Helper()
-	deadline := time.Now().Add(timeout)
+	stop := time.After(deadline)
 	for !cond() {
-		if time.Now().After(deadline) {
-			h.t.Fatalf("condition not met after %s:\n%s", timeout, h.screen())
+		if len(h.late) == 0 {
+			h.t.Fatalf("condition not met and nothing left to wait for:\n%s", h.screen())
 		}
-		pending := h.late
-		h.late = nil
-		for _, ch := range pending {
-			select {
-			case msg := <-ch:
-				h.feed(msg)
-			default:
-				h.late = append(h.late, ch)
-			}
+		cases := make([]reflect.SelectCase, 0, len(h.late)+1)
+		for _, ch := range h.late {
+			cases = append(cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(ch)})
 		}
-		time.Sleep(5 * time.Millisecond)
+		cases = append(cases, reflect.SelectCase{Dir: reflect.SelectRecv, Chan: reflect.ValueOf(stop)})
+		i, v, _ := reflect.Select(cases)
+		if i == len(h.late) {
+			h.t.Fatalf("condition not met after %s:\n%s", deadline, h.screen())
+		}
+		h.late = append(h.late[:i], h.late[i+1:]...)
+		if msg, ok := v.Interface().(tea.Msg); ok {
+			h.feed(msg)
+		}
 	}
 }
 
@@ -136,8 +141,7 @@ func newHarness(t testing.TB, opts Options, w, h int) *harness {
 	if opts.User == "" {
 		opts.User = "giulia"
 	}
-	hs := &harness{t: t, inflight: new(atomic.Int32)}
-	opts.Store = trackedStore{Store: opts.Store, inflight: hs.inflight}
+	hs := &harness{t: t}
 	hs.m = newModel(opts, true)
 	// Exports (the monkey test presses E and enter) stay out of the tree.
 	hs.m.ctx.workDir = t.TempDir()
@@ -155,34 +159,70 @@ func (h *harness) send(msgs ...tea.Msg) {
 
 var cmdSliceType = reflect.TypeOf([]tea.Cmd(nil))
 
-// cmdTimeout separates commands that do work (store calls take a few
-// milliseconds) from timers such as the cursor blink (530 ms), which the
-// harness leaves running (see settle).
-const cmdTimeout = 60 * time.Millisecond
+// timerFrames are the functions a timer command waits in (inlined calls
+// appear as "caller.callee.funcN", so they are matched as suffixes):
+// tea.Tick and tea.Every, the cursor blink of bubbles, the TUI's idle check.
+var timerFrames = []string{".Tick.func", ".Every.func", ".Blink.func", ".idleAfter.func"}
 
-// run executes cmd and feeds its message back. Commands that do not return
-// promptly are timers (cursor blink, idle check) and are dropped.
+// isTimer reports whether goroutine id is waiting in a timer.
+func isTimer(id string) bool {
+	buf := make([]byte, 1<<20)
+	dump := string(buf[:runtime.Stack(buf, true)])
+	i := strings.Index(dump, "goroutine "+id+" [")
+	if i < 0 {
+		return false
+	}
+	g := dump[i:]
+	if end := strings.Index(g, "\n\n"); end >= 0 {
+		g = g[:end]
+	}
+	if !strings.Contains(g, "[chan receive") && !strings.Contains(g, "[select") {
+		return false
+	}
+	for _, f := range timerFrames {
+		if strings.Contains(g, f) {
+			return true
+		}
+	}
+	return false
+}
+
+func goroutineID() string {
+	buf := make([]byte, 64)
+	f := strings.Fields(string(buf[:runtime.Stack(buf, false)]))
+	return f[1]
+}
+
+// run executes cmd to completion and feeds its message back; a timer is
+// left running (h.late).
 func (h *harness) run(cmd tea.Cmd) {
 	if cmd == nil {
 		return
 	}
 	ch := make(chan tea.Msg, 1)
-	go func() { ch <- cmd() }()
-	var msg tea.Msg
-	select {
-	case msg = <-ch:
-	case <-time.After(cmdTimeout):
-		if h.inflight.Load() == 0 {
-			h.late = append(h.late, ch)
-			return
-		}
+	ids := make(chan string, 1)
+	go func() {
+		ids <- goroutineID()
+		ch <- cmd()
+	}()
+	id := <-ids
+	stop := time.After(2 * time.Minute) // a hang, not a slow disk
+	poll := time.NewTicker(time.Millisecond)
+	defer poll.Stop()
+	for {
 		select {
-		case msg = <-ch:
-		case <-time.After(30 * time.Second):
-			h.t.Fatal("store call still running after 30s")
+		case msg := <-ch:
+			h.feed(msg)
+			return
+		case <-poll.C:
+			if isTimer(id) {
+				h.late = append(h.late, ch)
+				return
+			}
+		case <-stop:
+			h.t.Fatalf("a command still runs after 2 minutes:\n%s", h.screen())
 		}
 	}
-	h.feed(msg)
 }
 
 // feed handles one command result like the program loop does.
