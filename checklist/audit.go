@@ -115,6 +115,9 @@ type Audit struct {
 	Sedi       []Sede       `json:"sedi"`
 	Postazioni []Postazione `json:"postazioni"`
 	SignOff    *SignOff     `json:"sign_off,omitempty"`
+	// Predecessor is the ID of the audit this one was carried from (the
+	// previous year's), empty for an audit started from nothing.
+	Predecessor string `json:"predecessor,omitempty"`
 
 	CreatedAt time.Time `json:"created_at"`
 	// UpdatedAt is the time of the last change to the audit or any of its

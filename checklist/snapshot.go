@@ -24,6 +24,13 @@ type Snapshot struct {
 	Operators []Operator
 	Events    []SecurityEvent
 
+	// Carried holds the predecessor's answers carried into this audit (see
+	// PlanCarry); one stops counting once its item is answered here.
+	// Upgrade is what the carry moved and left out, nil for an audit not
+	// carried from another.
+	Carried []Answer
+	Upgrade *UpgradeReport
+
 	answers map[answerKey]int
 }
 
