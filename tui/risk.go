@@ -43,6 +43,11 @@ func (p *riskPage) refresh() {
 	}
 	p.assess = checklist.Assess(p.ctx.Audit.snap)
 	p.built = p.ctx.Audit.version
+	if !p.assess.RiskModel {
+		// A plain compliance checklist has no risks to show: only the
+		// actions, non-conformità first.
+		p.actions = true
+	}
 	p.cursor = max(min(p.cursor, p.count()-1), 0)
 }
 
@@ -58,6 +63,9 @@ func (p *riskPage) SetSize(w, h int) { p.w, p.h = w, h }
 func (p *riskPage) Init() tea.Cmd    { return nil }
 
 func (p *riskPage) ShortHelp() []key.Binding {
+	if !p.assess.RiskModel {
+		return []key.Binding{p.keys.Up, p.keys.Down, p.keys.Edit}
+	}
 	if p.actions {
 		return []key.Binding{p.keys.Up, p.keys.Down, p.keys.Switch, p.keys.Edit}
 	}
@@ -85,7 +93,7 @@ func (p *riskPage) Update(msg tea.Msg) (Component, tea.Cmd) {
 			p.cursor = 0
 		case key.Matches(msg, k.End):
 			p.cursor = max(p.count()-1, 0)
-		case key.Matches(msg, k.Switch):
+		case key.Matches(msg, k.Switch) && p.assess.RiskModel:
 			p.actions = !p.actions
 			p.cursor, p.offset = 0, 0
 		case key.Matches(msg, k.Edit) && p.actions:
@@ -195,15 +203,19 @@ func (p *riskPage) View() string {
 	st := p.ctx.Styles
 	var b strings.Builder
 	a := p.assess
-	tabs := []string{"Rischi", "Azioni migliorative"}
-	for i, t := range tabs {
-		if (i == 1) == p.actions {
-			tabs[i] = st.Selected.Render(" " + t + " ")
-		} else {
-			tabs[i] = st.Muted.Render(" " + t + " ")
+	if a.RiskModel {
+		tabs := []string{"Rischi", "Azioni migliorative"}
+		for i, t := range tabs {
+			if (i == 1) == p.actions {
+				tabs[i] = st.Selected.Render(" " + t + " ")
+			} else {
+				tabs[i] = st.Muted.Render(" " + t + " ")
+			}
 		}
+		b.WriteString(strings.Join(tabs, " ") + st.Muted.Render("  (tab per cambiare)"))
+	} else {
+		b.WriteString(st.Selected.Render(" Azioni migliorative ") + st.Muted.Render("  checklist di conformità senza modello di rischio"))
 	}
-	b.WriteString(strings.Join(tabs, " ") + st.Muted.Render("  (tab per cambiare)"))
 	if a.Unverified > 0 {
 		b.WriteString(st.Partial.Render(fmt.Sprintf("  provvisorio: %d verifiche su %d da fare", a.Unverified, a.Expected)))
 	}

@@ -3,6 +3,7 @@ package tui
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,5 +120,42 @@ func TestRiskOverrideForm(t *testing.T) {
 	h.requireScreen("Salvato: " + threat.ID + " probabilità 1 × impatto 1")
 	if r := checklist.Assess(snap).ComuneRisk(threat.ID); r == nil || r.Worst.Inherent != 1 {
 		t.Errorf("comune risk after the override %+v", r)
+	}
+}
+
+// TestRiskPagePlainCatalogue: an audit on a catalogue without threats shows
+// only its actions, and "no" to a negative question is no action.
+func TestRiskPagePlainCatalogue(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	src, err := os.ReadFile("../testdata/catalogues/good/dps-plain.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := s.SaveCatalogue(src, "dps-plain.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := sampleAudit()
+	a.CatalogueID, a.CatalogueVersion = cat.ID, cat.Version
+	stored, err := s.CreateAudit(a, "preparatore")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg := checklist.Scope{Kind: checklist.ScopePostazione, Name: a.Postazioni[0].Code}
+	for item, v := range map[string]string{"CRED-01": "no", "CRED-02": "si", "ORG-01": "parziale"} {
+		sc := pg
+		if item == "ORG-01" {
+			sc = checklist.EnteScope
+		}
+		if _, err := s.SaveAnswer(stored.ID, checklist.Answer{Scope: sc, Item: item, Value: v, Author: "giulia"}, -1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := newHarness(t, Options{Store: s, AuditID: stored.ID}, 100, 30)
+	h.press("r")
+	h.requireScreen("senza modello di rischio", "NC", "ORG-01", "CRED-02")
+	if strings.Contains(h.screen(), "CRED-01") || strings.Contains(h.screen(), "Probabilità × impatto") {
+		t.Errorf("plain catalogue risk page:\n%s", h.screen())
 	}
 }
