@@ -139,6 +139,11 @@ C_LIST=$(best "$BIN" --db "$LDB" audit list)
 S_LIST=$(best sqlite3 -column -header "$LANCHOR" "SELECT id, ente, year, status, answered || '/' || total, catalogue FROM audits ORDER BY updated_at DESC, id")
 row "audit list, $LIST_AUDITS audits (best of 5, whole process)" "$C_LIST ms" "$S_LIST ms" "$(ratio "$C_LIST" "$S_LIST")"
 
+# The TUI's first frame on the same 10,000 audits (in process: new model,
+# audit list read, first View); the target is absolute, not a ratio.
+FF=$(cd "$ROOT" && go test -run '^$' -bench 'FirstFrame10000Audits/total' -benchtime 5x ./tui/ 2>/dev/null | awk '$1 ~ /FirstFrame/ { printf "%.1f", $3 / 1e6 }')
+row "TUI first frame, 10,000 audits (in process)" "$FF ms" "–" "target 50 ms"
+
 # Commits. SQLite: single-row transactions, WAL, synchronous=FULL.
 COMMITS=2000
 {
@@ -148,17 +153,27 @@ COMMITS=2000
 		echo "INSERT OR REPLACE INTO answers VALUES('a$((i % 100))', 'ente', 'ORG-01', 'si', '', 'bench', '2026-12-01T10:00:00Z', $i);"
 	done
 } >"$DIR/commits.sql"
-measure /dev/null sqlite3 "$DIR/commits.sqlite" <"$DIR/commits.sql"
-S_RATE=$(awk -v n="$COMMITS" -v w="$WALL" 'BEGIN { printf "%.0f", n / w }')
-S_MEAN=$(awk -v n="$COMMITS" -v w="$WALL" 'BEGIN { printf "%.3f", w * 1000 / n }')
-GOB=$(cd "$ROOT" && go test -run '^$' -bench 'SaveAnswer$|ConcurrentSaves/grouped$|ConcurrentSaves/grouped-paced$' -benchtime 2s ./storage/ 2>/dev/null)
+# The disk is what both wait for, and a shared machine's fsync time varies
+# by several times from one minute to the next: the two are measured in
+# turn, three times, and the best of each is kept.
+S_BEST=999999 LOCAL_NS=999999999999 GOB=""
+for round in 1 2 3; do
+	rm -f "$DIR/commits.sqlite"*
+	measure /dev/null sqlite3 "$DIR/commits.sqlite" <"$DIR/commits.sql"
+	S_BEST=$(awk -v a="$S_BEST" -v b="$WALL" 'BEGIN { print (b < a) ? b : a }')
+	out=$(cd "$ROOT" && go test -run '^$' -bench 'SaveAnswer/default$' -benchtime 1000x ./storage/ 2>/dev/null)
+	ns=$(echo "$out" | awk '$1 ~ /SaveAnswer\/default/ { print $3 }')
+	LOCAL_NS=$(awk -v a="$LOCAL_NS" -v b="$ns" 'BEGIN { print (b < a) ? b : a }')
+done
+S_RATE=$(awk -v n="$COMMITS" -v w="$S_BEST" 'BEGIN { printf "%.0f", n / w }')
+S_MEAN=$(awk -v n="$COMMITS" -v w="$S_BEST" 'BEGIN { printf "%.3f", w * 1000 / n }')
+GOB=$(cd "$ROOT" && go test -run '^$' -bench 'ConcurrentSaves/grouped$|ConcurrentSaves/grouped-paced$' -benchtime 2s ./storage/ 2>/dev/null)
 metric() { echo "$GOB" | awk -v b="$1" -v u="$2" '$1 ~ b { for (i = 2; i <= NF; i++) if ($(i) == u) print $(i-1) }' | head -1; }
-LOCAL_NS=$(metric 'SaveAnswer/default' 'ns/op')
 LOCAL_MS=$(awk -v n="$LOCAL_NS" 'BEGIN { printf "%.3f", n / 1e6 }')
-row "one committed answer, local mode (mean)" "$LOCAL_MS ms" "$S_MEAN ms" "$(ratio "$LOCAL_MS" "$S_MEAN")"
+row "one committed answer, local mode (mean, best of 3)" "$LOCAL_MS ms" "$S_MEAN ms" "$(ratio "$LOCAL_MS" "$S_MEAN")"
 G_RATE=$(metric 'ConcurrentSaves/grouped-' 'answers/s')
 G_P99=$(metric 'ConcurrentSaves/grouped-' 'p99-ms')
-row "jump host, 100 writers flat out: answers/s (p99)" "$G_RATE/s (p99 $G_P99 ms)" "$S_RATE/s single-row commits" "$(ratio "$G_RATE" "$S_RATE")"
+row "jump host, 100 writers flat out: answers/s (p99)" "$G_RATE/s (p99 $G_P99 ms)" "$S_RATE/s single-row commits (best of 3)" "$(ratio "$G_RATE" "$S_RATE")"
 P_P50=$(metric 'ConcurrentSaves/grouped-paced' 'p50-ms')
 P_P99=$(metric 'ConcurrentSaves/grouped-paced' 'p99-ms')
 row "jump host, 100 writers at 10 answers/s each: latency" "p50 $P_P50 ms, p99 $P_P99 ms" "mean commit $S_MEAN ms" "–"
