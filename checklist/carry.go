@@ -284,7 +284,7 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 // CarriedAnswer returns the previous answer carried to item at exactly
 // this scope and not re-verified yet: none once the item is answered.
 func (s *Snapshot) CarriedAnswer(scope Scope, item string) (Answer, bool) {
-	if _, answered := s.Answer(scope, item); answered {
+	if a, ok := s.Answer(scope, item); ok && a.Value != "" {
 		return Answer{}, false
 	}
 	for _, c := range s.Carried {
@@ -299,7 +299,7 @@ func (s *Snapshot) CarriedAnswer(scope Scope, item string) (Answer, bool) {
 func (s *Snapshot) ToReverify() int {
 	n := 0
 	for _, c := range s.Carried {
-		if _, answered := s.Answer(c.Scope, c.Item); !answered {
+		if _, waiting := s.CarriedAnswer(c.Scope, c.Item); waiting {
 			n++
 		}
 	}

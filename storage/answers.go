@@ -66,6 +66,9 @@ func (at *auditTx) putAnswer(prev, next checklist.Answer) error {
 		return err
 	}
 	at.answered = append(at.answered, [2]checklist.Answer{prev, next})
+	if err := at.settleCarried(next); err != nil {
+		return err
+	}
 	if err := at.start(next.Author); err != nil {
 		return err
 	}

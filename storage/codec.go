@@ -177,6 +177,8 @@ var auditRecords = map[string]recordType{
 	string(bucketBaselines):   baselineCodec,
 	string(bucketOperators):   operatorCodec,
 	string(bucketEvents):      eventCodec,
+	string(bucketCarried):     carriedCodec,
+	string(bucketCarry):       upgradeCodec,
 }
 
 // encoder appends fields to buf.

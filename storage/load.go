@@ -71,6 +71,9 @@ func loadParts(tx *bolt.Tx, id string, parts Parts) (*checklist.Snapshot, error)
 		if snap.Answers, err = readAnswers(b); err != nil {
 			return nil, fmt.Errorf("audit %s, risposte: %w", id, err)
 		}
+		if err := readCarried(b, snap); err != nil {
+			return nil, fmt.Errorf("audit %s, %w", id, err)
+		}
 	}
 	if parts&ReadHistory != 0 {
 		if snap.History, err = readHistory(b); err != nil {
