@@ -22,6 +22,9 @@ type homePage struct {
 	err    error
 	cursor int
 	offset int
+	// deadlines are the most pressing deadlines of the most recent audits
+	// (homeDeadlines), loaded after the list.
+	deadlines []checklist.Deadline
 
 	draft newAuditDraft
 }
@@ -86,6 +89,9 @@ func (p *homePage) Update(msg tea.Msg) (Component, tea.Cmd) {
 		if msg.err != nil {
 			return p, setStatus(statusError, "Impossibile leggere gli audit: "+msg.err.Error())
 		}
+		return p, homeDeadlinesCmd(p.ctx.Store, p.audits, checklist.LocalDay(p.ctx.Now()))
+	case deadlinesLoadedMsg:
+		p.deadlines = msg.deadlines
 		return p, nil
 	case cataloguesMsg:
 		if msg.err != nil {
@@ -238,7 +244,7 @@ func (p *homePage) createAudit() tea.Cmd {
 	}
 }
 
-func (p *homePage) listHeight() int { return max(p.h-4, 1) }
+func (p *homePage) listHeight() int { return max(p.h-4-p.deadlinesHeight(), 1) }
 
 func (p *homePage) View() string {
 	st := p.ctx.Styles
@@ -285,5 +291,6 @@ func (p *homePage) View() string {
 	if len(p.audits) > h {
 		b.WriteString(st.Muted.Render(fmt.Sprintf("  %d di %d audit", p.cursor+1, len(p.audits))))
 	}
+	p.viewDeadlines(&b)
 	return b.String()
 }

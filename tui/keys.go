@@ -96,6 +96,7 @@ type OverviewKeys struct {
 	Close         key.Binding
 	Risk          key.Binding
 	Export        key.Binding
+	Cycle         key.Binding
 }
 
 func newOverviewKeys() OverviewKeys {
@@ -108,6 +109,7 @@ func newOverviewKeys() OverviewKeys {
 		Close:         bind([]string{"c"}, "c", "chiudi/riapri audit"),
 		Risk:          bind([]string{"r"}, "r", "rischi"),
 		Export:        bind([]string{"E"}, "E", "esporta"),
+		Cycle:         bind([]string{"p"}, "p", "piano e registri"),
 	}
 }
 

@@ -58,7 +58,7 @@ func (p *overviewPage) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Home, k.End, k.Open},
 		{k.EditEnte, k.NewSede, k.NewPostazione, k.EditScope},
-		{k.Close, k.Risk, k.Export},
+		{k.Close, k.Risk, k.Export, k.Cycle},
 	}
 }
 
@@ -110,6 +110,8 @@ func (p *overviewPage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return push(newRiskPage(p.ctx))
 	case key.Matches(msg, k.Export):
 		return push(newExportPage(p.ctx))
+	case key.Matches(msg, k.Cycle):
+		return push(newCyclePage(p.ctx))
 	case key.Matches(msg, k.EditEnte, k.NewSede, k.NewPostazione, k.EditScope):
 		if why := p.ctx.editRefusal(); why != "" {
 			return setStatus(statusError, why)

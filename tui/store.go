@@ -30,4 +30,6 @@ type Store interface {
 	// AccessLog returns the last limit entries of the SSH access log,
 	// oldest first (all of them when limit <= 0).
 	AccessLog(limit int) ([]checklist.AccessEntry, error)
+	// The yearly cycle (plan, operators, events): see cycle.go.
+	CycleStore
 }
