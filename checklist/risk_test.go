@@ -1,18 +1,17 @@
 package checklist
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/cieaudit/cieaudit/internal/golden"
 )
 
 // testScale is P 1-3 × I 1-3 with four bands, parziale worth half, and
@@ -439,27 +438,10 @@ func TestAssessmentJSON(t *testing.T) {
 	assertGolden(t, "testdata/risk/assessment.json", b)
 }
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// assertGolden compares got with the golden file at path, rewriting it
-// under -update.
+// assertGolden compares got with the golden file at path (internal/golden).
 func assertGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", path, got)
-	}
+	golden.Assert(t, path, got)
 }
 
 // randomCatalogue builds a catalogue of n items over threats threats, with

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,37 +17,19 @@ import (
 	"testing"
 
 	"github.com/aymanbagabas/go-udiff"
-	// golden registers the -update flag that rewrites the golden files.
-	_ "github.com/charmbracelet/x/exp/golden"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/cieaudit/cieaudit/checklist"
+	"github.com/cieaudit/cieaudit/internal/golden"
 )
 
 // goldenDir holds the expected exports of the fixture audit.
 const goldenDir = "../testdata/export/golden"
 
-// requireGolden compares got with goldenDir/name, rewriting the file when
-// the tests run with -update (the flag of x/exp/golden).
+// requireGolden compares got with goldenDir/name (internal/golden).
 func requireGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join(goldenDir, name)
-	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
-		if err := os.MkdirAll(goldenDir, 0o750); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./export -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s differs from the golden file (go test ./export -update rewrites it):\n%s",
-			name, udiff.Unified(path, "got", string(want), string(got)))
-	}
+	golden.Assert(t, filepath.Join(goldenDir, name), got)
 }
 
 func TestGoldenExports(t *testing.T) {

@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/charmbracelet/x/exp/golden"
-
 	"github.com/cieaudit/cieaudit/checklist"
+	"github.com/cieaudit/cieaudit/internal/golden"
 	"github.com/cieaudit/cieaudit/storage"
 )
 
@@ -60,7 +59,7 @@ func TestGoldenScreens(t *testing.T) {
 					h.m.applyStyles()
 				}
 				sc.drive(h)
-				golden.RequireEqual(t, []byte(h.m.View().Content))
+				golden.AssertNamed(t, []byte(h.m.View().Content))
 			})
 		}
 	}

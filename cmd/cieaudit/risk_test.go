@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/cieaudit/cieaudit/checklist"
+	"github.com/cieaudit/cieaudit/internal/golden"
 )
 
 // riskJSON is the part of "cieaudit risk --json" the tests read.
@@ -183,8 +183,6 @@ func TestCLIRiskErrors(t *testing.T) {
 	}
 }
 
-var updateRisk = flag.Bool("update-risk", false, "rewrite the golden files of the risk command")
-
 // TestPrintRiskGolden pins the text layout of "cieaudit risk" on a small
 // audit with an override, a planned action and an unanswered measure.
 func TestPrintRiskGolden(t *testing.T) {
@@ -221,17 +219,5 @@ func TestPrintRiskGolden(t *testing.T) {
 	if err := printRisk(&out, snap, checklist.Assess(snap), true); err != nil {
 		t.Fatal(err)
 	}
-	golden := "../../checklist/testdata/risk/cli-text.golden"
-	if *updateRisk {
-		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test -run TestPrintRiskGolden -update-risk creates it)", err)
-	}
-	if !bytes.Equal(out.Bytes(), want) {
-		t.Errorf("risk text differs from %s (-update-risk rewrites it):\n%s", golden, out.String())
-	}
+	golden.Assert(t, "../../checklist/testdata/risk/cli-text.golden", out.Bytes())
 }
