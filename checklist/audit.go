@@ -213,7 +213,21 @@ func (s Scope) Label() string {
 	if s.Kind == ScopeEnte {
 		return "Ente"
 	}
-	return s.Kind.Label() + " " + s.Name
+	kind := s.Kind.Label()
+	if len(s.Name) > len(kind) && strings.EqualFold(s.Name[:len(kind)+1], kind+" ") {
+		// "Sede Unica" is not "Sede Sede Unica".
+		return s.Name
+	}
+	return kind + " " + s.Name
+}
+
+// ToScope is "all'Ente", "alla Sede Municipio", "alla Postazione PG01": the
+// scope after the Italian preposition a.
+func ToScope(s Scope) string {
+	if s.Kind == ScopeEnte {
+		return "all'Ente"
+	}
+	return "alla " + s.Label()
 }
 
 // ParseScope parses "ente", "sede:NAME" or "postazione:CODE".

@@ -16,7 +16,7 @@ func copySnapshot() *Snapshot {
 	a1 := Scope{Kind: ScopePostazione, Name: "A1"}
 	a2 := Scope{Kind: ScopePostazione, Name: "A2"}
 	return &Snapshot{
-		Audit: Audit{Sedi: []Sede{{Name: "M"}}, Postazioni: []Postazione{{Code: "A1", Sede: "M"}, {Code: "A2", Sede: "M"}}},
+		Audit:     Audit{Sedi: []Sede{{Name: "M"}}, Postazioni: []Postazione{{Code: "A1", Sede: "M"}, {Code: "A2", Sede: "M"}}},
 		Catalogue: cat,
 		Answers: []Answer{
 			{Scope: a1, Item: "P-1", Value: "si"},

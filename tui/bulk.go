@@ -86,7 +86,7 @@ func (p *checklistPage) bulkAnswer() tea.Cmd {
 	}
 	p.valueDraft = string(checklist.OutcomeYes)
 	form := huh.NewForm(huh.NewGroup(huh.NewSelect[string]().
-		Title("Risposta in blocco per " + what + " di " + p.scope.Label()).
+		Title("Risposta in blocco per "+what+" di "+p.scope.Label()).
 		Description("Solo le voci sì/no/parziale di questo ambito; le note restano. Prima di scrivere si vede quante voci cambiano.").
 		Options(huh.NewOption("Sì", string(checklist.OutcomeYes)), huh.NewOption("No", string(checklist.OutcomeNo)),
 			huh.NewOption("Parziale", string(checklist.OutcomePartial))).
@@ -197,6 +197,7 @@ func (m *Model) applyBatchSaved(msg batchSavedMsg) {
 			a.recordHistory(res.Previous, res.Answer, msg.reason)
 		}
 		a.applyAnswer(res.Answer)
+		a.seen(res.Answer.At)
 	}
 	if a.snap.Audit.Status == checklist.StatusDraft {
 		a.snap.Audit.Status = checklist.StatusInProgress

@@ -51,6 +51,8 @@ type checklistPage struct {
 	filter    filterMode
 	search    textinput.Model
 	searching bool
+	// folded caches each item's searchable text, folded.
+	folded map[string]string
 	// inherited shows the items answered at the sede or the ente too; by
 	// default a sede's or a postazione's checklist lists only its own.
 	inherited bool
@@ -66,7 +68,7 @@ type checklistPage struct {
 func newChecklistPage(ctx *Context, scope checklist.Scope, itemID string) *checklistPage {
 	ti := textinput.New()
 	ti.Prompt = "/"
-	ti.Placeholder = "cerca per codice o testo"
+	ti.Placeholder = "cerca in codice, testo, guida e note (senza badare ad accenti e maiuscole)"
 	p := &checklistPage{ctx: ctx, keys: ctx.Keys.Checklist, scope: scope, curID: itemID, search: ti, built: -1}
 	p.items = groupItems(ctx.Audit.snap.ApplicableItems(scope))
 	if it := ctx.Audit.snap.Catalogue.Item(itemID); it != nil && !p.own(it) {
@@ -109,7 +111,8 @@ func (p *checklistPage) location() (string, string) {
 
 func (p *checklistPage) ShortHelp() []key.Binding {
 	k := p.keys
-	return []key.Binding{k.Yes, k.No, k.Partial, k.NA, k.Unanswered, k.Inherited, k.Clear, k.Undo, k.Note, k.Filter, k.Search}
+	return []key.Binding{k.Yes, k.No, k.Partial, short(k.NA, "non appl."), k.Unanswered, k.Inherited, k.Clear,
+		short(k.Undo, "annulla"), short(k.History, "storico"), k.Note, k.Filter, k.Search}
 }
 
 func (p *checklistPage) FullHelp() [][]key.Binding {
@@ -152,6 +155,20 @@ const (
 	stateFailed
 )
 
+// searchText is the folded catalogue text of it that search looks in: code,
+// title, question and guidance (the note is added per answer).
+func (p *checklistPage) searchText(it *checklist.Item) string {
+	if t, ok := p.folded[it.ID]; ok {
+		return t
+	}
+	if p.folded == nil {
+		p.folded = map[string]string{}
+	}
+	t := checklist.FoldSearch(it.ID + " " + it.Title() + " " + it.Question + " " + it.Guidance)
+	p.folded[it.ID] = t
+	return t
+}
+
 // own reports whether it is answered at this page's scope (not inherited).
 func (p *checklistPage) own(it *checklist.Item) bool {
 	at, ok := p.ctx.Audit.snap.AnsweringScope(p.scope, it)
@@ -174,9 +191,12 @@ func (p *checklistPage) matches(it *checklist.Item) bool {
 			return false
 		}
 	}
-	if q := strings.ToLower(strings.TrimSpace(p.search.Value())); q != "" {
-		hay := strings.ToLower(it.ID + " " + it.Title() + " " + it.Question)
-		if !strings.Contains(hay, q) {
+	if q := strings.TrimSpace(p.search.Value()); q != "" {
+		hay := p.searchText(it)
+		if a, ok := p.ctx.Audit.snap.Answer(at, it.ID); ok && a.Note != "" {
+			hay += " " + checklist.FoldSearch(a.Note)
+		}
+		if !checklist.SearchMatches(hay, q) {
 			return false
 		}
 	}
@@ -530,7 +550,7 @@ func (p *checklistPage) answerNotApplicable() tea.Cmd {
 	}
 	form := huh.NewForm(huh.NewGroup(
 		newText().Title("Giustificazione (obbligatoria)").
-			Description("Perché la misura non si applica a " + p.scope.Label() + "? Invio conferma, alt+invio va a capo.").
+			Description("Perché la misura non si applica " + checklist.ToScope(p.scope) + "? Invio conferma, alt+invio va a capo.").
 			Value(&p.noteDraft).Validate(func(s string) error {
 			if strings.TrimSpace(s) == "" {
 				return checklist.ErrNeedsJustification

@@ -585,3 +585,36 @@ func TestChecklistNotApplicableFormStartsEmpty(t *testing.T) {
 	h.press("x") // already na: its justification is offered again
 	h.requireScreen("Locale dismesso")
 }
+
+func TestChecklistSearchIgnoresAccentsAndReadsNotes(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	id := createSample(t, s)
+	h := newHarness(t, Options{Store: s, AuditID: id}, 100, 30)
+	p := h.openScope(sedeMunicipio)
+	ids := func() string {
+		var out []string
+		for _, it := range p.visible {
+			out = append(out, it.ID)
+		}
+		return strings.Join(out, " ")
+	}
+	tests := []struct{ query, want string }{
+		{"PORTA SEMPRE", "FIS-01"}, // the note of FIS-01
+		{"serratura", "FIS-01"},    // its guidance
+		{"fis-02", "FIS-02"},
+	}
+	for _, tc := range tests {
+		h.press("/")
+		h.typeText(tc.query)
+		h.press("enter")
+		if got := ids(); got != tc.want {
+			t.Errorf("search %q = %q, want %q", tc.query, got, tc.want)
+		}
+		h.press("esc")
+	}
+	h.press("/")
+	h.typeText("passaporto")
+	h.press("enter")
+	h.requireScreen("Nessuna voce per la ricerca «passaporto» (codice, testo, guida e note): premere esc per toglierla.")
+}

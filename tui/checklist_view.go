@@ -152,16 +152,14 @@ func (p *checklistPage) renderList(w, h int) string {
 	if len(p.visible) == 0 {
 		msg := "Nessuna voce"
 		switch {
-		case p.filter != filterAll || p.search.Value() != "":
+		case p.filter != filterAll:
 			msg += " con il filtro «" + p.filter.label() + "»"
 			if q := p.search.Value(); q != "" {
 				msg += " e la ricerca «" + q + "»"
 			}
-			if p.filter != filterAll {
-				msg += ": premere f per cambiare filtro, esc per mostrare tutte le voci."
-			} else {
-				msg += ": premere esc per togliere la ricerca."
-			}
+			msg += ": premere f per cambiare filtro, esc per mostrare tutte le voci."
+		case p.search.Value() != "":
+			msg += " per la ricerca «" + p.search.Value() + "» (codice, testo, guida e note): premere esc per toglierla."
 		case !p.inherited:
 			msg += " di " + p.scope.Label() + ": premere i per le voci ereditate."
 		}

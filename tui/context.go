@@ -82,10 +82,12 @@ type auditSession struct {
 	lastSent, lastApplied map[answerRef]uint64
 	// undo lists this session's changes, newest last (walk.go).
 	undo []undoStep
+	// stamp is the audit's last change as the screen shows it (refresh.go).
+	stamp time.Time
 }
 
 func newAuditSession(snap *checklist.Snapshot) *auditSession {
-	return &auditSession{snap: snap, pending: map[answerRef]string{}, failed: map[answerRef]string{},
+	return &auditSession{snap: snap, stamp: snap.Audit.UpdatedAt, pending: map[answerRef]string{}, failed: map[answerRef]string{},
 		lastSent: map[answerRef]uint64{}, lastApplied: map[answerRef]uint64{}}
 }
 
@@ -135,5 +137,6 @@ func (s *auditSession) evaluation(scope checklist.Scope, section string) (checkl
 // replace swaps in a freshly loaded snapshot, keeping values still in flight.
 func (s *auditSession) replace(snap *checklist.Snapshot) {
 	s.snap = snap
+	s.seen(snap.Audit.UpdatedAt)
 	s.version++
 }

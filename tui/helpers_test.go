@@ -34,7 +34,13 @@ var _ Store = (*storage.Store)(nil)
 
 func openTestStore(t testing.TB) *storage.Store {
 	t.Helper()
-	s, err := storage.Open(filepath.Join(t.TempDir(), "audit.db"), storage.Options{Now: fixedClock})
+	return openTestStoreClock(t, fixedClock)
+}
+
+// openTestStoreClock is openTestStore with the store's clock.
+func openTestStoreClock(t testing.TB, now func() time.Time) *storage.Store {
+	t.Helper()
+	s, err := storage.Open(filepath.Join(t.TempDir(), "audit.db"), storage.Options{Now: now})
 	if err != nil {
 		t.Fatalf("storage.Open: %v", err)
 	}

@@ -215,7 +215,7 @@ func (p *homePage) newAuditForm(infos []checklist.CatalogueInfo) tea.Cmd {
 		huh.NewInput().Title("Ente").Placeholder("Comune di …").Value(&d.ente).Validate(required("il nome dell'ente")),
 		huh.NewInput().Title("Codice ISTAT").Placeholder("054039").CharLimit(6).Value(&d.istat).Validate(validateISTAT),
 		huh.NewInput().Title("Anno").CharLimit(4).Value(&d.year).Validate(validateYear),
-		huh.NewInput().Title("Auditore").Value(&d.auditor).Validate(required("l'auditore")),
+		huh.NewInput().Title("Auditor").Value(&d.auditor).Validate(required("l'auditor")),
 		huh.NewSelect[string]().Title("Catalogo").Options(opts...).Value(&d.catalogue),
 	))
 	return openForm("Nuovo audit", form, p.createAudit)

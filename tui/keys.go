@@ -14,6 +14,12 @@ func bind(keys []string, helpKey, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKey, desc))
 }
 
+// short is b with a shorter description, for a footer that must fit 80
+// columns; the full help (?) keeps the long one.
+func short(b key.Binding, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
+}
+
 // GlobalKeys work on every page.
 type GlobalKeys struct {
 	Help key.Binding

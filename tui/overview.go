@@ -50,7 +50,11 @@ func (p *overviewPage) SetSize(w, h int) { p.w, p.h = w, h }
 func (p *overviewPage) Init() tea.Cmd    { return nil }
 
 func (p *overviewPage) ShortHelp() []key.Binding {
-	return []key.Binding{p.keys.Open, p.keys.Risk, p.keys.Export, p.keys.Close, p.keys.EditEnte, p.keys.NewSede, p.keys.NewPostazione}
+	// Short words, the keys that build the audit first: all of them fit
+	// 80 columns; ? shows them in full.
+	k := p.keys
+	return []key.Binding{short(k.Open, "apri"), short(k.NewSede, "sede+"), short(k.NewPostazione, "postazione+"),
+		short(k.EditScope, "modifica"), short(k.EditEnte, "ente"), short(k.Risk, "rischi"), short(k.Export, "esporta"), short(k.Close, "chiudi")}
 }
 
 func (p *overviewPage) FullHelp() [][]key.Binding {
@@ -375,7 +379,7 @@ func (p *overviewPage) View() string {
 	}
 	countsW := 20
 	labelW := max(p.w-2-barW-8-countsW-2, 16)
-	b.WriteString(st.Label.Render("  "+pad("Ambito", labelW)+" "+pad("Avanzamento", barW+8)+" "+"  No Parz  N.v.") + "\n")
+	b.WriteString(st.Label.Render("  "+pad("Ambito", labelW)+" "+pad("Avanzamento", barW+8)+" "+"  No Parz Da ver") + "\n")
 	scopes := p.scopes()
 	// The scope list comes first; the detail of the selected scope gets
 	// whatever room is left.
@@ -390,7 +394,7 @@ func (p *overviewPage) View() string {
 				label += " (" + ps.Sede + ")"
 			}
 		}
-		counts := fmt.Sprintf("%4d %4d %5d", pr.No, pr.Partial, pr.Unanswered)
+		counts := fmt.Sprintf("%4d %4d %6d", pr.No, pr.Partial, pr.Unanswered)
 		row := pad(label, labelW) + " " + st.bar(pr.Answered, pr.Total, barW) + padLeft(fmt.Sprintf("%d/%d", pr.Answered, pr.Total), 8) + " " + counts
 		if i == p.cursor {
 			b.WriteString(st.Cursor.Render("▸ ") + st.Selected.Render(row) + "\n")
@@ -410,6 +414,11 @@ func (p *overviewPage) scopeDetail(sc checklist.Scope) string {
 	switch sc.Kind {
 	case checklist.ScopeEnte:
 		lines = append(lines, st.Subtitle.Render("Ente")+st.Muted.Render(" — misure organizzative comuni a tutte le sedi"))
+		if len(a.Sedi) == 0 {
+			lines = append(lines, st.Inherited.Render("Audit ancora vuoto: S aggiunge la prima sede, poi P le sue postazioni."))
+		} else if len(a.Postazioni) == 0 {
+			lines = append(lines, st.Inherited.Render("Nessuna postazione: P aggiunge una postazione a una sede."))
+		}
 		if a.Ente.Prefettura != "" {
 			lines = append(lines, "Prefettura: "+a.Ente.Prefettura)
 		}
@@ -421,7 +430,7 @@ func (p *overviewPage) scopeDetail(sc checklist.Scope) string {
 		if s == nil {
 			return ""
 		}
-		lines = append(lines, st.Subtitle.Render("Sede "+s.Name))
+		lines = append(lines, st.Subtitle.Render(sc.Label()))
 		if s.Address != "" {
 			lines = append(lines, "Indirizzo: "+s.Address)
 		}

@@ -54,6 +54,9 @@ type Options struct {
 	// IdleTimeout quits after that long without a key press; 0 never does.
 	// Nothing is lost: every change is saved as soon as it is made.
 	IdleTimeout time.Duration
+	// Refresh, when positive, is how often the open audit is checked for
+	// changes made by other processes (refresh.go); 0 never checks.
+	Refresh time.Duration
 	// CreateDemo creates (or finds) the demo audit; offered on an empty
 	// database when not nil.
 	CreateDemo func() (auditID string, err error)
@@ -137,6 +140,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.opts.IdleTimeout > 0 {
 		cmds = append(cmds, m.idleAfter(m.opts.IdleTimeout))
 	}
+	cmds = append(cmds, m.refreshTick())
 	return tea.Batch(cmds...)
 }
 
@@ -306,6 +310,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, cmd
 	case formMsg:
+		m.clearStatus() // the form is a screen of its own
 		m.form = &msg
 		msg.form.WithKeyMap(formKeys()).WithShowHelp(true).WithWidth(formWidth(m.ctx.Width)).
 			WithTheme(m.formTheme())
@@ -318,13 +323,18 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return m, setStatus(statusError, "Aggiornamento non riuscito: "+msg.err.Error())
 		}
-		if m.ctx.Audit != nil && msg.snap.Audit.ID == m.ctx.Audit.id() {
-			m.ctx.Audit.replace(msg.snap)
-			if msg.author != "" && msg.author != m.ctx.User {
-				m.say(statusInfo, "Audit aggiornato da "+msg.author)
+		if a := m.ctx.Audit; a != nil && msg.snap.Audit.ID == a.id() {
+			changes := answerChanges(a.snap, msg.snap, a.pending)
+			a.replace(msg.snap)
+			if (msg.author != "" && msg.author != m.ctx.User) || len(changes) > 0 {
+				m.say(statusInfo, reloadNote(msg.author, changes))
 			}
 		}
 		return m, m.forwardTop(msg)
+	case refreshMsg:
+		return m, m.poll()
+	case polledMsg:
+		return m, m.polled(msg)
 	case answerSavedMsg:
 		m.applyAnswerSaved(msg)
 		return m, tea.Batch(m.forwardTop(msg), m.saveUIStateCmd())
@@ -344,6 +354,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.say(statusError, "NON salvato: "+msg.err.Error())
 		} else if m.ctx.Audit != nil && msg.audit.ID == m.ctx.Audit.id() {
 			m.ctx.Audit.snap.Audit = msg.audit
+			m.ctx.Audit.seen(msg.audit.UpdatedAt)
 			m.ctx.Audit.version++
 			m.say(statusOK, msg.done)
 		}
@@ -635,6 +646,7 @@ func (m *Model) applyAnswerSaved(msg answerSavedMsg) {
 		a.recordHistory(msg.res.Previous, msg.res.Answer, "")
 	}
 	a.applyAnswer(msg.res.Answer)
+	a.seen(msg.res.Answer.At)
 	if !newest && hasInFlight {
 		a.pending[msg.ref] = inFlight
 	}
@@ -716,10 +728,16 @@ func (m *Model) render() string {
 	default:
 		body = m.top().View()
 	}
+	// A long status (a conflict, what another process changed) takes a
+	// second line from the bottom of the page rather than being cut.
+	status, statusH := m.statusLine(), 1
+	if ansi.StringWidth(status) > w {
+		status, statusH = ansi.Wrap(status, w, ""), 2
+	}
 	parts := []string{
 		m.header(),
-		fit(body, w, m.bodyHeight()),
-		fit(m.statusLine(), w, 1),
+		fit(body, w, m.bodyHeight()-(statusH-1)),
+		fit(status, w, statusH),
 		fit(m.help.ShortHelpView(m.shortHelp()), w, 1),
 	}
 	return strings.Join(parts, "\n")

@@ -576,3 +576,15 @@ func TestCLICatalogExport(t *testing.T) {
 		t.Error("exporting the same catalogue twice gave different workbooks")
 	}
 }
+
+// Without a terminal the TUI says so in one Italian line and exits 1, with a
+// piped stdin too (it would otherwise wait for keys that never come).
+func TestTUIWithoutATerminal(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "audit.db")
+	for _, stdin := range []string{"", "s\nn\n"} {
+		r := runCLIInput(t, db, stdin)
+		if r.Code != 1 || !strings.Contains(r.Stderr, "richiede un terminale interattivo") || strings.Count(strings.TrimSpace(r.Stderr), "\n") != 0 {
+			t.Fatalf("stdin %q: exit %d, stderr %q", stdin, r.Code, r.Stderr)
+		}
+	}
+}

@@ -3,9 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/cieaudit/cieaudit/checklist"
 	"github.com/cieaudit/cieaudit/tui"
@@ -17,6 +19,11 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 	auditID, err := cmd.Flags().GetString("audit")
 	if err != nil {
 		return usagef("%v", err)
+	}
+	if !isTerminal(a.stdin) || !isTerminal(a.stdout) {
+		// Without a terminal Bubble Tea fails in English, and with a
+		// piped stdin it would wait for keys that never come.
+		return errors.New("l'interfaccia a terminale richiede un terminale interattivo (ingresso e uscita non devono essere reindirizzati): per gli script usare i comandi, es. cieaudit audit list, cieaudit answer, cieaudit export")
 	}
 	s, err := a.open()
 	if err != nil {
@@ -34,6 +41,8 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		Role:    checklist.RoleAuditor,
 		AuditID: auditID,
 		Now:     a.now,
+		// Another process (the CLI, a second TUI) may change the file.
+		Refresh: tui.DefaultRefresh,
 		CreateDemo: func() (string, error) {
 			id, _, err := ensureDemo(s, author)
 			return id, err
@@ -48,4 +57,10 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		return fmt.Errorf("interfaccia a terminale: %w", err)
 	}
 	return nil
+}
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
 }

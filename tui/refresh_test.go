@@ -1,0 +1,44 @@
+package tui
+
+import (
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cieaudit/cieaudit/checklist"
+)
+
+// A change made by another process shows on the next poll, with a note of
+// what changed; a poll that finds nothing new reloads nothing.
+func TestLiveRefreshShowsOtherProcessesChanges(t *testing.T) {
+	t.Parallel()
+	var tick atomic.Int64
+	clock := func() time.Time { return testNow.Add(time.Duration(tick.Add(1)) * time.Second) }
+	s := openTestStoreClock(t, clock)
+	id := createSample(t, s)
+	h := newHarness(t, Options{Store: s, AuditID: id, Refresh: time.Hour}, 80, 24)
+	p := h.openScope(postPG01)
+	h.moveTo("TEC-02")
+	h.send(refreshMsg{})
+	if h.m.status != "" {
+		t.Fatalf("a poll with nothing new said %q", h.m.status)
+	}
+
+	// The CLI, in another process, answers TEC-02.
+	if _, err := s.SaveAnswer(id, checklist.Answer{Scope: postPG01, Item: "TEC-02", Value: "parziale", Author: "marco"}, -1); err != nil {
+		t.Fatal(err)
+	}
+	h.send(refreshMsg{})
+	if want := "Audit aggiornato da un altro processo: TEC-02 (Postazione PG01): Non verificato → Parziale, marco"; h.m.status != want {
+		t.Fatalf("status = %q, want %q", h.m.status, want)
+	}
+	// At 80 columns the note takes two lines rather than being cut.
+	h.requireScreen("Risposta: Parziale — marco", "verificato → Parziale, marco")
+	if p.curID != "TEC-02" {
+		t.Fatalf("the refresh moved the cursor to %s", p.curID)
+	}
+	// Its own saves do not count as someone else's.
+	h.press("s")
+	h.send(refreshMsg{})
+	h.requireScreen("Salvato: risposta TEC-02")
+}
