@@ -142,6 +142,7 @@ func showAudit(t testing.TB, db, id string) shownAudit {
 }
 
 func TestCLIAuditLifecycle(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "audit.db")
 	id := newAuditWithWorkstation(t, db)
 	if len(id) != 8 {
@@ -190,6 +191,7 @@ func TestCLIAuditLifecycle(t *testing.T) {
 }
 
 func TestCLIAnswerClears(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "audit.db")
 	id := newAuditWithWorkstation(t, db)
 	mustRun(t, db, "answer", id, "--scope", "ente", "--item", "ORG-01", "--value", "na", "--note", "Delega in corso")
@@ -209,6 +211,7 @@ func TestCLIAnswerClears(t *testing.T) {
 }
 
 func TestCLIRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "audit.db")
 	id := newAuditWithWorkstation(t, db)
 	tests := []struct {
@@ -259,6 +262,7 @@ func TestCLIRejectsBadInput(t *testing.T) {
 func ruleMessage(_ any, err error) string { return err.Error() }
 
 func TestCLIDemoIsIdempotent(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "audit.db")
 	first := strings.TrimSpace(mustRun(t, db, "demo"))
 	second := strings.TrimSpace(mustRun(t, db, "demo"))
@@ -292,6 +296,7 @@ func TestCLIDemoIsIdempotent(t *testing.T) {
 }
 
 func TestCLICatalogValidate(t *testing.T) {
+	t.Parallel()
 	good := mustRun(t, "", "catalog", "validate", "../../testdata/catalogues/good/base.yaml")
 	if !strings.Contains(good, "valido") {
 		t.Errorf("validate good: %q", good)
@@ -313,6 +318,7 @@ func TestCLICatalogValidate(t *testing.T) {
 }
 
 func TestCLICustomCatalogueIsPinned(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "audit.db")
 	id := strings.TrimSpace(mustRun(t, db, "audit", "new", "--ente", "Comune di Prova", "--istat", "054001", "--year", "2026", "--auditor", "Rossi", "--catalog", "../../testdata/catalogues/good/base.yaml"))
@@ -332,6 +338,7 @@ func TestCLICustomCatalogueIsPinned(t *testing.T) {
 }
 
 func TestCLIBackupAndDoctor(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "audit.db")
 	id := strings.TrimSpace(mustRun(t, db, "demo"))
@@ -362,6 +369,7 @@ func TestCLIBackupAndDoctor(t *testing.T) {
 }
 
 func TestCLIAuditDelete(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "audit.db")
 	keep := newAuditWithWorkstation(t, db)
 	gone := strings.TrimSpace(mustRun(t, db, "audit", "new", "--ente", "Comune da eliminare", "--istat", "054002", "--year", "2025", "--auditor", "Rossi"))
@@ -387,6 +395,7 @@ func TestCLIAuditDelete(t *testing.T) {
 }
 
 func TestCLIHelpIsItalian(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"--help"}, {"audit", "new", "--help"}, {"help", "risk"}} {
 		out := mustRun(t, "", args...)
 		for _, english := range []string{"Usage:", "Flags:", "Available Commands", "help for", "[flags]"} {
@@ -407,6 +416,7 @@ func TestCLIHelpIsItalian(t *testing.T) {
 }
 
 func TestCLIInspectionNeverCreatesADatabase(t *testing.T) {
+	t.Parallel()
 	missing := filepath.Join(t.TempDir(), "refuso.db")
 	for _, args := range [][]string{{"doctor"}, {"backup", filepath.Join(t.TempDir(), "copia.db")}} {
 		r := runCLI(t, missing, args...)
@@ -426,6 +436,7 @@ func TestCLIInspectionNeverCreatesADatabase(t *testing.T) {
 // a stored catalogue only, even when a file of that name exists where the
 // server runs.
 func TestRemoteCommandsNeverReadServerFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s, err := storage.Open(filepath.Join(dir, "audit.db"), storage.Options{})
 	if err != nil {
@@ -447,6 +458,7 @@ func TestRemoteCommandsNeverReadServerFiles(t *testing.T) {
 // sequences are stored with them made visible, so that listing the audits
 // cannot repaint anyone's terminal (a review finding).
 func TestCLIAuditTextsCannotCarryEscapes(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "audit.db")
 	id := strings.TrimSpace(mustRun(t, db, "audit", "new", "--ente", "Comune\x1b]0;pwned\x07\x1b[31mX", "--istat", "054001", "--year", "2026", "--auditor", "Mario\x1b[2J"))
 	for _, out := range []string{mustRun(t, db, "audit", "list"), mustRun(t, db, "audit", "show", id)} {
@@ -460,6 +472,7 @@ func TestCLIAuditTextsCannotCarryEscapes(t *testing.T) {
 }
 
 func TestCLICatalogListAndShow(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "audit.db")
 	list := mustRun(t, db, "catalog", "list")
@@ -500,6 +513,7 @@ func TestCLICatalogListAndShow(t *testing.T) {
 // vulnerability and threat links; the bare built-in ID is the current
 // version, 2026.1 stays reachable by key.
 func TestCLICatalogShowCarriesOrigins(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "audit.db")
 	list := mustRun(t, db, "catalog", "list")
 	if !strings.Contains(list, "cie-postazioni@2026.2") || !strings.Contains(list, "attuale") || !strings.Contains(list, "versione precedente") {
@@ -531,6 +545,7 @@ func TestCLICatalogShowCarriesOrigins(t *testing.T) {
 // TestCLICatalogExport exports the measures as CSV (stdout and file) and
 // XLSX, through the real binary.
 func TestCLICatalogExport(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "audit.db")
 	out := mustRun(t, db, "catalog", "export", "cie-postazioni", "--csv", "rfc4180")

@@ -13,6 +13,7 @@ import (
 // file, each transaction locking the file) that ask for the demo at once
 // end up with one demo audit, complete.
 func TestEnsureDemoConcurrent(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "demo.db")
 	var ids [4]string
 	var created [4]bool

@@ -44,6 +44,7 @@ func sha256Check(t *testing.T, dir string) {
 }
 
 func TestCLIExportBundle(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "audit.db")
 	id := strings.TrimSpace(mustRun(t, db, "demo"))
@@ -116,6 +117,7 @@ func parseCSV(t *testing.T, data string, comma rune) [][]string {
 }
 
 func TestCLIExportCSV(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "audit.db")
 	demo := strings.TrimSpace(mustRun(t, db, "demo"))
@@ -175,6 +177,7 @@ func TestCLIExportCSV(t *testing.T) {
 }
 
 func TestCLIExportRejectsBadUsage(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "audit.db")
 	id := strings.TrimSpace(mustRun(t, db, "demo"))
@@ -210,6 +213,7 @@ func TestCLIExportRejectsBadUsage(t *testing.T) {
 }
 
 func TestProgressBar(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	bar := &progressBar{w: &buf, total: 4}
 	bar.set(1, "audit")

@@ -57,6 +57,7 @@ func residual(t *testing.T, r riskJSON, scope, threat string) (float64, bool) {
 // the workstation's residual risk follow, through the real binary and file.
 // The catalogue and its hand-computed figures: checklist/testdata/risk/cli.yaml.
 func TestCLIRisk(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "audit.db")
 	id := strings.TrimSpace(mustRun(t, db, "audit", "new", "--ente", "Comune di Prova", "--istat", "054001", "--year", "2026",
 		"--auditor", "Rossi", "--catalog", "../../checklist/testdata/risk/cli.yaml"))
@@ -121,6 +122,7 @@ func TestCLIRisk(t *testing.T) {
 // TestCLIRiskOverride sets, reads back and removes a per-audit override of
 // probability and impact through the real binary and file.
 func TestCLIRiskOverride(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "audit.db")
 	id := strings.TrimSpace(mustRun(t, db, "audit", "new", "--ente", "Comune di Prova", "--istat", "054001", "--year", "2026",
 		"--auditor", "Rossi", "--catalog", "../../checklist/testdata/risk/cli.yaml"))
@@ -161,6 +163,7 @@ func TestCLIRiskOverride(t *testing.T) {
 }
 
 func TestCLIRiskErrors(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "audit.db")
 	tests := []struct {
 		name string
@@ -186,6 +189,7 @@ func TestCLIRiskErrors(t *testing.T) {
 // TestPrintRiskGolden pins the text layout of "cieaudit risk" on a small
 // audit with an override, a planned action and an unanswered measure.
 func TestPrintRiskGolden(t *testing.T) {
+	t.Parallel()
 	const catalogue = "../../checklist/testdata/risk/cli.yaml"
 	src, err := os.ReadFile(catalogue)
 	if err != nil {

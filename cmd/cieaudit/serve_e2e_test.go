@@ -293,6 +293,7 @@ func firstItem(t *testing.T, db, audit string) string {
 }
 
 func TestServeE2ECommandsAndRoles(t *testing.T) {
+	t.Parallel()
 	s := newE2ESetup(t)
 	item := firstItem(t, s.db, s.audit)
 	local := mustRun(t, s.db, "export", "--all", "--format", "csv", "--out", "-")
@@ -471,6 +472,7 @@ func head(s string) string {
 }
 
 func TestServeE2ERefusals(t *testing.T) {
+	t.Parallel()
 	s := newE2ESetup(t)
 	mustRun(t, s.db, "user", "add", "remo", "--role", "auditor", "--key", s.bob.pub, "--allow-from", "10.0.0.0/8")
 	stranger := newSSHKey(t, s.dir, "stranger")
@@ -538,6 +540,7 @@ func askpass(t *testing.T, dir, answer string) []string {
 }
 
 func TestServeE2ETOTP(t *testing.T) {
+	t.Parallel()
 	s := newE2ESetup(t)
 	out := mustRun(t, s.db, "user", "totp", "anna")
 	m := regexp.MustCompile(`otpauth://\S+`).FindString(out)
@@ -603,7 +606,10 @@ func TestServeE2ETOTP(t *testing.T) {
 	}
 }
 
-// tmuxSession is a terminal running ssh with a PTY, driven by tmux.
+// tmuxSession is a terminal running ssh with a PTY, driven by a tmux
+// server of its own: its socket is a file in the test's temporary folder,
+// so concurrent runs of the suite never share a tmux server or a session
+// name (a named -L socket once collided: "tmux: duplicate session").
 type tmuxSession struct {
 	socket, name string
 }
@@ -611,15 +617,15 @@ type tmuxSession struct {
 func (p *serveProc) tmuxSSH(t *testing.T, key sshKey, user string) *tmuxSession {
 	t.Helper()
 	requireTools(t, "tmux")
-	ts := &tmuxSession{socket: "cieaudit-e2e-" + filepath.Base(t.TempDir()), name: "s"}
+	ts := &tmuxSession{socket: filepath.Join(t.TempDir(), "tmux.sock"), name: "s"}
 	args := append([]string{"ssh", "-tt"}, p.sshArgs(key)...)
 	args = append(args, user+"@"+p.host)
 	cmdline := "TERM=xterm-256color " + strings.Join(quoteAll(args), " ")
-	out, err := exec.Command("tmux", "-L", ts.socket, "new-session", "-d", "-s", ts.name, "-x", "120", "-y", "35", cmdline).CombinedOutput()
+	out, err := exec.Command("tmux", "-S", ts.socket, "new-session", "-d", "-s", ts.name, "-x", "120", "-y", "35", cmdline).CombinedOutput()
 	if err != nil {
 		t.Fatalf("tmux: %v\n%s", err, out)
 	}
-	t.Cleanup(func() { exec.Command("tmux", "-L", ts.socket, "kill-server").Run() })
+	t.Cleanup(func() { exec.Command("tmux", "-S", ts.socket, "kill-server").Run() })
 	return ts
 }
 
@@ -633,7 +639,7 @@ func quoteAll(args []string) []string {
 
 func (ts *tmuxSession) screen(t *testing.T) string {
 	t.Helper()
-	out, err := exec.Command("tmux", "-L", ts.socket, "capture-pane", "-p", "-t", ts.name).Output()
+	out, err := exec.Command("tmux", "-S", ts.socket, "capture-pane", "-p", "-t", ts.name).Output()
 	if err != nil {
 		return ""
 	}
@@ -642,7 +648,7 @@ func (ts *tmuxSession) screen(t *testing.T) string {
 
 func (ts *tmuxSession) keys(t *testing.T, keys ...string) {
 	t.Helper()
-	args := append([]string{"-L", ts.socket, "send-keys", "-t", ts.name}, keys...)
+	args := append([]string{"-S", ts.socket, "send-keys", "-t", ts.name}, keys...)
 	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
 		t.Fatalf("tmux send-keys: %v\n%s", err, out)
 	}
@@ -665,6 +671,7 @@ func (ts *tmuxSession) waitScreen(t *testing.T, want string, d time.Duration) st
 }
 
 func TestServeE2ETUIAndShutdown(t *testing.T) {
+	t.Parallel()
 	s := newE2ESetup(t)
 	item := firstItem(t, s.db, s.audit)
 	srv := startServe(t, s.db)
@@ -728,6 +735,7 @@ func TestServeE2ETUIAndShutdown(t *testing.T) {
 }
 
 func TestUserCommandsRefuseBadInput(t *testing.T) {
+	t.Parallel()
 	requireTools(t, "ssh-keygen")
 	dir := t.TempDir()
 	db := filepath.Join(dir, "cieaudit.db")
@@ -800,6 +808,7 @@ func TestUserCommandsRefuseBadInput(t *testing.T) {
 }
 
 func TestServeRefusesBadFlags(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "cieaudit.db")
 	if err := os.WriteFile(filepath.Join(dir, "rotta"), []byte("non è una chiave"), 0o600); err != nil {
@@ -830,6 +839,7 @@ func TestServeRefusesBadFlags(t *testing.T) {
 }
 
 func TestServeE2EIdleLogout(t *testing.T) {
+	t.Parallel()
 	s := newE2ESetup(t)
 	srv := startServe(t, s.db, "--idle-timeout", "1s")
 	ts := srv.tmuxSSH(t, s.viewer, "vera")
@@ -837,7 +847,7 @@ func TestServeE2EIdleLogout(t *testing.T) {
 	// Without a key press the TUI logs out by itself and ssh ends, which
 	// closes the tmux session.
 	deadline := time.Now().Add(15 * time.Second)
-	for exec.Command("tmux", "-L", ts.socket, "has-session", "-t", ts.name).Run() == nil {
+	for exec.Command("tmux", "-S", ts.socket, "has-session", "-t", ts.name).Run() == nil {
 		if time.Now().After(deadline) {
 			t.Fatalf("TUI still open after the idle timeout:\n%s", ts.screen(t))
 		}

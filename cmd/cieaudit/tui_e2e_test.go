@@ -104,6 +104,7 @@ func openDemoPostazione(t *testing.T, w, h int) (s *tuiTerminal, db, id string) 
 // TestTUIEndToEnd opens the demo audit in the real binary, answers two
 // items of a postazione with single keys and checks them with audit show.
 func TestTUIEndToEnd(t *testing.T) {
+	t.Parallel()
 	s, db, id := openDemoPostazione(t, 100, 30)
 	s.waitText("risposte · filtro")
 
@@ -190,6 +191,7 @@ var (
 // next own item by itself. The one text item refuses s and is answered
 // through its form. audit show --json must then hold every answer.
 func TestTUIWalkPostazioneOneKeyPerItem(t *testing.T) {
+	t.Parallel()
 	s, db, id := openDemoPostazione(t, 80, 24)
 	screen := s.waitText("voci ereditate nascoste")
 	m := tuiProgress.FindStringSubmatch(screen)
