@@ -484,3 +484,16 @@ func CloseEvent(e SecurityEvent, a *Audit, cat *Catalogue, day, note, today stri
 
 // SameID compares register ids (op-1, ev-2) ignoring case.
 func SameID(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)) }
+
+// CycleRecords is a cycle to record at once (storage.Store.RecordCycle):
+// the operators, the plan changes, the events and their closings, in that
+// order.
+type CycleRecords struct {
+	Operators []Operator
+	Plan      []PlanChange
+	Events    []SecurityEvent
+	Closes    []EventClose
+}
+
+// EventClose closes the event with the given id on a day, with a note.
+type EventClose struct{ ID, On, Note string }

@@ -42,58 +42,65 @@ func (at *auditTx) cycleBucket(name []byte) (*bolt.Bucket, error) {
 // fixes the baseline: what the plan describes at that moment. sent reports
 // that it did.
 func (s *Store) SavePlan(auditID string, c checklist.PlanChange, author string) (plan checklist.Plan, sent bool, err error) {
-	err = s.writeCycle(auditID, func(at *auditTx) error {
-		pb, err := at.cycleBucket(bucketPlan)
-		if err != nil {
-			return err
-		}
-		var old checklist.Plan
-		if _, err := planCodec.get(pb, keyCurrentPlan, &old); err != nil {
-			return err
-		}
-		plan, sent, err = checklist.ApplyPlanChange(old, c, at.today())
-		if err != nil {
-			return err
-		}
-		if plan == old {
-			return nil
-		}
-		if err := planCodec.put(pb, keyCurrentPlan, &plan); err != nil {
-			return err
-		}
-		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangePlan, Old: planSummary(old), New: planSummary(plan)}); err != nil {
-			return err
-		}
-		if sent {
-			snap, err := loadSnapshot(at.tx, auditID)
-			if err != nil {
-				return err
-			}
-			bb, err := at.cycleBucket(bucketBaselines)
-			if err != nil {
-				return err
-			}
-			seq, err := bb.NextSequence()
-			if err != nil {
-				return err
-			}
-			base := checklist.MakeBaseline(snap, plan, at.now)
-			base.Seq = int(seq)
-			bb.FillPercent = appendOnlyFill
-			if err := baselineCodec.put(bb, seqKey(seq), &base); err != nil {
-				return err
-			}
-			if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangePlan, Item: "trasmissione",
-				New: fmt.Sprintf("piano %s trasmesso il %s (%s): fissato come riferimento per le variazioni", plan.EditionLabel(), plan.SentOn, plan.Channel.Label())}); err != nil {
-				return err
-			}
-		}
-		return at.save()
+	err = s.writeCycle(auditID, func(at *auditTx) (err error) {
+		plan, sent, err = at.savePlan(c, author)
+		return err
 	})
 	if err != nil {
 		return checklist.Plan{}, false, fmt.Errorf("piano dell'audit %s: %w", auditID, err)
 	}
 	return plan, sent, nil
+}
+
+func (at *auditTx) savePlan(c checklist.PlanChange, author string) (plan checklist.Plan, sent bool, err error) {
+	pb, err := at.cycleBucket(bucketPlan)
+	if err != nil {
+		return plan, false, err
+	}
+	var old checklist.Plan
+	if _, err := planCodec.get(pb, keyCurrentPlan, &old); err != nil {
+		return plan, false, err
+	}
+	plan, sent, err = checklist.ApplyPlanChange(old, c, at.today())
+	if err != nil || plan == old {
+		return plan, false, err
+	}
+	if err := planCodec.put(pb, keyCurrentPlan, &plan); err != nil {
+		return plan, false, err
+	}
+	if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangePlan, Old: planSummary(old), New: planSummary(plan)}); err != nil {
+		return plan, false, err
+	}
+	if sent {
+		if err := at.fixBaseline(plan, author); err != nil {
+			return plan, false, err
+		}
+	}
+	return plan, sent, at.save()
+}
+
+// fixBaseline stores what the plan describes now as the plan sent.
+func (at *auditTx) fixBaseline(plan checklist.Plan, author string) error {
+	snap, err := loadSnapshot(at.tx, at.audit.ID)
+	if err != nil {
+		return err
+	}
+	bb, err := at.cycleBucket(bucketBaselines)
+	if err != nil {
+		return err
+	}
+	seq, err := bb.NextSequence()
+	if err != nil {
+		return err
+	}
+	base := checklist.MakeBaseline(snap, plan, at.now)
+	base.Seq = int(seq)
+	bb.FillPercent = appendOnlyFill
+	if err := baselineCodec.put(bb, seqKey(seq), &base); err != nil {
+		return err
+	}
+	return at.record(checklist.Change{Author: author, Kind: checklist.ChangePlan, Item: "trasmissione",
+		New: fmt.Sprintf("piano %s trasmesso il %s (%s): fissato come riferimento per le variazioni", plan.EditionLabel(), plan.SentOn, plan.Channel.Label())})
 }
 
 func planSummary(p checklist.Plan) string {
@@ -126,22 +133,9 @@ func planSummary(p checklist.Plan) string {
 
 // AddOperator adds an operator to the register and returns it with its id.
 func (s *Store) AddOperator(auditID string, o checklist.Operator, author string) (checklist.Operator, error) {
-	err := s.writeCycle(auditID, func(at *auditTx) error {
-		b, err := at.cycleBucket(bucketOperators)
-		if err != nil {
-			return err
-		}
-		o.ID = checklist.NextID("op", bucketKeys(b))
-		if o, err = checklist.NormaliseOperator(o, &at.audit, at.today()); err != nil {
-			return err
-		}
-		if err := operatorCodec.put(b, []byte(o.ID), &o); err != nil {
-			return err
-		}
-		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeOperator, Item: o.ID, New: checklist.OperatorSummary(o)}); err != nil {
-			return err
-		}
-		return at.save()
+	err := s.writeCycle(auditID, func(at *auditTx) (err error) {
+		o, err = at.addOperator(o, author)
+		return err
 	})
 	if err != nil {
 		return checklist.Operator{}, fmt.Errorf("operatore: %w", err)
@@ -149,25 +143,30 @@ func (s *Store) AddOperator(auditID string, o checklist.Operator, author string)
 	return o, nil
 }
 
+func (at *auditTx) addOperator(o checklist.Operator, author string) (checklist.Operator, error) {
+	b, err := at.cycleBucket(bucketOperators)
+	if err != nil {
+		return o, err
+	}
+	o.ID = checklist.NextID("op", bucketKeys(b))
+	if o, err = checklist.NormaliseOperator(o, &at.audit, at.today()); err != nil {
+		return o, err
+	}
+	if err := operatorCodec.put(b, []byte(o.ID), &o); err != nil {
+		return o, err
+	}
+	if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeOperator, Item: o.ID, New: checklist.OperatorSummary(o)}); err != nil {
+		return o, err
+	}
+	return o, at.save()
+}
+
 // RevokeOperator records the revocation of an operator's SCO and role.
 func (s *Store) RevokeOperator(auditID, id, day, author string) (checklist.Operator, error) {
 	var o checklist.Operator
-	err := s.writeCycle(auditID, func(at *auditTx) error {
-		b, key, err := registerEntry(at.b, bucketOperators, id, "operatore", operatorCodec, &o)
-		if err != nil {
-			return err
-		}
-		old := checklist.OperatorSummary(o)
-		if o, err = checklist.RevokeOperator(o, &at.audit, day, at.today()); err != nil {
-			return err
-		}
-		if err := operatorCodec.put(b, key, &o); err != nil {
-			return err
-		}
-		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeOperator, Item: o.ID, Old: old, New: checklist.OperatorSummary(o)}); err != nil {
-			return err
-		}
-		return at.save()
+	err := s.writeCycle(auditID, func(at *auditTx) (err error) {
+		o, err = at.revokeOperator(id, day, author)
+		return err
 	})
 	if err != nil {
 		return checklist.Operator{}, fmt.Errorf("operatore %s: %w", id, err)
@@ -175,28 +174,30 @@ func (s *Store) RevokeOperator(auditID, id, day, author string) (checklist.Opera
 	return o, nil
 }
 
+func (at *auditTx) revokeOperator(id, day, author string) (checklist.Operator, error) {
+	var o checklist.Operator
+	b, key, err := registerEntry(at.b, bucketOperators, id, "operatore", operatorCodec, &o)
+	if err != nil {
+		return o, err
+	}
+	old := checklist.OperatorSummary(o)
+	if o, err = checklist.RevokeOperator(o, &at.audit, day, at.today()); err != nil {
+		return o, err
+	}
+	if err := operatorCodec.put(b, key, &o); err != nil {
+		return o, err
+	}
+	if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeOperator, Item: o.ID, Old: old, New: checklist.OperatorSummary(o)}); err != nil {
+		return o, err
+	}
+	return o, at.save()
+}
+
 // AddEvent adds a security event to the register and returns it with its id.
 func (s *Store) AddEvent(auditID string, e checklist.SecurityEvent, author string) (checklist.SecurityEvent, error) {
-	err := s.writeCycle(auditID, func(at *auditTx) error {
-		b, err := at.cycleBucket(bucketEvents)
-		if err != nil {
-			return err
-		}
-		cat, err := at.catalogue()
-		if err != nil {
-			return err
-		}
-		e.ID = checklist.NextID("ev", bucketKeys(b))
-		if e, err = checklist.NormaliseEvent(e, &at.audit, cat, at.today()); err != nil {
-			return err
-		}
-		if err := eventCodec.put(b, []byte(e.ID), &e); err != nil {
-			return err
-		}
-		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeEvent, Scope: e.Scope.String(), Item: e.ID, New: checklist.EventSummary(e)}); err != nil {
-			return err
-		}
-		return at.save()
+	err := s.writeCycle(auditID, func(at *auditTx) (err error) {
+		e, err = at.addEvent(e, author)
+		return err
 	})
 	if err != nil {
 		return checklist.SecurityEvent{}, fmt.Errorf("evento di sicurezza: %w", err)
@@ -204,34 +205,96 @@ func (s *Store) AddEvent(auditID string, e checklist.SecurityEvent, author strin
 	return e, nil
 }
 
+func (at *auditTx) addEvent(e checklist.SecurityEvent, author string) (checklist.SecurityEvent, error) {
+	b, err := at.cycleBucket(bucketEvents)
+	if err != nil {
+		return e, err
+	}
+	cat, err := at.catalogue()
+	if err != nil {
+		return e, err
+	}
+	e.ID = checklist.NextID("ev", bucketKeys(b))
+	if e, err = checklist.NormaliseEvent(e, &at.audit, cat, at.today()); err != nil {
+		return e, err
+	}
+	if err := eventCodec.put(b, []byte(e.ID), &e); err != nil {
+		return e, err
+	}
+	if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeEvent, Scope: e.Scope.String(), Item: e.ID, New: checklist.EventSummary(e)}); err != nil {
+		return e, err
+	}
+	return e, at.save()
+}
+
 // CloseEvent closes a security event on day, with an optional note.
 func (s *Store) CloseEvent(auditID, id, day, note, author string) (checklist.SecurityEvent, error) {
 	var e checklist.SecurityEvent
-	err := s.writeCycle(auditID, func(at *auditTx) error {
-		b, key, err := registerEntry(at.b, bucketEvents, id, "evento", eventCodec, &e)
-		if err != nil {
-			return err
-		}
-		cat, err := at.catalogue()
-		if err != nil {
-			return err
-		}
-		old := checklist.EventSummary(e)
-		if e, err = checklist.CloseEvent(e, &at.audit, cat, day, note, at.today()); err != nil {
-			return err
-		}
-		if err := eventCodec.put(b, key, &e); err != nil {
-			return err
-		}
-		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeEvent, Scope: e.Scope.String(), Item: e.ID, Old: old, New: checklist.EventSummary(e)}); err != nil {
-			return err
-		}
-		return at.save()
+	err := s.writeCycle(auditID, func(at *auditTx) (err error) {
+		e, err = at.closeEvent(id, day, note, author)
+		return err
 	})
 	if err != nil {
 		return checklist.SecurityEvent{}, fmt.Errorf("evento %s: %w", id, err)
 	}
 	return e, nil
+}
+
+func (at *auditTx) closeEvent(id, day, note, author string) (checklist.SecurityEvent, error) {
+	var e checklist.SecurityEvent
+	b, key, err := registerEntry(at.b, bucketEvents, id, "evento", eventCodec, &e)
+	if err != nil {
+		return e, err
+	}
+	cat, err := at.catalogue()
+	if err != nil {
+		return e, err
+	}
+	old := checklist.EventSummary(e)
+	if e, err = checklist.CloseEvent(e, &at.audit, cat, day, note, at.today()); err != nil {
+		return e, err
+	}
+	if err := eventCodec.put(b, key, &e); err != nil {
+		return e, err
+	}
+	if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeEvent, Scope: e.Scope.String(), Item: e.ID, Old: old, New: checklist.EventSummary(e)}); err != nil {
+		return e, err
+	}
+	return e, at.save()
+}
+
+// RecordCycle records a whole cycle in one transaction, in the order a
+// comune would: the operators, the plan changes (a transmission fixes
+// them in the baseline), the events, then their closings. The demo uses
+// it: either all of it is stored or nothing.
+func (s *Store) RecordCycle(auditID string, c checklist.CycleRecords, author string) error {
+	err := s.writeCycle(auditID, func(at *auditTx) error {
+		for _, o := range c.Operators {
+			if _, err := at.addOperator(o, author); err != nil {
+				return fmt.Errorf("operatore %s: %w", o.Name, err)
+			}
+		}
+		for _, p := range c.Plan {
+			if _, _, err := at.savePlan(p, author); err != nil {
+				return fmt.Errorf("piano: %w", err)
+			}
+		}
+		for _, e := range c.Events {
+			if _, err := at.addEvent(e, author); err != nil {
+				return fmt.Errorf("evento del %s: %w", e.At, err)
+			}
+		}
+		for _, cl := range c.Closes {
+			if _, err := at.closeEvent(cl.ID, cl.On, cl.Note, author); err != nil {
+				return fmt.Errorf("evento %s: %w", cl.ID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("piano e registri dell'audit %s: %w", auditID, err)
+	}
+	return nil
 }
 
 // RecordDocument notes in the history that the scheda or the declaration

@@ -87,3 +87,35 @@ func TestCycleRecords(t *testing.T) {
 		t.Errorf("check: %v %v", r.Problems, err)
 	}
 }
+
+// RecordCycle stores a whole cycle in one transaction: a refused part
+// leaves nothing of it.
+func TestRecordCycleIsAtomic(t *testing.T) {
+	s := openTest(t, Options{})
+	a := seed(t, s)
+	c := checklist.CycleRecords{
+		Operators: []checklist.Operator{{Name: "Eva Neri", Role: "ufficiale", SCO: "S1", SCODelivered: "2026-02-01"}},
+		Plan:      []checklist.PlanChange{{Edition: sp("beta"), SentOn: sp("2026-10-15"), Channel: sp("pec")}},
+		Events:    []checklist.SecurityEvent{{At: "2026-11-03", Description: "guasto"}},
+		Closes:    []checklist.EventClose{{ID: "ev-9", On: "2026-11-04"}},
+	}
+	before, _ := s.History(a.ID)
+	if err := s.RecordCycle(a.ID, c, "giulia"); err == nil || !strings.Contains(err.Error(), "ev-9") {
+		t.Fatalf("closing an unknown event: %v", err)
+	}
+	snap, _ := s.Load(a.ID)
+	if after, _ := s.History(a.ID); len(after) != len(before) || len(snap.Operators)+len(snap.Events)+len(snap.Baselines) != 0 {
+		t.Fatalf("a refused cycle left %d history entries, %+v", len(after)-len(before), snap.Plan)
+	}
+	c.Closes[0].ID = "EV-1"
+	if err := s.RecordCycle(a.ID, c, "giulia"); err != nil {
+		t.Fatal(err)
+	}
+	snap, _ = s.Load(a.ID)
+	if len(snap.Baselines) != 1 || len(snap.Baselines[0].Operators) != 1 || snap.Events[0].Status != checklist.EventClosed {
+		t.Fatalf("cycle %+v %+v", snap.Baselines, snap.Events)
+	}
+	if vs := checklist.Variations(snap); len(vs) != 0 {
+		t.Errorf("the cycle's own records are variations: %+v", vs)
+	}
+}

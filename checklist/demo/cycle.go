@@ -6,15 +6,7 @@ import "github.com/cieaudit/cieaudit/checklist"
 // recorded after the audit: the operators, the plan (its transmission fixes
 // the baseline, so the operators and answers are part of it), then the
 // year's security events and the closing of the first.
-type Cycle struct {
-	Operators []checklist.Operator
-	Plan      []checklist.PlanChange
-	Events    []checklist.SecurityEvent
-	Closes    []EventClose
-}
-
-// EventClose closes the event with the given id.
-type EventClose struct{ ID, On, Note string }
+type Cycle = checklist.CycleRecords
 
 func s(v string) *string { return &v }
 
@@ -61,6 +53,6 @@ func BuildCycle(cat *checklist.Catalogue) Cycle {
 				Notified: []checklist.Notice{{To: checklist.NotifyHelpDesk, At: "2026-09-22T17:05"}, {To: checklist.NotifyPrefettura, At: "2026-09-23T09:30"},
 					{To: checklist.NotifyPolice, At: "2026-09-23T11:00"}}},
 		},
-		Closes: []EventClose{{ID: "ev-1", On: "2026-05-08", Note: "Lettore sostituito dal fornitore; sportello riaperto."}},
+		Closes: []checklist.EventClose{{ID: "ev-1", On: "2026-05-08", Note: "Lettore sostituito dal fornitore; sportello riaperto."}},
 	}
 }
