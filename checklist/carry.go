@@ -204,7 +204,20 @@ func PlanCarry(prev *Snapshot, req CarryRequest) (CarryPlan, error) {
 	// Answers, by item ID.
 	lost := map[string]int{}
 	dropped := map[string]string{}
-	for _, ans := range prev.Answers {
+	// The predecessor's answers, and what it still had to re-verify: in a
+	// chain of years an item never re-verified keeps its last known answer.
+	var sources []Answer
+	for _, a := range prev.Answers {
+		if _, waiting := prev.CarriedAnswer(a.Scope, a.Item); !waiting {
+			sources = append(sources, a) // a note alone does not settle a carried answer
+		}
+	}
+	for _, c := range prev.Carried {
+		if _, waiting := prev.CarriedAnswer(c.Scope, c.Item); waiting {
+			sources = append(sources, c)
+		}
+	}
+	for _, ans := range sources {
 		if ans.Blank() {
 			continue
 		}

@@ -363,15 +363,24 @@ func printCatalogue(w io.Writer, c *checklist.Catalogue) {
 func newAuditCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{Use: "audit", Short: "Audit: creazione, elenco, dettaglio"}
 
-	var ente, istat, auditor, catalog string
+	var ente, istat, auditor, catalog, from string
 	var year int
 	newCmd := &cobra.Command{
 		Use:   "new",
-		Short: "Crea un nuovo audit e ne stampa l'ID",
+		Short: "Crea un nuovo audit (o quello dell'anno dopo, con --from) e ne stampa l'ID",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if strings.TrimSpace(ente) == "" || strings.TrimSpace(auditor) == "" {
-				return usagef("--ente e --auditor sono obbligatori")
+			if from != "" {
+				if ente != "" || istat != "" {
+					return usagef("con --from l'ente è quello dell'audit precedente: non indicare --ente né --istat")
+				}
+				return a.carryAudit(from, year, auditor, catalog)
+			}
+			if strings.TrimSpace(ente) == "" || strings.TrimSpace(istat) == "" {
+				return usagef("--ente e --istat sono obbligatori (oppure --from AUDIT per partire dall'audit dell'anno prima; vedere %s --help)", cmd.CommandPath())
+			}
+			if strings.TrimSpace(auditor) == "" {
+				return usagef("--auditor è vuoto: indicare il nome dell'auditor")
 			}
 			istat, err := checklist.CheckISTAT(istat)
 			if err != nil {
@@ -403,15 +412,16 @@ func newAuditCmd(a *app) *cobra.Command {
 			return nil
 		},
 	}
-	newCmd.Flags().StringVar(&ente, "ente", "", "nome dell'ente, es. \"Comune di Valdoria\" (obbligatorio)")
-	newCmd.Flags().StringVar(&istat, "istat", "", "codice ISTAT del comune, 6 cifre (obbligatorio)")
+	newCmd.Flags().StringVar(&ente, "ente", "", "nome dell'ente, es. \"Comune di Valdoria\" (obbligatorio senza --from)")
+	newCmd.Flags().StringVar(&istat, "istat", "", "codice ISTAT del comune, 6 cifre (obbligatorio senza --from)")
 	newCmd.Flags().IntVar(&year, "year", 0, "anno dell'audit (obbligatorio)")
 	newCmd.Flags().StringVar(&auditor, "auditor", "", "nome dell'auditor (obbligatorio)")
-	newCmd.Flags().StringVar(&catalog, "catalog", "", "catalogo: ID[@VERSIONE] già caricato o FILE YAML (predefinito: quello incorporato)")
-	for _, f := range []string{"ente", "istat", "year", "auditor"} {
+	newCmd.Flags().StringVar(&catalog, "catalog", "", "catalogo: ID[@VERSIONE] già caricato o FILE YAML (predefinito: quello incorporato; con --from quello dell'audit precedente)")
+	newCmd.Flags().StringVar(&from, "from", "", "audit dell'anno prima da cui partire: ente, sedi, postazioni, operatori, valutazioni e azioni aperte; ogni risposta resta da verificare")
+	for _, f := range []string{"year", "auditor"} {
 		newCmd.MarkFlagRequired(f)
 	}
-	cmd.AddCommand(newCmd)
+	cmd.AddCommand(newCmd, newAuditDiffCmd(a))
 
 	var listJSON bool
 	listCmd := &cobra.Command{

@@ -29,6 +29,7 @@ var remoteCommands = map[string]checklist.Role{
 	"help":            checklist.RoleViewer,
 	"audit list":      checklist.RoleViewer,
 	"audit show":      checklist.RoleViewer,
+	"audit diff":      checklist.RoleViewer,
 	"catalog list":    checklist.RoleViewer,
 	"catalog show":    checklist.RoleViewer,
 	"export":          checklist.RoleViewer,

@@ -23,6 +23,7 @@ var schemaDir = filepath.Join("..", "..", "docs", "schema")
 var jsonSchemas = map[string]string{
 	"audit list":    "audit-list",
 	"audit show":    "audit-show",
+	"audit diff":    "audit-diff",
 	"risk":          "risk",
 	"user list":     "user-list",
 	"log":           "access-log",
