@@ -315,7 +315,10 @@ func WriteDeclarationPDF(w io.Writer, snap *checklist.Snapshot, q checklist.Quar
 	d.SetLineWidth(0.3)
 	d.Line(x+8, y, x+contentWidth/2-8, y)
 	d.SetXY(x, y+1)
-	d.muted("(firma)")
+	d.font(false, 8)
+	d.colour(colourMuted)
+	d.CellFormat(contentWidth/2, 4, "(firma)", "", 1, "C", false, 0, "")
+	d.colour(colourInk)
 	return d.finish(w)
 }
 
