@@ -310,7 +310,8 @@ func (p *riskPage) topView(w int) string {
 	for i := p.offset; i < min(p.offset+n, len(a.Top)); i++ {
 		r := a.Top[i]
 		band := p.bandStyle(r.Band).Render(pad(" "+r.Band.Label, 9))
-		row := fmt.Sprintf("%s %s → %s  %s · %s", band, checklist.FormatRisk(r.Inherent), checklist.FormatRisk(r.Residual), r.Scope.Label(), r.Threat.Name)
+		// The threat first: at 80 columns the place is what gets cut.
+		row := fmt.Sprintf("%s %s → %s  %s · %s", band, checklist.FormatRisk(r.Inherent), checklist.FormatRisk(r.Residual), r.Threat.Name, r.Scope.Label())
 		row = pad(row, w-2)
 		if i == p.cursor {
 			b.WriteString(st.Cursor.Render("▸ ") + row + "\n")
@@ -348,7 +349,11 @@ func (p *riskPage) explain(w int) string {
 		lines = append(lines, line)
 	}
 	if r.Provisional {
-		lines = append(lines, st.Partial.Render(fmt.Sprintf("Provvisorio: %d misure non verificate contano come non attuate.", len(r.Missing))))
+		note := fmt.Sprintf("Provvisorio: %d misure non verificate contano come non attuate.", len(r.Missing))
+		if len(r.Missing) == 1 {
+			note = "Provvisorio: 1 misura non verificata conta come non attuata."
+		}
+		lines = append(lines, st.Partial.Render(note))
 	}
 	return strings.Join(lines, "\n")
 }
