@@ -13,6 +13,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/cieaudit/cieaudit/checklist"
 )
 
 // Open opens (creating if needed) the database at path and migrates it to the
@@ -25,13 +27,8 @@ func Open(path string, opts Options) (*Store, error) {
 		opts.Now = time.Now
 	}
 	s := &Store{path: path, opts: opts}
-	if opts.ReadOnly {
-		if _, err := os.Stat(path); err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil, fmt.Errorf("il database %s non esiste: non si può aprire in sola lettura", path)
-			}
-			return nil, fmt.Errorf("database %s: %w", path, err)
-		}
+	if err := s.checkPath(); err != nil {
+		return nil, err
 	}
 	if opts.Hold {
 		db, err := s.openBolt(opts.ReadOnly)
@@ -47,6 +44,36 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// checkPath looks at the database path before bbolt opens it: anything but
+// a regular file (a folder, a FIFO that would block, a device, a symbolic
+// link loop) is refused at once, and an empty file is initialised, as a new
+// one is, unless the store is read-only.
+func (s *Store) checkPath() error {
+	fi, err := os.Stat(s.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && s.opts.ReadOnly:
+		return fmt.Errorf("il database %s non esiste: non si può aprire in sola lettura", s.path)
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return checklist.PathError("il database", s.path, err)
+	}
+	if err := checklist.NotRegularFile("il database", s.path, fi.Mode()); err != nil {
+		return err
+	}
+	if fi.Size() > 0 {
+		return nil
+	}
+	if s.opts.ReadOnly {
+		return fmt.Errorf("il database %s è vuoto (0 byte): non si può inizializzare in sola lettura; lo inizializza il primo comando che scrive", s.path)
+	}
+	db, err := s.openBolt(false)
+	if err != nil {
+		return err
+	}
+	return db.Close()
 }
 
 // Close releases the file and ends every subscription.

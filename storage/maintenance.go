@@ -7,61 +7,124 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/cieaudit/cieaudit/checklist"
 )
 
-// Backup writes a consistent copy of the database to dst while it is in use.
+// Backup writes a consistent copy of the database to dst while it is in use
+// and returns the file written: dst, or, when dst is an existing folder, a
+// file in it named after the database and the time (cieaudit-20261201-
+// 191500.db).
 //
 // The copy is made from one read transaction (writers are not blocked) into
-// a temporary file next to dst, synced, and renamed over dst: dst is either
-// the old file or the complete copy, never a half-written one.
-func (s *Store) Backup(dst string) error {
+// a temporary file next to the destination, synced, verified (verifyCopy)
+// and renamed over it: the destination is either the old file or the
+// complete, checked copy, never a half-written one.
+func (s *Store) Backup(dst string) (string, error) {
+	if fi, err := os.Stat(dst); err == nil && fi.IsDir() {
+		base := filepath.Base(s.path)
+		ext := filepath.Ext(base)
+		if ext == "" {
+			ext = ".db"
+		}
+		dst = filepath.Join(dst, strings.TrimSuffix(base, filepath.Ext(base))+"-"+s.opts.Now().UTC().Format("20060102-150405")+ext)
+	}
 	if same, _ := samePath(s.path, dst); same {
-		return fmt.Errorf("backup: la destinazione %s è il database stesso", dst)
+		return "", fmt.Errorf("backup: la destinazione %s è il database stesso", dst)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-*")
+	if fi, err := os.Lstat(dst); err == nil && !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("backup: %s esiste e non è un file regolare (%s): indicare un file o una cartella", dst, checklist.FileKind(fi.Mode()))
+	}
+	tmp, err := s.verifiedCopy(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("backup in %s: %w", dst, err)
+		return "", fmt.Errorf("backup in %s: %w", dst, err)
 	}
-	done := false
+	if err := os.Rename(tmp, dst); err != nil {
+		_ = os.Remove(tmp)
+		return "", fmt.Errorf("backup in %s: %w", dst, err)
+	}
+	syncDir(filepath.Dir(dst))
+	return dst, nil
+}
+
+// BackupTo writes a consistent copy of the database to w (standard output,
+// an SSH session) and returns the bytes written. The copy is first made and
+// verified in a temporary file next to the database, then streamed: w never
+// receives a copy that failed its check, but a failure while streaming
+// leaves w with a partial file, which the caller must discard.
+func (s *Store) BackupTo(w io.Writer) (int64, error) {
+	tmp, err := s.verifiedCopy(filepath.Dir(s.path), "."+filepath.Base(s.path)+".backup-*")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(tmp)
+	f, err := os.Open(tmp)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	return io.Copy(w, f)
+}
+
+// verifiedCopy writes a consistent copy of the database, from one read
+// transaction, to a new file in dir named after pattern (os.CreateTemp),
+// syncs it and verifies it; it returns the file's path, or removes it and
+// says what is wrong.
+func (s *Store) verifiedCopy(dir, pattern string) (path string, err error) {
+	tmp, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return "", err
+	}
 	defer func() {
-		if !done {
+		if err != nil {
 			_ = tmp.Close()
 			_ = os.Remove(tmp.Name())
 		}
 	}()
-	if _, err := s.BackupTo(tmp); err != nil {
-		return fmt.Errorf("backup in %s: %w", dst, err)
+	if err := s.view(func(tx *bolt.Tx) error {
+		_, err := tx.WriteTo(tmp)
+		return err
+	}); err != nil {
+		return "", err
 	}
 	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("backup in %s: %w", dst, err)
+		return "", err
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("backup in %s: %w", dst, err)
+		return "", err
 	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return fmt.Errorf("backup in %s: %w", dst, err)
+	if err := verifyCopy(tmp.Name()); err != nil {
+		return "", fmt.Errorf("la copia non ha superato la verifica (%w): nulla è stato scritto; eseguire cieaudit doctor sul database", err)
 	}
-	done = true
-	syncDir(filepath.Dir(dst))
-	return nil
+	return tmp.Name(), nil
 }
 
-// BackupTo writes a consistent copy of the database to w (an SSH session,
-// a zip entry) from one read transaction, and returns the bytes written.
-// Unlike Backup it cannot make the destination atomic: a failed copy leaves
-// w with a partial file, and the caller must discard it on error.
-func (s *Store) BackupTo(w io.Writer) (int64, error) {
-	var n int64
-	err := s.view(func(tx *bolt.Tx) error {
-		var err error
-		n, err = tx.WriteTo(w)
+// verifyCopy checks a backup before it is called done: both meta pages are
+// sound, it opens as a bbolt file whose page structure passes tx.Check, and
+// it holds cieaudit's meta bucket. It does not depend on the schema
+// version, so that the copy taken before a migration is checked too.
+func verifyCopy(path string) error {
+	if p := checkMetaPages(path); len(p) > 0 {
+		return errors.New(p[0])
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
 		return err
+	}
+	defer db.Close()
+	return db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			return fmt.Errorf("struttura del file: %w", err)
+		}
+		if tx.Bucket(bucketMeta) == nil {
+			return errors.New("manca il bucket meta di cieaudit")
+		}
+		return nil
 	})
-	return n, err
 }
 
 func samePath(a, b string) (bool, error) {
@@ -99,6 +162,7 @@ func (s *Store) Check() (CheckReport, error) {
 	problem := func(format string, args ...any) {
 		rep.Problems = append(rep.Problems, fmt.Sprintf(format, args...))
 	}
+	rep.Problems = append(rep.Problems, s.checkMeta()...)
 	err := s.view(func(tx *bolt.Tx) error {
 		for err := range tx.Check() {
 			problem("struttura del file: %v", err)
@@ -186,4 +250,28 @@ func (s *Store) Check() (CheckReport, error) {
 		problem("%v", err)
 	}
 	return rep, nil
+}
+
+// checkMeta checks both meta pages (meta.go) while no commit can rewrite
+// them: another process cannot commit while this one holds the file, and on
+// a held file a write transaction, begun and rolled back, keeps this
+// process's own writers out.
+func (s *Store) checkMeta() []string {
+	var problems []string
+	err := s.withDB(true, func(db *bolt.DB) error {
+		if s.opts.Hold && !s.opts.ReadOnly {
+			tx, err := db.Begin(true)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback()
+		}
+		problems = checkMetaPages(s.path)
+		return nil
+	})
+	if err != nil {
+		// The file does not even open: the meta pages may say why.
+		return checkMetaPages(s.path)
+	}
+	return problems
 }

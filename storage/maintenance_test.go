@@ -43,7 +43,7 @@ func TestBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The store holds the file: the copy is made through it, while in use.
-	if err := s.Backup(dst); err != nil {
+	if _, err := s.Backup(dst); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(dst)
@@ -64,11 +64,11 @@ func TestBackup(t *testing.T) {
 		t.Errorf("backup holds %+v, want %+v", got.Answers, want.Answers)
 	}
 
-	if err := s.Backup(s.Path()); err == nil {
+	if _, err := s.Backup(s.Path()); err == nil {
 		t.Error("Backup over the database itself was accepted")
 	}
 	missing := filepath.Join(t.TempDir(), "manca", "copia.db")
-	if err := s.Backup(missing); err == nil {
+	if _, err := s.Backup(missing); err == nil {
 		t.Error("Backup into a missing folder succeeded")
 	}
 	entries, _ := os.ReadDir(filepath.Dir(dst))

@@ -130,7 +130,7 @@ func (s *Store) prepareOnce() error {
 		return fmt.Errorf("il database %s ha lo schema versione %d e va aggiornato alla %d: aprirlo una volta senza sola lettura", s.path, version, SchemaVersion)
 	}
 	if version > 0 {
-		if err := s.Backup(backupName(s.path, version, s.opts.Now())); err != nil {
+		if _, err := s.Backup(backupName(s.path, version, s.opts.Now())); err != nil {
 			return fmt.Errorf("copia di sicurezza prima dell'aggiornamento dello schema: %w", err)
 		}
 	}

@@ -166,9 +166,9 @@ func newCatalogCmd(a *app) *cobra.Command {
 		Short: "Controlla un file di catalogo e ne elenca tutti gli errori",
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			src, err := os.ReadFile(args[0])
+			src, err := a.readUserFile("il catalogo", args[0], checklist.MaxCatalogueBytes)
 			if err != nil {
-				return fmt.Errorf("lettura del catalogo: %w", err)
+				return err
 			}
 			c, err := checklist.Parse(src, args[0])
 			if err != nil {
@@ -553,8 +553,13 @@ func (a *app) catalogueFor(s *storage.Store, ref string) (*checklist.Catalogue, 
 	if ref == "" {
 		return s.EnsureBuiltin()
 	}
-	if st, err := os.Stat(ref); err == nil && !st.IsDir() && !a.remote {
-		src, err := os.ReadFile(ref)
+	if a.remote {
+		return resolveCatalogue(s, ref)
+	}
+	// A path that exists (or "-", standard input) is a catalogue file;
+	// anything else is the ID of a stored catalogue.
+	if _, err := os.Lstat(ref); err == nil || ref == "-" {
+		src, err := a.readUserFile("il catalogo", ref, checklist.MaxCatalogueBytes)
 		if err != nil {
 			return nil, err
 		}
@@ -718,18 +723,27 @@ solo la nota): lo storico conserva la risposta cancellata.`,
 
 func newBackupCmd(a *app) *cobra.Command {
 	return &cobra.Command{
-		Use:   "backup FILE",
+		Use:   "backup FILE|CARTELLA|-",
 		Short: "Copia coerente del database, anche mentre è in uso",
-		Args:  exactArgs(1),
+		Long: "Scrive una copia coerente del database, verificata prima di darla per fatta, in FILE, in\n" +
+			"un file datato dentro CARTELLA (cieaudit-AAAAMMGG-HHMMSS.db) o, con -, sullo standard output.",
+		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := a.openExisting()
 			if err != nil {
 				return err
 			}
-			if err := s.Backup(args[0]); err != nil {
+			if args[0] == "-" {
+				if _, err := s.BackupTo(a.stdout); err != nil {
+					return fmt.Errorf("backup: %w", err)
+				}
+				return nil
+			}
+			written, err := s.Backup(args[0])
+			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stdout, "Backup scritto in %s\n", args[0])
+			fmt.Fprintf(a.stdout, "Backup scritto e verificato in %s\n", written)
 			return nil
 		},
 	}

@@ -126,6 +126,15 @@ func (f *exportFlags) check(args []string) (export.Dialect, export.Table, error)
 	if strings.HasSuffix(strings.ToLower(f.out), ".zip") && f.format == formatBundle {
 		f.zip = true
 	}
+	if f.out != "-" {
+		check := checkOutDir
+		if f.zip {
+			check = checkOutFile
+		}
+		if err := check("--out", f.out); err != nil {
+			return "", "", usageError{err}
+		}
+	}
 	d, err := export.ParseDialect(f.dialect)
 	if err != nil {
 		return "", "", usagef("--csv: %v", err)

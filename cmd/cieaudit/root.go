@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cieaudit/cieaudit/checklist"
 	"github.com/cieaudit/cieaudit/export"
 	"github.com/cieaudit/cieaudit/storage"
 )
@@ -250,7 +251,7 @@ func (a *app) openExisting() (*storage.Store, error) {
 			return nil, err
 		}
 		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("il database %s non esiste o non è leggibile (controllare --db): %w", path, err)
+			return nil, fmt.Errorf("%w (controllare --db)", checklist.PathError("il database", path, err))
 		}
 	}
 	return a.open()

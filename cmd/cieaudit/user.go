@@ -3,7 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
+
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -63,9 +63,9 @@ admin (anche gestisce gli utenti ed elimina).`,
 				u.Keys = append(u.Keys, key)
 			}
 			for _, path := range keyFiles {
-				data, err := os.ReadFile(path)
+				data, err := a.readUserFile("--key-file", path, maxKeyFileBytes)
 				if err != nil {
-					return usageError{fmt.Errorf("--key-file: %w", err)}
+					return usageError{err}
 				}
 				fileKeys, err := storage.ParseAuthorizedKeys(data, path)
 				if err != nil {
