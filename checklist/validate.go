@@ -18,11 +18,16 @@ import (
 // them, each at file:line:column with the field's path.
 func Parse(src []byte, filename string) (*Catalogue, error) {
 	v := &validator{file: filename, pos: map[string]position{}}
+	if !v.checkSource(src) {
+		return nil, v.result()
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		v.syntax(err)
 		return nil, v.result()
 	}
+	v.checkDocuments(src)
+	v.checkTexts(&doc, "", 0)
 	if len(doc.Content) == 0 {
 		v.add(position{1, 1}, "", "il file è vuoto: atteso un catalogo YAML")
 		return nil, v.result()
@@ -40,6 +45,7 @@ func Parse(src []byte, filename string) (*Catalogue, error) {
 		return nil, v.result()
 	}
 	v.catalogue(&c)
+	v.checkIDs(&c)
 	if err := v.result(); err != nil {
 		return nil, err
 	}
@@ -145,7 +151,7 @@ func (v *validator) shape(n *yaml.Node, t reflect.Type, path string) {
 		seen := map[string]int{}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, val := n.Content[i], n.Content[i+1]
-			name := join(path, k.Value)
+			name := join(path, shownKey(k.Value))
 			if line, dup := seen[k.Value]; dup {
 				v.add(position{k.Line, k.Column}, name, fmt.Sprintf("chiave ripetuta (già definita alla riga %d)", line))
 				continue
@@ -153,7 +159,7 @@ func (v *validator) shape(n *yaml.Node, t reflect.Type, path string) {
 			seen[k.Value] = k.Line
 			f, ok := fields[k.Value]
 			if !ok {
-				v.add(position{k.Line, k.Column}, name, fmt.Sprintf("campo sconosciuto %q (campi ammessi: %s)", k.Value, strings.Join(sortedKeys(fields), ", ")))
+				v.add(position{k.Line, k.Column}, name, fmt.Sprintf("campo sconosciuto %q (campi ammessi: %s)", shownKey(k.Value), strings.Join(sortedKeys(fields), ", ")))
 				continue
 			}
 			v.shape(val, f.Type, name)
