@@ -672,6 +672,7 @@ func newWorkstationCmd(a *app) *cobra.Command {
 	add.MarkFlagRequired("code")
 	add.MarkFlagRequired("sede")
 	cmd.AddCommand(add)
+	cmd.AddCommand(renameRemoveCmds(a, checklist.ScopePostazione, "la postazione")...)
 	return cmd
 }
 

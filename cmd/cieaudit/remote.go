@@ -26,17 +26,21 @@ import (
 // the back office needs, not the whole CLI (no serve, demo, catalog
 // validate or TUI, which would reach files of the server).
 var remoteCommands = map[string]checklist.Role{
-	"help":            checklist.RoleViewer,
-	"audit list":      checklist.RoleViewer,
-	"audit show":      checklist.RoleViewer,
-	"audit diff":      checklist.RoleViewer,
-	"catalog list":    checklist.RoleViewer,
-	"catalog show":    checklist.RoleViewer,
-	"export":          checklist.RoleViewer,
-	"risk":            checklist.RoleViewer,
-	"answer":          checklist.RoleAuditor,
-	"audit new":       checklist.RoleAuditor,
-	"workstation add": checklist.RoleAuditor,
+	"help":               checklist.RoleViewer,
+	"audit list":         checklist.RoleViewer,
+	"audit show":         checklist.RoleViewer,
+	"audit diff":         checklist.RoleViewer,
+	"catalog list":       checklist.RoleViewer,
+	"catalog show":       checklist.RoleViewer,
+	"export":             checklist.RoleViewer,
+	"risk":               checklist.RoleViewer,
+	"answer":             checklist.RoleAuditor,
+	"audit new":          checklist.RoleAuditor,
+	"workstation add":    checklist.RoleAuditor,
+	"workstation rename": checklist.RoleAuditor,
+	"workstation remove": checklist.RoleAuditor,
+	"sede rename":        checklist.RoleAuditor,
+	"sede remove":        checklist.RoleAuditor,
 	// The yearly cycle: reading it is a viewer's, recording it and
 	// producing the quarter's documents (noted in the history) an auditor's.
 	"plan show":       checklist.RoleViewer,
