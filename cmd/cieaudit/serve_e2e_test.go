@@ -708,6 +708,28 @@ func TestServeE2ETUIAndShutdown(t *testing.T) {
 	second.keys(t, "s")
 	second.waitScreen(t, "Sola lettura", 2*time.Second)
 
+	// Anna closes the audit in her TUI; Vera's session learns it within a
+	// second (SetStatus publishes its change like every write), and again
+	// when Anna reopens it.
+	second.keys(t, "Escape")
+	second.waitScreen(t, "Avanzamento", 5*time.Second)
+	first.keys(t, "Escape")
+	first.waitScreen(t, "Avanzamento", 5*time.Second)
+	first.keys(t, "c")
+	first.waitScreen(t, "Riepilogo dell'audit", 5*time.Second)
+	first.keys(t, "Enter")
+	first.waitScreen(t, "Firma e chiusura", 5*time.Second)
+	first.keys(t, "Enter", "Enter", "Enter")
+	first.waitScreen(t, "Chiuso", 5*time.Second)
+	second.waitScreen(t, "aggiornato da anna", time.Second)
+	second.waitScreen(t, "Chiuso", time.Second)
+	first.keys(t, "R")
+	first.waitScreen(t, "Motivo della riapertura", 5*time.Second)
+	first.keys(t, "-l", "verbale da correggere")
+	first.keys(t, "Enter")
+	first.waitScreen(t, "In corso", 5*time.Second)
+	second.waitScreen(t, "In corso", time.Second)
+
 	// SIGTERM with live sessions: the TUIs are told and leave, the server
 	// exits cleanly and the database passes the integrity check.
 	if code := srv.stop(t); code != 0 {
