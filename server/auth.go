@@ -264,6 +264,10 @@ func (s *Server) afterKey(st *connState, meta gossh.ConnMetadata, key gossh.Publ
 // replaced or removed meanwhile is honoured.
 func (s *Server) totpStep(st *connState, name string, key gossh.PublicKey, challenge gossh.KeyboardInteractiveChallenge) (*gossh.Permissions, error) {
 	fp := gossh.FingerprintSHA256(key)
+	if left := s.totp.locked(name); left > 0 {
+		st.refuse(name, fp, lockedReason(left))
+		return nil, errors.New("second step locked")
+	}
 	answers, err := challenge("cieaudit", "Secondo fattore di autenticazione", []string{"Codice TOTP: "}, []bool{true})
 	if err != nil {
 		st.refuse(name, fp, "codice TOTP non fornito")
@@ -288,7 +292,7 @@ func (s *Server) totpStep(st *connState, name string, key gossh.PublicKey, chall
 	}
 	step, ok := MatchTOTP(u.TOTPSecret, code, s.cfg.Now())
 	if !ok {
-		st.refuse(name, fp, "codice TOTP errato")
+		s.totpFailed(st, name, fp, "codice TOTP errato")
 		return nil, errors.New("wrong code")
 	}
 	fresh, err := s.cfg.Store.ClaimTOTPStep(name, step)
@@ -297,11 +301,26 @@ func (s *Server) totpStep(st *connState, name string, key gossh.PublicKey, chall
 		return nil, err
 	}
 	if !fresh {
-		st.refuse(name, fp, "codice TOTP già usato")
+		s.totpFailed(st, name, fp, "codice TOTP già usato")
 		return nil, errors.New("code reused")
 	}
+	s.totp.succeed(name)
 	st.authenticated()
 	return verifiedPermissions(name, key, "totp"), nil
+}
+
+// totpFailed counts a wrong or replayed code against name's budget. The
+// failure that exhausts it locks the second step and is written to the
+// access log at once, so that admins see it in cieaudit log.
+func (s *Server) totpFailed(st *connState, name, fp, reason string) {
+	st.refuse(name, fp, reason)
+	lock, failures := s.totp.fail(name)
+	if lock == 0 {
+		return
+	}
+	reason = fmt.Sprintf("%s: secondo fattore bloccato per %s dopo %d codici errati", reason, lock, failures)
+	s.cfg.Logger.Warn("secondo fattore bloccato", "user", name, "lock", lock, "failures", failures)
+	s.logRefusal(storage.AccessEntry{Remote: st.remote, User: name, Fingerprint: fp, Reason: reason})
 }
 
 func verifiedPermissions(user string, key gossh.PublicKey, secondStep string) *gossh.Permissions {

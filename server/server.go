@@ -126,6 +126,7 @@ type Server struct {
 	limiter  *ipLimiter
 	sessions *sessionCounter
 	programs *programs
+	totp     *totpBudget
 
 	draining    atomic.Bool
 	freeing     atomic.Bool // returnMemory is running
@@ -154,6 +155,7 @@ func New(cfg Config) (*Server, error) {
 		limiter:     newIPLimiter(cfg.ConnRate, cfg.ConnBurst, cfg.Now),
 		sessions:    newSessionCounter(cfg.MaxSessions, cfg.MaxSessionsPerUser),
 		programs:    newPrograms(),
+		totp:        newTOTPBudget(cfg.Now),
 	}
 	s.srv = &ssh.Server{
 		HostSigners:              []ssh.Signer{signer},
