@@ -280,25 +280,7 @@ func TestRefusals(t *testing.T) {
 }
 
 func TestTOTPSecondFactor(t *testing.T) {
-	env := startServer(t, nil)
-	mario := env.addUser(t, "mario", checklist.RoleAuditor)
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: "cieaudit", AccountName: "mario"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := env.store.EnrolTOTP("mario", key.Secret()); err != nil {
-		t.Fatal(err)
-	}
-	base := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	env.clock.Set(base)
-	code := func(at time.Time) string {
-		c, err := totp.GenerateCodeCustom(key.Secret(), at, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	wrong := fmt.Sprintf("%06d", (atoi(code(base))+1)%1000000)
+	env, mario, base, code, wrong := totpEnv(t)
 
 	tests := []struct {
 		name       string
@@ -332,6 +314,31 @@ func TestTOTPSecondFactor(t *testing.T) {
 			}
 		})
 	}
+}
+
+// totpEnv is a server with auditor mario enrolled in TOTP, the clock at
+// base, the code generator of mario's secret and a wrong code for base.
+func totpEnv(t *testing.T) (env *testEnv, mario testUser, base time.Time, code func(time.Time) string, wrong string) {
+	t.Helper()
+	env = startServer(t, nil)
+	mario = env.addUser(t, "mario", checklist.RoleAuditor)
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "cieaudit", AccountName: "mario"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.store.EnrolTOTP("mario", key.Secret()); err != nil {
+		t.Fatal(err)
+	}
+	base = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	env.clock.Set(base)
+	code = func(at time.Time) string {
+		c, err := totp.GenerateCodeCustom(key.Secret(), at, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	return env, mario, base, code, fmt.Sprintf("%06d", (atoi(code(base))+1)%1000000)
 }
 
 func atoi(s string) int {

@@ -6,10 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
-
-	"github.com/cieaudit/cieaudit/checklist"
 	"github.com/cieaudit/cieaudit/storage"
 )
 
@@ -49,25 +45,7 @@ func TestTOTPBudgetBackoff(t *testing.T) {
 // time, lock the user's second step; even the right code is then refused,
 // the lock is in the access log, and once it expires the right code works.
 func TestTOTPBudgetLocksTheUser(t *testing.T) {
-	env := startServer(t, nil)
-	mario := env.addUser(t, "mario", checklist.RoleAuditor)
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: "cieaudit", AccountName: "mario"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := env.store.EnrolTOTP("mario", key.Secret()); err != nil {
-		t.Fatal(err)
-	}
-	base := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	env.clock.Set(base)
-	code := func(at time.Time) string {
-		c, err := totp.GenerateCodeCustom(key.Secret(), at, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	wrong := fmt.Sprintf("%06d", (atoi(code(base))+1)%1000000)
+	env, mario, base, code, wrong := totpEnv(t)
 	mark := env.logMark(t)
 	for i := range TOTPFailureBudget {
 		if out, err := env.run(mario.signer, "mario", "audit list", wrong); err == nil {
