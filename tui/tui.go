@@ -67,6 +67,10 @@ type Options struct {
 	// default is ExportRoot/export-<ente>-<year>. Empty keeps the local
 	// behaviour: any folder, by default under the working directory.
 	ExportRoot string
+	// Accessible asks forms as plain prompts, one field at a time, instead
+	// of drawing them (huh's accessible mode, for screen readers): set by
+	// CIEAUDIT_ACCESSIBLE=1. See accessible.go.
+	Accessible bool
 }
 
 // Model is the root of the TUI: a stack of pages, an optional form shown
@@ -99,6 +103,9 @@ type Model struct {
 	// this model until the timer would have fired.
 	closed    chan struct{}
 	closeOnce sync.Once
+
+	// execForm replaces tea.Exec for accessible forms in tests.
+	execForm func(tea.ExecCommand, tea.ExecCallback) tea.Cmd
 }
 
 // New returns the TUI model for one session.
@@ -275,6 +282,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		m.lastKey = m.ctx.Now()
 		return m.handleKey(msg)
+	case tea.MouseClickMsg, tea.MouseWheelMsg:
+		m.lastKey = m.ctx.Now()
+		return m.handleMouse(msg)
+	case accessibleDoneMsg:
+		return m, m.accessibleDone(msg)
 	case idleMsg:
 		return m, m.checkIdle()
 	case ShutdownMsg:
@@ -310,6 +322,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, cmd
 	case formMsg:
+		if m.opts.Accessible {
+			return m, m.runAccessible(msg)
+		}
 		m.clearStatus() // the form is a screen of its own
 		m.form = &msg
 		msg.form.WithKeyMap(formKeys()).WithShowHelp(true).WithWidth(formWidth(m.ctx.Width)).
@@ -705,6 +720,9 @@ func (m *Model) View() (v tea.View) {
 	}()
 	v = tea.NewView(m.render())
 	v.AltScreen = true
+	// Clicks and the wheel (mouse.go); shift+drag still selects text in
+	// most terminals.
+	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "cieaudit"
 	return v
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -128,6 +129,8 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 				Now:         a.now,
 				IdleTimeout: o.idleTimeout,
 				ExportRoot:  exportRoot,
+				// ssh -o SetEnv=CIEAUDIT_ACCESSIBLE=1: forms as prompts.
+				Accessible: slices.Contains(sess.Environ(), "CIEAUDIT_ACCESSIBLE=1"),
 			})
 			// A client that disconnects ends the program without quitting:
 			// its queued saves finish on their own, and the store must stay

@@ -43,6 +43,8 @@ func (a *app) runTUI(cmd *cobra.Command) error {
 		Now:     a.now,
 		// Another process (the CLI, a second TUI) may change the file.
 		Refresh: tui.DefaultRefresh,
+		// Forms as plain prompts for screen readers (huh's accessible mode).
+		Accessible: os.Getenv("CIEAUDIT_ACCESSIBLE") == "1",
 		CreateDemo: func() (string, error) {
 			id, _, err := ensureDemo(s, author)
 			return id, err
