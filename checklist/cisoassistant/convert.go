@@ -447,7 +447,8 @@ func versionText(v any) string {
 }
 
 // sanitize keeps letters, digits, '.', '_' and '-', turning every other run
-// of characters into one '-': "ABSC 1.1.1" gives "ABSC-1.1.1".
+// of characters into one '-', within checklist.CatalogueIDPattern's 64
+// characters: "ABSC 1.1.1" gives "ABSC-1.1.1".
 func sanitize(s string) string {
 	var b strings.Builder
 	dash := false
@@ -462,7 +463,11 @@ func sanitize(s string) string {
 			dash = true
 		}
 	}
-	return strings.Trim(b.String(), "-.")
+	id := strings.Trim(b.String(), "-._")
+	if len(id) > 64 {
+		id = strings.TrimRight(id[:64], "-._")
+	}
+	return id
 }
 
 func lastSegment(urn string) string {

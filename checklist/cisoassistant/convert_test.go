@@ -121,7 +121,11 @@ func TestSanitize(t *testing.T) {
 	for in, want := range map[string]string{
 		"ABSC 1.1.1": "ABSC-1.1.1", "ABSC 1 (CSC 1)": "ABSC-1-CSC-1", "Controlli-Minimi-AGID": "Controlli-Minimi-AGID",
 		"  à été ": "t", "A.5.1": "A.5.1", "x/../y": "x-..-y",
+		strings.Repeat("PROTEGGERE LE CONFIGURAZIONI ", 4): "PROTEGGERE-LE-CONFIGURAZIONI-PROTEGGERE-LE-CONFIGURAZIONI-PROTEG",
 	} {
+		if !checklist.CatalogueIDPattern.MatchString(want) && want != "" {
+			t.Errorf("%q would be refused as an ID", want)
+		}
 		if got := sanitize(in); got != want {
 			t.Errorf("sanitize(%q) = %q, want %q", in, got, want)
 		}
