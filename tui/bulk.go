@@ -20,6 +20,7 @@ type batchSavedMsg struct {
 	seq     uint64
 	refs    []answerRef
 	reason  string
+	what    string
 	done    string
 	results []checklist.SaveResult
 	err     error
@@ -142,24 +143,21 @@ func (p *checklistPage) confirmPlan(plan checklist.AnswerPlan, what string) tea.
 // saveBatch queues a plan's answers as one commit.
 func (p *checklistPage) saveBatch(answers []checklist.Answer, reason string, onlyUnanswered bool) tea.Cmd {
 	sess := p.ctx.Audit
-	prev := make([]checklist.Answer, 0, len(answers))
 	refs := make([]answerRef, 0, len(answers))
 	for i := range answers {
 		answers[i].Author, answers[i].At = p.ctx.User, p.ctx.Now()
 		ref := answerRef{answers[i].Scope, answers[i].Item}
-		prev = append(prev, sess.shown(ref.scope, ref.item))
 		refs = append(refs, ref)
 		sess.pending[ref] = answers[i].Value
 		delete(sess.failed, ref)
 	}
 	sess.version++
 	what := checklist.Voci(len(answers)) + " di " + p.scope.Label()
-	sess.remember(what, prev...)
 	store, id := p.ctx.Store, sess.id()
 	done := fmt.Sprintf("Salvato: %s (%s); z annulla", what, reason)
 	seq, cmd := p.ctx.saves().enqueue(func(map[revKey]int) tea.Msg {
 		res, err := store.SaveAnswers(id, answers, reason, onlyUnanswered)
-		return batchSavedMsg{audit: id, refs: refs, reason: reason, done: done, results: res, err: err}
+		return batchSavedMsg{audit: id, refs: refs, reason: reason, what: what, done: done, results: res, err: err}
 	}, func(err error) tea.Msg {
 		return batchSavedMsg{audit: id, refs: refs, err: err}
 	})
@@ -192,12 +190,23 @@ func (m *Model) applyBatchSaved(msg batchSavedMsg) {
 	if msg.err != nil {
 		return
 	}
+	// Undo puts back what the store replaced, as it was then: an item
+	// another session answered meanwhile was left alone, and stays so.
+	var prev []checklist.Answer
 	for _, res := range msg.results {
 		if res.Previous == nil || res.Previous.Rev != res.Answer.Rev {
 			a.recordHistory(res.Previous, res.Answer, msg.reason)
+			was := checklist.Answer{Scope: res.Answer.Scope, Item: res.Answer.Item}
+			if res.Previous != nil {
+				was.Value, was.Note = res.Previous.Value, res.Previous.Note
+			}
+			prev = append(prev, was)
 		}
 		a.applyAnswer(res.Answer)
 		a.seen(res.Answer.At)
+	}
+	if len(prev) > 0 {
+		a.remember(msg.what, prev...)
 	}
 	if a.snap.Audit.Status == checklist.StatusDraft {
 		a.snap.Audit.Status = checklist.StatusInProgress

@@ -221,6 +221,15 @@ func (m *Model) clearStatus() { m.say(statusInfo, "") }
 func (m *Model) applyStyles() {
 	m.ctx.Styles = NewStyles(m.isDark, m.noColor)
 	m.help.Styles = help.DefaultStyles(m.isDark)
+	// Bubbles' default greys are faint on both light and dark terminals:
+	// keys in the foreground colour, descriptions a step softer.
+	ld := lipgloss.LightDark(m.isDark)
+	keyC, descC, sepC := ld(lipgloss.Color("#000000"), lipgloss.Color("#ffffff")),
+		ld(lipgloss.Color("#3a3a3a"), lipgloss.Color("#d0d0d0")), ld(lipgloss.Color("#6c6c6c"), lipgloss.Color("#9e9e9e"))
+	hs := &m.help.Styles
+	hs.ShortKey, hs.FullKey = hs.ShortKey.Foreground(keyC).Bold(true), hs.FullKey.Foreground(keyC).Bold(true)
+	hs.ShortDesc, hs.FullDesc = hs.ShortDesc.Foreground(descC), hs.FullDesc.Foreground(descC)
+	hs.ShortSeparator, hs.FullSeparator, hs.Ellipsis = hs.ShortSeparator.Foreground(sepC), hs.FullSeparator.Foreground(sepC), hs.Ellipsis.Foreground(sepC)
 	if m.noColor {
 		m.help.Styles = help.Styles{
 			ShortKey: lipgloss.NewStyle().Bold(true), ShortDesc: lipgloss.NewStyle(), ShortSeparator: lipgloss.NewStyle(),

@@ -104,7 +104,7 @@ func (c *Context) undoLast() tea.Cmd {
 	}
 	msg := fmt.Sprintf("Annullata l'ultima modifica: %s torna a %s", step.what, back)
 	if len(step.prev) > 1 {
-		msg = fmt.Sprintf("Annullata l'ultima modifica: %s (%d voci tornano come prima)", step.what, len(step.prev))
+		msg = fmt.Sprintf("Annullata l'ultima modifica: %s tornano come prima", checklist.Voci(len(step.prev)))
 	}
 	for i := range cmds {
 		cmds[i] = withDone(cmds[i], msg)
