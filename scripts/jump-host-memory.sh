@@ -26,9 +26,34 @@ GODEBUG=gctrace=1 "$tmp/cieaudit" --db "$db" serve --listen 127.0.0.1:0 --host-k
 srv=$!
 for _ in $(seq 100); do grep -q 'in ascolto su' "$tmp/serve.out" && break; sleep 0.1; done
 port=$(sed -n 's/.*in ascolto su 127.0.0.1:\([0-9]*\).*/\1/p' "$tmp/serve.out")
-python3 - "$srv" "$port" "$tmp/vera" "$rounds" "$per" "$tmp/serve.err" <<'PY'
+# The anchor: stock OpenSSH's sshd on another port, same client key, when
+# it is installed and we are root (sshd needs it for privilege separation).
+anchor=
+if [ "$(id -u)" = 0 ] && [ -x /usr/sbin/sshd ]; then
+  ssh-keygen -q -t ed25519 -N '' -f "$tmp/sshd_host" -C anchor
+  cp "$tmp/vera.pub" "$tmp/authorized_keys"
+  mkdir -p /run/sshd
+  aport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  cat >"$tmp/sshd_config" <<CFG
+Port $aport
+ListenAddress 127.0.0.1
+HostKey $tmp/sshd_host
+AuthorizedKeysFile $tmp/authorized_keys
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+PermitRootLogin prohibit-password
+StrictModes no
+PidFile $tmp/sshd.pid
+MaxStartups 1000
+CFG
+  /usr/sbin/sshd -f "$tmp/sshd_config" -E "$tmp/sshd.log" && sleep 0.5 && anchor="$aport:$(cat "$tmp/sshd.pid")"
+  trap 'kill "$srv" 2>/dev/null || true; [ -f "$tmp/sshd.pid" ] && kill "$(cat "$tmp/sshd.pid")" 2>/dev/null; rm -rf "$tmp"' EXIT
+fi
+python3 - "$srv" "$port" "$tmp/vera" "$rounds" "$per" "$tmp/serve.err" "$anchor" <<'PY'
 import fcntl, os, re, select, signal, struct, subprocess, sys, termios, time
 pid, port, key, rounds, per, gclog = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+anchor = sys.argv[7]
 ssh = ["ssh", "-tt", "-p", port, "-i", key, "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
        "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
        "vera@127.0.0.1"]
@@ -43,6 +68,9 @@ def mem():
     live = f", live heap at the last GC {gcs[-1][2]} MB" if gcs else ""
     return f"RSS {int(st['VmRSS'])/1024:.1f} MiB, peak {int(st['VmHWM'])/1024:.1f} MiB{live}"
 
+def rss_kib():
+    return int(open(f"/proc/{pid}/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
 def alive():
     try:
         os.kill(int(pid), 0)
@@ -51,11 +79,11 @@ def alive():
         return False
 
 class Term:
-    def __init__(self, rows, cols):
+    def __init__(self, rows, cols, cmd=None):
         self.master, slave = os.openpty()
         self.resize(rows, cols, slave)
         env = dict(os.environ, TERM="xterm-256color")
-        self.p = subprocess.Popen(ssh, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+        self.p = subprocess.Popen(cmd or ssh, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
         os.close(slave)
         self.buf = b""
     def resize(self, rows, cols, fd=None):
@@ -101,6 +129,7 @@ class Term:
 print(f"server started: {mem()}")
 t = Term(24, 80); t.wait_for("Audit"); t.quit()
 print(f"after one 80x24 session: {mem()}")
+c1 = rss_kib()
 
 t = Term(65535, 65535)
 t.wait_for("Audit")
@@ -119,6 +148,7 @@ for r in range(rounds):
         x.wait_for("Audit")
     if r == 0:
         print(f"{per} sessions open at 120x40: {mem()}")
+        c50 = rss_kib()
     for i, x in enumerate(terms):
         (x.quit if i % 2 == 0 else x.drop)()
     time.sleep(2)  # measurement script only: let the server notice the drops
@@ -140,4 +170,41 @@ print(f"{per} sessions open at 65535x65535 (drawn at the clamp): {mem()}")
 for x in terms:
     x.quit()
 print(f"server alive at the end: {alive()}")
+
+def pss_tree(root):
+    """PSS of root and of its descendants named sshd, in KiB."""
+    kids = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                st = open(f"/proc/{d}/stat").read()
+                comm = st[st.index("(") + 1:st.rindex(")")]
+                ppid = int(st[st.rindex(")") + 2:].split()[1])
+                kids.setdefault(ppid, []).append((int(d), comm))
+            except OSError:
+                pass
+    total, todo = 0, [(int(root), "sshd")]
+    while todo:
+        p, comm = todo.pop()
+        todo += kids.get(p, [])
+        if comm.startswith("sshd"):
+            for line in open(f"/proc/{p}/smaps_rollup"):
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+    return total
+
+if anchor:
+    aport, apid = anchor.split(":")
+    assh = ["ssh", "-tt", "-p", aport, "-i", key, "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+            "root@127.0.0.1", "cat"]
+    idle = pss_tree(apid)
+    terms = [Term(40, 120, assh) for _ in range(per)]
+    time.sleep(3)  # measurement script only: let every sshd session start
+    busy = pss_tree(apid)
+    ours, theirs = (c50 - c1) / per, (busy - idle) / per
+    print(f"OpenSSH anchor: sshd idle {idle/1024:.1f} MiB PSS, with {per} sessions (ssh -tt … cat) {busy/1024:.1f} MiB PSS; "
+          f"per session {theirs/1024:.2f} MiB against cieaudit's {ours/1024:.2f} MiB (TUI included): ratio {ours/theirs:.2f}")
+    for x in terms:
+        x.drop()
 PY

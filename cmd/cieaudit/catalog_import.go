@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,7 +107,7 @@ func parseEnum[T ~string](flag, value string, allowed []T) (T, error) {
 }
 
 func (a *app) importCatalogue(path, out string, force bool, opts cisoassistant.Options) error {
-	src, err := readLimited(path, cisoassistant.MaxSize)
+	src, err := a.readUserFile("il file da importare", path, cisoassistant.MaxSize)
 	if err != nil {
 		return err
 	}
@@ -153,30 +152,6 @@ func (a *app) importCatalogue(path, out string, force bool, opts cisoassistant.O
 		fmt.Fprintf(a.stderr, "Scritto in %s: usarlo con cieaudit audit new --catalog %s\n", out, out)
 	}
 	return nil
-}
-
-// readLimited reads a regular file of at most limit bytes.
-func readLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("lettura di %s: %w", path, err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("lettura di %s: %w", path, err)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s non è un file", path)
-	}
-	src, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("lettura di %s: %w", path, err)
-	}
-	if int64(len(src)) > limit {
-		return nil, fmt.Errorf("%s: file troppo grande (oltre %d MiB)", path, limit>>20)
-	}
-	return src, nil
 }
 
 // writeNewFile writes data to path through a synced temporary file renamed

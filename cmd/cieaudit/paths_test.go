@@ -76,6 +76,8 @@ func TestUserPathsAreCheckedForKind(t *testing.T) {
 		{"--key-file /dev/zero", db, []string{"user", "add", "anna", "--role", "viewer", "--key-file", "/dev/zero"}, "un dispositivo a caratteri"},
 		{"backup into /dev/null", db, []string{"backup", "/dev/null"}, "non è un file regolare"},
 		{"export --out FIFO", db, []string{"export", "--all", "--format", "csv", "--out", fifo}, "non è una cartella ma FIFO"},
+		{"catalog import FIFO", db, []string{"catalog", "import", "--format", "ciso-assistant", fifo}, "il file da importare " + fifo + " non è un file regolare ma una FIFO"},
+		{"catalog import /dev/zero", db, []string{"catalog", "import", "--format", "ciso-assistant", "/dev/zero"}, "un dispositivo a caratteri"},
 		{"catalog validate of a password file", db, []string{"catalog", "validate", secret}, "problemi nel catalogo"},
 	}
 	for _, tt := range tests {
