@@ -99,6 +99,8 @@ type OverviewKeys struct {
 	NewSede       key.Binding
 	NewPostazione key.Binding
 	EditScope     key.Binding
+	RenameScope   key.Binding
+	RemoveScope   key.Binding
 	Close         key.Binding
 	Risk          key.Binding
 	Export        key.Binding
@@ -112,6 +114,8 @@ func newOverviewKeys() OverviewKeys {
 		NewSede:       bind([]string{"S"}, "S", "nuova sede"),
 		NewPostazione: bind([]string{"P"}, "P", "nuova postazione"),
 		EditScope:     bind([]string{"m"}, "m", "modifica sede/postazione"),
+		RenameScope:   bind([]string{"N"}, "N", "rinomina sede/postazione"),
+		RemoveScope:   bind([]string{"D"}, "D", "rimuovi sede/postazione"),
 		Close:         bind([]string{"c"}, "c", "chiudi/riapri audit"),
 		Risk:          bind([]string{"r"}, "r", "rischi"),
 		Export:        bind([]string{"E"}, "E", "esporta"),

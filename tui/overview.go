@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,6 +26,7 @@ type overviewPage struct {
 	sede  sedeDraft
 	post  postazioneDraft
 	other string // name or code of the sede/postazione being edited, "" when new
+	perim perimeterDraft
 }
 
 type enteDraft struct {
@@ -32,6 +34,12 @@ type enteDraft struct {
 }
 
 type sedeDraft struct{ name, address, rooms string }
+
+// perimeterDraft is the rename or removal of a sede or postazione.
+type perimeterDraft struct {
+	name    string // the new name or code
+	confirm bool
+}
 
 type postazioneDraft struct {
 	code, sede, room, office, os, notes                    string
@@ -61,7 +69,7 @@ func (p *overviewPage) FullHelp() [][]key.Binding {
 	k := p.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Home, k.End, k.Open},
-		{k.EditEnte, k.NewSede, k.NewPostazione, k.EditScope},
+		{k.EditEnte, k.NewSede, k.NewPostazione, k.EditScope, k.RenameScope, k.RemoveScope},
 		{k.Close, k.Risk, k.Export, k.Cycle},
 	}
 }
@@ -116,6 +124,18 @@ func (p *overviewPage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return push(newExportPage(p.ctx))
 	case key.Matches(msg, k.Cycle):
 		return push(newCyclePage(p.ctx))
+	case key.Matches(msg, k.RenameScope, k.RemoveScope):
+		if why := p.ctx.editRefusal(); why != "" {
+			return setStatus(statusError, why)
+		}
+		sc := p.scopes()[p.cursor]
+		if sc.Kind == checklist.ScopeEnte {
+			return setStatus(statusError, "Selezionare una sede o una postazione: l'ente non si rinomina né si rimuove")
+		}
+		if key.Matches(msg, k.RenameScope) {
+			return p.renameForm(sc)
+		}
+		return p.removeForm(sc)
 	case key.Matches(msg, k.EditEnte, k.NewSede, k.NewPostazione, k.EditScope):
 		if why := p.ctx.editRefusal(); why != "" {
 			return setStatus(statusError, why)
@@ -469,4 +489,97 @@ func (p *overviewPage) scopeDetail(sc checklist.Scope) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// renameForm renames the sede or postazione sc; checklist's rules check the
+// new name as it is typed, and its answers follow it (storage.RenameScope).
+func (p *overviewPage) renameForm(sc checklist.Scope) tea.Cmd {
+	audit := p.ctx.Audit.snap.Audit
+	p.perim = perimeterDraft{name: sc.Name}
+	what := "Nuovo nome della sede"
+	if sc.Kind == checklist.ScopePostazione {
+		what = "Nuovo codice della postazione"
+	}
+	form := huh.NewForm(huh.NewGroup(
+		huh.NewNote().Title(sc.Label()).Description("Le risposte e le valutazioni seguono il nuovo nome; la modifica resta nello storico."),
+		huh.NewInput().Title(what).Value(&p.perim.name).Validate(func(s string) error {
+			_, err := renamed(audit, sc, s)
+			return err
+		}),
+	))
+	return openForm("Rinomina "+strings.ToLower(sc.Kind.Label())+" "+sc.Name, form, func() tea.Cmd {
+		store, id, user, name := p.ctx.Store, p.ctx.Audit.id(), p.ctx.User, p.perim.name
+		return func() tea.Msg {
+			a, err := store.RenameScope(id, sc, name, user)
+			return reloadAfter(store, id, auditUpdatedMsg{audit: a, done: "Salvato: " + sc.Label() + " rinominata", err: err})
+		}
+	})
+}
+
+// reloadAfter follows a change of the perimeter, which moves or removes
+// answers, with a fresh snapshot, then reports the change itself. It runs
+// inside a command, never in Update.
+func reloadAfter(store Store, id string, done auditUpdatedMsg) tea.Msg {
+	if done.err != nil {
+		return done
+	}
+	snap, err := store.Load(id)
+	return tea.Sequence(
+		func() tea.Msg { return auditReloadedMsg{snap: snap, err: err} },
+		func() tea.Msg { return done },
+	)()
+}
+
+// renamed applies the rename to a copy of the audit, for the form's check.
+func renamed(a checklist.Audit, sc checklist.Scope, name string) (checklist.Scope, error) {
+	a.Sedi, a.Postazioni = slices.Clone(a.Sedi), slices.Clone(a.Postazioni)
+	var to checklist.Scope
+	var err error
+	if sc.Kind == checklist.ScopeSede {
+		_, to, err = a.RenameSede(sc.Name, name)
+	} else {
+		_, to, err = a.RenamePostazione(sc.Name, name)
+	}
+	return to, err
+}
+
+// removeForm asks before removing the sede or postazione sc, saying how
+// many answers and evaluations go with it.
+func (p *overviewPage) removeForm(sc checklist.Scope) tea.Cmd {
+	snap := p.ctx.Audit.snap
+	a := snap.Audit
+	a.Sedi, a.Postazioni = slices.Clone(a.Sedi), slices.Clone(a.Postazioni) // a check on a copy
+	if _, err := a.RemoveScope(sc); err != nil {
+		return setStatus(statusError, err.Error())
+	}
+	n := 0
+	for _, ans := range snap.Answers {
+		if ans.Scope == sc {
+			n++
+		}
+	}
+	for _, e := range snap.Evaluations {
+		if e.Scope == sc {
+			n++
+		}
+	}
+	p.perim = perimeterDraft{}
+	desc := "Non ha risposte né valutazioni."
+	if n > 0 {
+		desc = fmt.Sprintf("Ha %d risposte e valutazioni: saranno eliminate con la %s (la rimozione resta nello storico).", n, strings.ToLower(sc.Kind.Label()))
+	}
+	form := huh.NewForm(huh.NewGroup(
+		huh.NewConfirm().Title("Rimuovere " + strings.ToLower(sc.Kind.Label()) + " " + sc.Name + "?").Description(desc).
+			Affirmative("Rimuovi").Negative("Annulla").Value(&p.perim.confirm),
+	))
+	return openForm("Rimozione", form, func() tea.Cmd {
+		if !p.perim.confirm {
+			return setStatus(statusInfo, "Rimozione annullata")
+		}
+		store, id, user := p.ctx.Store, p.ctx.Audit.id(), p.ctx.User
+		return func() tea.Msg {
+			a, _, err := store.RemoveScope(id, sc, user, true)
+			return reloadAfter(store, id, auditUpdatedMsg{audit: a, done: "Salvato: " + sc.Label() + " rimossa", err: err})
+		}
+	})
 }

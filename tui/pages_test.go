@@ -383,3 +383,42 @@ func TestViewerCannotEditAudit(t *testing.T) {
 		t.Fatal("a viewer could open the new audit form")
 	}
 }
+
+// TestOverviewRenamesAndRemovesScopes: N renames a postazione (its answers
+// follow), D asks before removing one with answers and says how many go.
+func TestOverviewRenamesAndRemovesScopes(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	id := createSample(t, s)
+	h := newHarness(t, Options{Store: s, AuditID: id}, 100, 30)
+	ov := h.m.top().(*overviewPage)
+	ov.selectScope(postPG01)
+	h.press("N")
+	h.requireScreen("Nuovo codice della postazione")
+	for range 4 {
+		h.press("backspace")
+	}
+	h.typeText("pg02")
+	h.press("enter")
+	h.requireScreen("esiste già una postazione PG02")
+	h.press("backspace")
+	h.typeText("9")
+	h.press("enter")
+	h.requireScreen("Salvato: Postazione PG01 rinominata")
+	renamed := checklist.Scope{Kind: checklist.ScopePostazione, Name: "PG09"}
+	if ans, ok := answerOf(t, s, id, renamed, "TEC-01"); !ok || ans.Value != "parziale" {
+		t.Fatalf("the answer did not follow the rename: %+v %v", ans, ok)
+	}
+
+	ov.selectScope(renamed)
+	h.press("D")
+	h.requireScreen("Rimuovere postazione PG09?", "Ha 1 risposte e valutazioni")
+	h.press("enter") // the default is Annulla
+	h.requireScreen("Rimozione annullata")
+	h.press("D", "h", "enter") // h moves to Rimuovi
+	h.requireScreen("Salvato: Postazione PG09 rimossa")
+	a, err := s.Audit(id)
+	if err != nil || a.HasScope(renamed) {
+		t.Fatalf("postazione still there: %+v %v", a.Postazioni, err)
+	}
+}

@@ -16,6 +16,8 @@ type Store interface {
 	CreateAudit(a checklist.Audit, author string) (checklist.Audit, error)
 	UpdateAudit(id, author, reason string, fn func(*checklist.Audit) error) (checklist.Audit, error)
 	SetStatus(id string, st checklist.Status, author, reason string, signOff *checklist.SignOff) (checklist.Audit, error)
+	RenameScope(id string, from checklist.Scope, newName, author string) (checklist.Audit, error)
+	RemoveScope(id string, sc checklist.Scope, author string, confirmed bool) (checklist.Audit, int, error)
 	SaveAnswer(auditID string, a checklist.Answer, expectRev int) (checklist.SaveResult, error)
 	SaveValue(auditID string, a checklist.Answer, expectRev int) (checklist.SaveResult, error)
 	SaveNote(auditID string, scope checklist.Scope, item, note, author string) (checklist.SaveResult, error)
