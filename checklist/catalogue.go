@@ -122,7 +122,7 @@ func (o Origin) Label() string {
 	case OriginInferred:
 		return "Buona pratica (dedotta)"
 	case OriginLaw:
-		return "Norma (vedi riferimento)"
+		return "Altra norma"
 	}
 	return string(o)
 }
@@ -484,6 +484,17 @@ func (it *Item) IsDuty() bool { return it.OriginClass() == ClassNormative }
 // Negative reports whether the item is a negative question, whose
 // compliant answer is no.
 func (it *Item) Negative() bool { return it.CompliantAnswer == OutcomeNo }
+
+// FindingLabel is the Italian label of the answer that gave a finding
+// with measure outcome o (OutcomeNo or OutcomePartial): "No", "Parziale",
+// or for a negative question "Sì (non conforme)", the answer the auditor
+// actually gave.
+func (it *Item) FindingLabel(o Outcome) string {
+	if it.Negative() && o == OutcomeNo {
+		return "Sì (non conforme)"
+	}
+	return o.Label()
+}
 
 // MacroprocessLabel is the Italian list of the item's macroprocessi, e.g.
 // "MP1 Anagrafe (INA/ANPR), MP2 Emissione".

@@ -59,8 +59,8 @@ func TestPlainCatalogueNegativeQuestions(t *testing.T) {
 		var ids []string
 		for _, act := range a.Actions {
 			ids = append(ids, act.Item.ID)
-			if act.Item.ID == "CRED-01" && act.Outcome != OutcomeNo {
-				t.Errorf("CRED-01 answered sì: action outcome %q, want no (not in place)", act.Outcome)
+			if act.Item.ID == "CRED-01" && (act.Outcome != OutcomeNo || act.Item.FindingLabel(act.Outcome) != "Sì (non conforme)") {
+				t.Errorf("CRED-01 answered sì: action outcome %q (%s), want no (not in place), shown as the answer given", act.Outcome, act.Item.FindingLabel(act.Outcome))
 			}
 		}
 		if len(ids) != len(tt.actions) || (len(ids) > 0 && ids[0] != tt.actions[0]) {

@@ -367,7 +367,7 @@ func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
 		act := &as.Actions[i]
 		findings := make([]string, len(act.Findings))
 		for j, f := range act.Findings {
-			findings[j] = f.At.Label() + ": " + f.Outcome.Label()
+			findings[j] = f.At.Label() + ": " + act.Item.FindingLabel(f.Outcome)
 		}
 		priority := "—"
 		if act.Priority.ID != "" {
@@ -376,7 +376,7 @@ func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
 		if act.NonConformity {
 			priority = "Non conformità"
 			r.NonConformities = append(r.NonConformities, ncRow{
-				ItemID: act.Item.ID, Title: act.Item.Title(), Outcome: act.Outcome.Label(), Findings: strings.Join(findings, "; "),
+				ItemID: act.Item.ID, Title: act.Item.Title(), Outcome: act.Item.FindingLabel(act.Outcome), Findings: strings.Join(findings, "; "),
 				Reference: act.Item.Reference, Origin: act.Item.OriginSummary(),
 			})
 		}

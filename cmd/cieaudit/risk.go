@@ -143,7 +143,7 @@ func printRisk(w io.Writer, snap *checklist.Snapshot, as *checklist.Assessment, 
 			continue
 		}
 		n++
-		fmt.Fprintf(w, "%d. %s %s — %s: %s\n", n, act.Item.ID, act.Item.Title(), act.Outcome.Label(), findings(act.Findings))
+		fmt.Fprintf(w, "%d. %s %s — %s: %s\n", n, act.Item.ID, act.Item.Title(), act.Item.FindingLabel(act.Outcome), findings(act.Item, act.Findings))
 		fmt.Fprintf(w, "   Riferimento: %s (%s)\n", act.Item.Reference, act.Item.OriginSummary())
 	}
 	if n == 0 {
@@ -192,8 +192,8 @@ func printRisk(w io.Writer, snap *checklist.Snapshot, as *checklist.Assessment, 
 			reduction = checklist.FormatRisk(act.Gain()) + "\t"
 		}
 		fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s%s\t%s\t%s\t%s\n",
-			priority, act.Item.ID, act.Item.Title(), act.Outcome.Label(),
-			reduction, dash(act.Plan.Owner), dash(act.Plan.Due), act.Plan.Status.Label(), findings(act.Findings))
+			priority, act.Item.ID, act.Item.Title(), act.Item.FindingLabel(act.Outcome),
+			reduction, dash(act.Plan.Owner), dash(act.Plan.Due), act.Plan.Status.Label(), findings(act.Item, act.Findings))
 	}
 	return tw.Flush()
 }
@@ -302,12 +302,12 @@ func compliance(c checklist.AnswerCounts) string {
 	return checklist.FormatPercent(pct / 100)
 }
 
-func findings(fs []checklist.Finding) string {
+func findings(it *checklist.Item, fs []checklist.Finding) string {
 	parts := make([]string, len(fs))
 	for i, f := range fs {
 		parts[i] = f.At.Label()
 		if len(fs) > 1 {
-			parts[i] += " (" + strings.ToLower(f.Outcome.Label()) + ")"
+			parts[i] += " (" + strings.ToLower(it.FindingLabel(f.Outcome)) + ")"
 		}
 	}
 	return strings.Join(parts, ", ")
