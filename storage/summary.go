@@ -41,8 +41,8 @@ var indexCodec = &codec[summaryRecord]{name: "indice dell'audit", tag: 2,
 		text(func(r *summaryRecord) *string { return &r.ID }),
 		text(func(r *summaryRecord) *string { return &r.Ente }),
 		text(func(r *summaryRecord) *string { return &r.ISTAT }),
-		text(func(r *summaryRecord) *checklist.Status { return &r.Status }),
-		text(func(r *summaryRecord) *string { return &r.Catalogue }),
+		symbol(func(r *summaryRecord) *checklist.Status { return &r.Status }),
+		symbol(func(r *summaryRecord) *string { return &r.Catalogue }),
 		integer(func(r *summaryRecord) *int { return &r.Year }),
 		integer(func(r *summaryRecord) *int { return &r.Progress.Total }),
 		integer(func(r *summaryRecord) *int { return &r.Progress.Answered }),
@@ -99,9 +99,10 @@ func (at *auditTx) writeSummary() error {
 
 // listSummaries reads the audit index.
 func listSummaries(tx *bolt.Tx) ([]AuditSummary, error) {
-	var out []AuditSummary
+	index := tx.Bucket(bucketAuditIndex)
+	out := make([]AuditSummary, 0, index.Stats().KeyN)
 	d := decoder{symbols: map[string]string{}}
-	err := tx.Bucket(bucketAuditIndex).ForEach(func(k, v []byte) error {
+	err := index.ForEach(func(k, v []byte) error {
 		var r summaryRecord
 		if err := indexCodec.decode(k, v, &r, &d); err != nil {
 			return fmt.Errorf("%w: %s/%s: %v", ErrCorrupt, bucketAuditIndex, k, err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -449,9 +450,21 @@ func newAuditCmd(a *app) *cobra.Command {
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tENTE\tANNO\tSTATO\tAVANZAMENTO\tCATALOGO")
+			// Built by hand rather than with Fprintf: with 10,000 audits
+			// formatting was a third of the command's CPU.
+			var line []byte
 			for _, au := range audits {
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d/%d (%.0f%%)\t%s\n", au.ID, au.Ente, au.Year, au.Status.Label(),
-					au.Progress.Answered, au.Progress.Total, au.Progress.Percent(), au.Catalogue)
+				line = append(line[:0], au.ID...)
+				line = append(append(line, '\t'), au.Ente...)
+				line = strconv.AppendInt(append(line, '\t'), int64(au.Year), 10)
+				line = append(append(line, '\t'), au.Status.Label()...)
+				line = strconv.AppendInt(append(line, '\t'), int64(au.Progress.Answered), 10)
+				line = strconv.AppendInt(append(line, '/'), int64(au.Progress.Total), 10)
+				line = strconv.AppendFloat(append(line, " ("...), au.Progress.Percent(), 'f', 0, 64)
+				line = append(append(line, "%)\t"...), au.Catalogue...)
+				if _, err := tw.Write(append(line, '\n')); err != nil {
+					return err
+				}
 			}
 			return tw.Flush()
 		},
