@@ -1,9 +1,12 @@
 package tui
 
 import (
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/cieaudit/cieaudit/checklist"
 )
@@ -41,4 +44,35 @@ func TestLiveRefreshShowsOtherProcessesChanges(t *testing.T) {
 	h.press("s")
 	h.send(refreshMsg{})
 	h.requireScreen("Salvato: risposta TEC-02")
+}
+
+// The first answer moves a draft audit to "In corso" on screen too, and the
+// filter named in the header is the one the list applies, however fast f is
+// pressed.
+func TestHeaderAndStatusFollowTheState(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	a, err := s.CreateAudit(sampleAudit(), "preparatore")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Options{Store: s, AuditID: a.ID}, 80, 24)
+	h.requireScreen("Bozza")
+	h.openScope(checklist.EnteScope)
+	h.press("s", "esc")
+	h.requireScreen("In corso")
+
+	h.openScope(checklist.EnteScope)
+	// Bubble Tea runs each key's command in its own goroutine: their
+	// statuses may arrive in any order, here the worst one.
+	var cmds []tea.Cmd
+	for range 5 {
+		_, cmd := h.m.Update(keyMsg("f"))
+		cmds = append(cmds, cmd)
+	}
+	slices.Reverse(cmds)
+	for _, c := range cmds {
+		h.run(c)
+	}
+	h.requireScreen("filtro: non conformi", "Filtro: non conformi")
 }
