@@ -85,7 +85,26 @@ Cosa si perde nella conversione è descritto in docs/catalogue.md.`,
 	f.StringVar(&level, "level", "", "livello delle misure senza gruppo di attuazione (predefinito: minimo)")
 	f.StringArrayVar(&groups, "groups", nil, "livello di un gruppo di attuazione, es. IG1=minimo (ripetibile)")
 	cmd.MarkFlagRequired("format")
+	// Its own values: the generic completion by flag name (completion.go)
+	// would offer an audit's scopes and the export formats.
+	for flag, values := range map[string][]string{
+		"format":   {formatCISOAssistant},
+		"scope":    names(checklist.ScopeKinds),
+		"category": names(checklist.Categories),
+		"origin":   names(checklist.Origins),
+		"level":    names(checklist.Levels),
+	} {
+		_ = cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
+	}
 	return cmd
+}
+
+func names[T ~string](values []T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
 }
 
 // parseEnum checks an optional flag value against the allowed ones.

@@ -29,25 +29,13 @@ var enumValues = map[string][]string{
 	"channel":  {string(checklist.ChannelPEC), string(checklist.ChannelPaper), string(checklist.ChannelOther)},
 	"outcome":  {string(checklist.OutcomePending), string(checklist.OutcomeConforming), string(checklist.OutcomeRemarks)},
 	"areas":    {"riservatezza", "integrita", "disponibilita"},
-	"notified": recipients(),
-}
-
-func recipients() []string {
-	out := make([]string, len(checklist.Recipients))
-	for i, r := range checklist.Recipients {
-		out[i] = string(r)
-	}
-	return out
+	"notified": names(checklist.Recipients),
 }
 
 func enumFor(c *cobra.Command, flag string) []string {
 	switch {
 	case flag == "table":
-		out := make([]string, len(export.Tables))
-		for i, t := range export.Tables {
-			out[i] = string(t)
-		}
-		return out
+		return names(export.Tables)
 	case flag == "role" && c.Parent() != nil && c.Parent().Name() == "operator":
 		return []string{string(checklist.RoleRegistrar), string(checklist.RoleDelegate)}
 	case flag == "role":

@@ -56,6 +56,8 @@ func TestCLICompletion(t *testing.T) {
 		{"operator --role", []string{"operator", "add", id, "--role", ""}, []string{"ufficiale", "delegato"}, nil, noFileComp},
 		{"--office", []string{"workstation", "add", id, "--office", ""}, []string{"front", "back"}, nil, noFileComp},
 		{"shells", []string{"completion", ""}, []string{"bash", "zsh", "fish", "powershell"}, nil, noFileComp},
+		{"import --scope", []string{"catalog", "import", "x.yaml", "--scope", ""}, []string{"ente", "sede", "postazione"}, nil, noFileComp},
+		{"import --format", []string{"catalog", "import", "--format", ""}, []string{"ciso-assistant"}, []string{"bundle"}, noFileComp},
 		{"files for backup", []string{"backup", ""}, nil, nil, ":0"},
 		{"unknown audit gives nothing", []string{"answer", "zzzzzzzz", "--scope", ""}, nil, []string{"ente"}, noFileComp},
 	}
