@@ -413,3 +413,36 @@ func OpenActions(old, new *Snapshot) []Action {
 	slices.SortStableFunc(out, func(a, b Action) int { return cmp.Compare(a.Item.ID, b.Item.ID) })
 	return out
 }
+
+// CountsLine sums up the item changes in Italian: "migliorata 2, peggiorata 1, …".
+func (d *AuditDiff) CountsLine() string {
+	var sums []string
+	for _, c := range ItemChanges {
+		if n := d.Count(c); n > 0 {
+			sums = append(sums, fmt.Sprintf("%s %d", strings.ToLower(c.Label()), n))
+		}
+	}
+	return strings.Join(sums, ", ")
+}
+
+// FieldPart is one titled list of field changes of a diff.
+type FieldPart struct {
+	Head string
+	Rows []FieldDiff
+}
+
+// FieldParts are the perimeter and operator changes, the empty ones left out.
+func (d *AuditDiff) FieldParts() []FieldPart {
+	var out []FieldPart
+	for _, p := range []FieldPart{{"Perimetro e inventario", d.Perimeter}, {"Operatori", d.Operators}} {
+		if len(p.Rows) > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Groups are the compliance rows in report order: categories, levels, total.
+func (d *AuditDiff) Groups() []ComplianceDiff {
+	return append(append(append([]ComplianceDiff{}, d.ByCategory...), d.ByLevel...), d.Total)
+}

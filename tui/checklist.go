@@ -21,6 +21,9 @@ const (
 	filterAll filterMode = iota
 	filterUnanswered
 	filterNonConforming
+	// filterCarried shows the answers carried from last year's audit not
+	// re-verified yet; offered only in a carried audit.
+	filterCarried
 )
 
 func (f filterMode) label() string {
@@ -29,6 +32,8 @@ func (f filterMode) label() string {
 		return "non risposte"
 	case filterNonConforming:
 		return "non conformi"
+	case filterCarried:
+		return "da riverificare (risposte dell'audit precedente)"
 	}
 	return "tutte"
 }
@@ -120,7 +125,7 @@ func (p *checklistPage) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Unanswered, k.Inherited, k.Filter, k.Search},
 		{k.Yes, k.No, k.Partial, k.YesNote, k.NoNote, k.PartialNote, k.NA, k.Clear, k.Undo},
-		{k.Open, k.Note, k.Evaluation, k.History, k.DetailDown, k.DetailUp, k.Copy, k.Bulk},
+		{k.Open, k.Note, k.Evaluation, k.History, k.DetailDown, k.DetailUp, k.Copy, k.Bulk, k.Confirm},
 	}
 }
 
@@ -188,6 +193,10 @@ func (p *checklistPage) matches(it *checklist.Item) bool {
 	case filterNonConforming:
 		o := checklist.Answer{Value: value}.Outcome(it)
 		if o != checklist.OutcomeNo && o != checklist.OutcomePartial {
+			return false
+		}
+	case filterCarried:
+		if _, waiting := p.ctx.Audit.snap.CarriedAnswer(at, it.ID); !waiting || value != "" {
 			return false
 		}
 	}
@@ -322,7 +331,11 @@ func (p *checklistPage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.End):
 		p.move(len(p.visible) - 1)
 	case key.Matches(msg, k.Filter):
-		p.filter = (p.filter + 1) % 3
+		modes := filterMode(3)
+		if len(p.ctx.Audit.snap.Carried) > 0 {
+			modes = 4
+		}
+		p.filter = (p.filter + 1) % modes
 		p.rebuild()
 		return setStatus(statusInfo, "Filtro: "+p.filter.label())
 	case key.Matches(msg, k.Search):
@@ -367,8 +380,30 @@ func (p *checklistPage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return p.editNote()
 	case key.Matches(msg, k.Evaluation):
 		return p.editEvaluation()
+	case key.Matches(msg, k.Confirm):
+		return p.confirmCarried()
 	}
 	return nil
+}
+
+// confirmCarried answers the item under the cursor with the answer carried
+// from last year's audit, value and note as they were: one key for what
+// did not change.
+func (p *checklistPage) confirmCarried() tea.Cmd {
+	it, refuse := p.editable()
+	if it == nil {
+		return refuse
+	}
+	prev, waiting := p.ctx.Audit.snap.CarriedAnswer(p.scope, it.ID)
+	if value, _, _ := p.effective(it); !waiting || value != "" {
+		return setStatus(statusInfo, it.ID+": nessuna risposta dell'audit precedente da confermare")
+	}
+	if prev.Value == "" {
+		return setStatus(statusInfo, it.ID+": l'anno prima aveva solo una nota, nessuna risposta da confermare")
+	}
+	cmd := p.save(it, prev.Value, prev.Note, false)
+	p.advance(it)
+	return cmd
 }
 
 // nextUnanswered puts the cursor on the first item still to verify here,

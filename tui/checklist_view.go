@@ -195,6 +195,10 @@ func (p *checklistPage) renderList(w, h int) string {
 			flag = st.Unsaved.Render("!")
 		case at != p.scope:
 			flag = st.Inherited.Render("↑")
+		case value == "":
+			if _, waiting := p.ctx.Audit.snap.CarriedAnswer(at, it.ID); waiting {
+				flag = st.Inherited.Render("↻") // carried from last year, to re-verify
+			}
 		}
 		mark := st.outcomeMark(it, value)
 		text := pad(it.ID, idW) + " " + pad(it.Title(), titleW) + " "
@@ -237,6 +241,9 @@ func (p *checklistPage) renderDetail(w int) string {
 	case stateFailed:
 		answer = st.Unsaved.Render(answer + " — NON SALVATO")
 	}
+	if prev, waiting := snap.CarriedAnswer(at, it.ID); waiting && value == "" && state == stateNone {
+		answer = st.Inherited.Render(checklist.CarriedLabel(it, prev)) + st.Muted.Render(" — y conferma")
+	}
 	if a, ok := snap.Answer(at, it.ID); ok && state == stateSaved && a.Author != "" && value != "" {
 		answer += st.Muted.Render(fmt.Sprintf(" — %s, %s", a.Author, a.At.Local().Format("02/01/2006 15:04")))
 	}
@@ -246,6 +253,9 @@ func (p *checklistPage) renderDetail(w int) string {
 	}
 	if a, ok := snap.Answer(at, it.ID); ok {
 		addWrapped("Nota: ", a.Note)
+	}
+	if prev, waiting := snap.CarriedAnswer(at, it.ID); waiting && value == "" {
+		addWrapped("Nota dell'anno prima: ", prev.Note)
 	}
 	if p.showHistory {
 		lines = append(lines, p.historyLines(it, at, w)...)

@@ -27,6 +27,7 @@ type homePage struct {
 	deadlines []checklist.Deadline
 
 	draft newAuditDraft
+	carry carryDraft
 }
 
 // newAuditDraft holds the fields of the "new audit" form.
@@ -37,6 +38,8 @@ type newAuditDraft struct {
 type cataloguesMsg struct {
 	infos []checklist.CatalogueInfo
 	err   error
+	// carry, when set, asks for the form of next year's audit from it.
+	carry *checklist.AuditSummary
 }
 
 func newHomePage(ctx *Context) *homePage {
@@ -49,7 +52,7 @@ func (p *homePage) Init() tea.Cmd    { return p.load() }
 func (p *homePage) focus() tea.Cmd   { return p.load() }
 
 func (p *homePage) ShortHelp() []key.Binding {
-	b := []key.Binding{p.keys.Open, p.keys.New}
+	b := []key.Binding{p.keys.Open, p.keys.New, p.keys.FromPrevious}
 	if p.ctx.CreateDemo != nil {
 		b = append(b, p.keys.Demo)
 	}
@@ -60,7 +63,7 @@ func (p *homePage) ShortHelp() []key.Binding {
 }
 
 func (p *homePage) FullHelp() [][]key.Binding {
-	more := []key.Binding{p.keys.New, p.keys.Demo, p.keys.Reload}
+	more := []key.Binding{p.keys.New, p.keys.FromPrevious, p.keys.Diff, p.keys.Demo, p.keys.Reload}
 	if p.ctx.Role.CanAdminister() {
 		more = append(more, p.keys.AccessLog)
 	}
@@ -97,7 +100,17 @@ func (p *homePage) Update(msg tea.Msg) (Component, tea.Cmd) {
 		if msg.err != nil {
 			return p, setStatus(statusError, "Impossibile leggere i cataloghi: "+msg.err.Error())
 		}
+		if msg.carry != nil {
+			return p, p.carryAuditForm(*msg.carry, msg.infos)
+		}
 		return p, p.newAuditForm(msg.infos)
+	case carryPlanMsg:
+		return p, p.confirmCarry(msg)
+	case diffLoadedMsg:
+		if msg.err != nil {
+			return p, setStatus(statusError, "Confronto non disponibile: "+msg.err.Error())
+		}
+		return p, push(newDiffPage(p.ctx, msg.diff))
 	case tea.KeyPressMsg:
 		return p, p.handleKey(msg)
 	}
@@ -143,6 +156,10 @@ func (p *homePage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			infos, err := store.Catalogues()
 			return cataloguesMsg{infos: infos, err: err}
 		}
+	case key.Matches(msg, k.FromPrevious):
+		return p.carryForm()
+	case key.Matches(msg, k.Diff):
+		return p.openDiff()
 	case key.Matches(msg, k.Demo):
 		if p.ctx.CreateDemo == nil {
 			return nil

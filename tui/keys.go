@@ -67,15 +67,21 @@ type HomeKeys struct {
 	Demo      key.Binding
 	Reload    key.Binding
 	AccessLog key.Binding
+	// FromPrevious starts next year's audit from the selected one.
+	FromPrevious key.Binding
+	// Diff compares the selected audit with its predecessor.
+	Diff key.Binding
 }
 
 func newHomeKeys() HomeKeys {
 	return HomeKeys{
-		NavKeys:   newNavKeys(),
-		New:       bind([]string{"n"}, "n", "nuovo audit"),
-		Demo:      bind([]string{"d"}, "d", "audit dimostrativo"),
-		Reload:    bind([]string{"ctrl+r"}, "ctrl+r", "ricarica"),
-		AccessLog: bind([]string{"L"}, "L", "registro accessi"),
+		NavKeys:      newNavKeys(),
+		New:          bind([]string{"n"}, "n", "nuovo audit"),
+		Demo:         bind([]string{"d"}, "d", "audit dimostrativo"),
+		Reload:       bind([]string{"ctrl+r"}, "ctrl+r", "ricarica"),
+		AccessLog:    bind([]string{"L"}, "L", "registro accessi"),
+		FromPrevious: bind([]string{"r"}, "r", "nuovo audit dall'anno prima"),
+		Diff:         bind([]string{"D"}, "D", "confronto con l'audit precedente"),
 	}
 }
 
@@ -145,8 +151,10 @@ type ChecklistKeys struct {
 	Copy        key.Binding
 	Bulk        key.Binding
 	Filter      key.Binding
-	Search      key.Binding
-	Evaluation  key.Binding
+	// Confirm keeps a carried answer (audit new --from) as it was.
+	Confirm    key.Binding
+	Search     key.Binding
+	Evaluation key.Binding
 }
 
 func newChecklistKeys() ChecklistKeys {
@@ -172,6 +180,7 @@ func newChecklistKeys() ChecklistKeys {
 		Copy:        bind([]string{"c"}, "c", "copia da altro ambito"),
 		Bulk:        bind([]string{"b"}, "b", "risposta in blocco"),
 		Filter:      bind([]string{"f"}, "f", "filtro"),
+		Confirm:     bind([]string{"y"}, "y", "conferma risposta dell'anno prima"),
 		Search:      bind([]string{"/"}, "/", "cerca"),
 		Evaluation:  bind([]string{"v"}, "v", "valutazione"),
 	}

@@ -34,4 +34,8 @@ type Store interface {
 	AccessLog(limit int) ([]checklist.AccessEntry, error)
 	// The yearly cycle (plan, operators, events): see cycle.go.
 	CycleStore
+	// Next year's audit from this year's (carry.go): the plan to show,
+	// then the creation in one transaction.
+	PlanCarry(prevID, catalogue string, req checklist.CarryRequest) (checklist.CarryPlan, error)
+	CreateCarried(prevID, catalogue string, req checklist.CarryRequest, author string) (checklist.Audit, checklist.UpgradeReport, error)
 }

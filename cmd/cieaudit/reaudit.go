@@ -183,18 +183,12 @@ func printDiff(w io.Writer, d *checklist.AuditDiff) {
 	fmt.Fprintf(w, "Confronto tra l'audit %s (%d, %s) e l'audit %s (%d, %s)\n\n", d.Old.ID, d.Old.Year, cl(d.Old.Catalogue), d.New.ID, d.New.Year, cl(d.New.Catalogue))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "CONFORMITÀ\t%d\t%d\n", d.Old.Year, d.New.Year)
-	for _, g := range append(append(append([]checklist.ComplianceDiff{}, d.ByCategory...), d.ByLevel...), d.Total) {
+	for _, g := range d.Groups() {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", g.Label, pct(g.Old), pct(g.New))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
-	var sums []string
-	for _, c := range checklist.ItemChanges {
-		if n := d.Count(c); n > 0 {
-			sums = append(sums, fmt.Sprintf("%s %d", strings.ToLower(c.Label()), n))
-		}
-	}
-	fmt.Fprintf(w, "Voci: %s\n", strings.Join(sums, ", "))
+	fmt.Fprintf(w, "Voci: %s\n", d.CountsLine())
 	if len(d.Items) > 0 {
 		fmt.Fprintln(w)
 		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -204,15 +198,9 @@ func printDiff(w io.Writer, d *checklist.AuditDiff) {
 		}
 		tw.Flush()
 	}
-	for _, part := range []struct {
-		head string
-		rows []checklist.FieldDiff
-	}{{"Perimetro e inventario", d.Perimeter}, {"Operatori", d.Operators}} {
-		if len(part.rows) == 0 {
-			continue
-		}
-		fmt.Fprintf(w, "\n%s:\n", part.head)
-		for _, f := range part.rows {
+	for _, part := range d.FieldParts() {
+		fmt.Fprintf(w, "\n%s:\n", part.Head)
+		for _, f := range part.Rows {
 			switch {
 			case f.Old == "":
 				fmt.Fprintf(w, "  + %s: %s\n", cl(f.What), cl(f.New))
