@@ -52,7 +52,7 @@ func (p *homePage) Init() tea.Cmd    { return p.load() }
 func (p *homePage) focus() tea.Cmd   { return p.load() }
 
 func (p *homePage) ShortHelp() []key.Binding {
-	b := []key.Binding{p.keys.Open, p.keys.New, p.keys.FromPrevious}
+	b := []key.Binding{p.keys.Open, p.keys.New}
 	if p.ctx.CreateDemo != nil {
 		b = append(b, p.keys.Demo)
 	}

@@ -180,7 +180,7 @@ func newChecklistKeys() ChecklistKeys {
 		Copy:        bind([]string{"c"}, "c", "copia da altro ambito"),
 		Bulk:        bind([]string{"b"}, "b", "risposta in blocco"),
 		Filter:      bind([]string{"f"}, "f", "filtro"),
-		Confirm:     bind([]string{"y"}, "y", "conferma risposta dell'anno prima"),
+		Confirm:     bind([]string{"y"}, "y", "conferma anno prima"),
 		Search:      bind([]string{"/"}, "/", "cerca"),
 		Evaluation:  bind([]string{"v"}, "v", "valutazione"),
 	}
