@@ -62,6 +62,17 @@ func (c AnswerCounts) Percent() (pct float64, ok bool) {
 	return (float64(c.Yes) + float64(c.Partial)/2) * 100 / float64(n), true
 }
 
+// Coverage is the share of measures verified so far, 0-100: every measure
+// counted but the ones not verified yet. ok is false when nothing is
+// counted. A compliance figure is provisional while Coverage is below 100.
+func (c AnswerCounts) Coverage() (pct float64, ok bool) {
+	n := c.Total()
+	if n == 0 {
+		return 0, false
+	}
+	return float64(n-c.Unanswered) * 100 / float64(n), true
+}
+
 // add counts one answer.
 func (c *AnswerCounts) add(it *Item, a Answer, answered bool) {
 	if !answered || a.Value == "" {

@@ -47,7 +47,16 @@ func TestSummary(t *testing.T) {
 			if ok != tt.measOK || !near(pct, tt.pct) {
 				t.Errorf("compliance %v %v, want %v %v", pct, ok, tt.pct, tt.measOK)
 			}
+			// Coverage counts every measure but the unverified ones.
+			total := tt.want.yes + tt.want.no + tt.want.partial + tt.want.na + tt.want.unanswered + tt.want.informative
+			cov, ok := tt.got.Counts.Coverage()
+			if !ok || !near(cov, float64(total-tt.want.unanswered)*100/float64(total)) {
+				t.Errorf("coverage %v %v over %d measures, %d unverified", cov, ok, total, tt.want.unanswered)
+			}
 		})
+	}
+	if _, ok := (AnswerCounts{}).Coverage(); ok {
+		t.Error("coverage of nothing is defined")
 	}
 	// Every threat is counted once per band table, at its comune level.
 	inh, res := 0, 0

@@ -84,7 +84,7 @@ func docTime(day string) time.Time {
 // footer; title is in the header.
 func newCycleDoc(snap *checklist.Snapshot, title, day string) *pdfDoc {
 	f := fpdf.New("P", "mm", "A4", "")
-	rep := &report{Title: title, Ente: snap.Audit.Ente, Year: checklist.QuarterOf(day).Year, Version: title + " del " + checklist.ItalianDate(day)}
+	rep := &report{Title: title, Ente: snap.Audit.Ente, Year: checklist.QuarterOf(day).Year, Footer: title + " del " + checklist.ItalianDate(day)}
 	d := &pdfDoc{Fpdf: f, rep: rep}
 	f.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
 	f.AddUTF8FontFromBytes(fontFamily, "B", fontBold)

@@ -175,17 +175,33 @@ func (d *pdfDoc) font(bold bool, size float64) {
 }
 
 func (d *pdfDoc) header() {
+	if d.rep.Draft {
+		d.draftMark()
+	}
 	d.SetY(9)
 	d.font(false, 7.5)
 	d.colour(colourMuted)
 	d.CellFormat(contentWidth*0.7, 4, pdfText(d.rep.Ente.Name+" — "+d.rep.Title+" "+strconv.Itoa(d.rep.Year)), "", 0, "L", false, 0, "")
 	d.font(true, 7.5)
 	d.colour(colourSecret)
-	d.CellFormat(contentWidth*0.3, 4, Confidential, "", 1, "R", false, 0, "")
+	d.CellFormat(contentWidth*0.3, 4, runningMark(d.rep.Draft), "", 1, "R", false, 0, "")
 	d.draw(colourRule)
 	d.SetLineWidth(0.2)
 	d.Line(marginLeft, 14, pageWidth-marginRight, 14)
 	d.SetY(marginTop)
+	d.colour(colourInk)
+}
+
+// draftMark writes BOZZA across the page, in a light colour under the
+// text, until the audit is closed.
+func (d *pdfDoc) draftMark() {
+	d.TransformBegin()
+	d.TransformRotate(45, pageWidth/2, pageHeight/2)
+	d.font(true, 110)
+	d.SetTextColor(236, 228, 228)
+	w := d.GetStringWidth(DraftMark)
+	d.Text(pageWidth/2-w/2, pageHeight/2+15, DraftMark)
+	d.TransformEnd()
 	d.colour(colourInk)
 }
 
@@ -196,7 +212,7 @@ func (d *pdfDoc) footer() {
 	d.Line(marginLeft, pageHeight-14, pageWidth-marginRight, pageHeight-14)
 	d.font(false, 7.5)
 	d.colour(colourMuted)
-	d.CellFormat(contentWidth/2, 4, pdfText("Versione: "+d.rep.Version), "", 0, "L", false, 0, "")
+	d.CellFormat(contentWidth/2, 4, pdfText(d.rep.Footer), "", 0, "L", false, 0, "")
 	d.CellFormat(contentWidth/2, 4, fmt.Sprintf("Pagina %d di {nb}", d.PageNo()), "", 0, "R", false, 0, "")
 	d.colour(colourInk)
 }
@@ -484,19 +500,7 @@ func (d *pdfDoc) cover() {
 	d.Line(marginLeft, d.GetY()+4, marginLeft+60, d.GetY()+4)
 	d.SetY(d.GetY() + 12)
 	d.colour(colourInk)
-	facts := [][2]string{
-		{"Anno", strconv.Itoa(r.Year)},
-		{"Versione", r.Version},
-		{"Stato dell'audit", r.Status},
-	}
-	if r.Period != "" {
-		facts = append(facts, [2]string{"Periodo dell'audit", r.Period})
-	}
-	facts = append(facts, [2]string{"Data del documento", r.Generated}, [2]string{"Auditor", orDash(strings.Join(r.Auditors, ", "))})
-	if r.Ente.Prefettura != "" {
-		facts = append(facts, [2]string{"Destinatario", r.Ente.Prefettura})
-	}
-	for _, f := range facts {
+	for _, f := range r.coverFacts() {
 		d.font(false, 9.5)
 		d.colour(colourMuted)
 		y := d.GetY()
@@ -506,7 +510,12 @@ func (d *pdfDoc) cover() {
 		d.SetXY(marginLeft+45, y)
 		d.MultiCell(contentWidth-45, 6, pdfText(f[1]), "", "L", false)
 	}
-	d.SetY(245)
+	d.SetY(d.GetY() + 6)
+	d.font(true, 10)
+	d.colour(colourHead)
+	d.MultiCell(contentWidth, 5.5, pdfText(r.Headline), "", "L", false)
+	d.colour(colourInk)
+	d.SetY(max(d.GetY()+4, 245))
 	d.muted("Questo documento contiene informazioni sulla sicurezza delle postazioni di emissione della CIE: va custodito e trasmesso con riservatezza, ai soli destinatari.")
 }
 
@@ -593,12 +602,16 @@ func (d *pdfDoc) perimeter() {
 func (d *pdfDoc) outcome() {
 	r := d.rep
 	d.part("5. Esito", false)
-	cols := []column{{"", 0.22, "L"}, {"Sì", 0.1, "R"}, {"No", 0.1, "R"}, {"Parziale", 0.12, "R"}, {"N/A", 0.1, "R"}, {"Non verificato", 0.18, "R"}, {"Conformità", 0.18, "R"}}
+	cols := []column{{"", 0.2, "L"}, {"Sì", 0.08, "R"}, {"No", 0.08, "R"}, {"Parziale", 0.11, "R"}, {"N/A", 0.08, "R"}, {"Non verificato", 0.15, "R"}, {"Copertura", 0.14, "R"}, {"Conformità", 0.16, "R"}}
 	rowsOf := func(list []complianceRow) [][]cell {
 		rows := make([][]cell, 0, len(list))
 		for _, c := range list {
+			pct := c.Percent
+			if c.Provisional && c.HasPercent {
+				pct += " (provv.)"
+			}
 			rows = append(rows, []cell{{text: c.Label, bold: true}, plain(strconv.Itoa(c.Yes)), plain(strconv.Itoa(c.No)),
-				plain(strconv.Itoa(c.Partial)), plain(strconv.Itoa(c.NotApplicable)), plain(strconv.Itoa(c.Unanswered)), {text: c.Percent, bold: true}})
+				plain(strconv.Itoa(c.Partial)), plain(strconv.Itoa(c.NotApplicable)), plain(strconv.Itoa(c.Unanswered)), plain(c.Coverage), {text: pct, bold: true}})
 		}
 		return rows
 	}
@@ -607,9 +620,10 @@ func (d *pdfDoc) outcome() {
 	d.heading(1, "5.2 Conformità per livello", 20)
 	d.table(cols, rowsOf(r.ComplianceByLevel))
 	t := r.ComplianceTotal
+	d.ensure(20)
 	d.font(true, 11)
-	d.MultiCell(contentWidth, 6, "Conformità complessiva: "+t.Percent, "", "L", false)
-	d.paragraph(fmt.Sprintf("Sì %d, no %d, parziale %d, non applicabile %d, non verificato %d.", t.Yes, t.No, t.Partial, t.NotApplicable, t.Unanswered))
+	d.MultiCell(contentWidth, 6, pdfText(r.Headline), "", "L", false)
+	d.paragraph(totalsLine(t))
 	bars := append([]complianceRow{}, r.ComplianceByCategory...)
 	for _, c := range r.ComplianceByLevel {
 		c.Label = "Livello " + strings.ToLower(c.Label)
@@ -702,11 +716,9 @@ func (d *pdfDoc) currentState() {
 			if len(rows) > 0 {
 				d.table(cols, rows)
 			}
-			text := sec.Evaluation
-			if text == "" {
-				text = "Nessuna valutazione registrata."
+			if sec.Evaluation != "" {
+				d.boxed("Valutazione", sec.Evaluation, colourZebra)
 			}
-			d.boxed("Valutazione", text, colourZebra)
 		}
 	}
 }
@@ -745,7 +757,9 @@ func (d *pdfDoc) riskAnalysis() {
 			plain(rk.Inherent), {text: residual, bold: true}, {text: rk.Band, bold: true, fill: &c, badge: true}, plain(where)}
 	}
 	d.table(cols, rows)
-	d.muted("* probabilità e impatto modificati per questo audit; (provv.) rischio provvisorio: alcune misure non sono ancora verificate.")
+	if note := riskFootnote(r); note != "" {
+		d.muted(note)
+	}
 	d.heading(1, "7.3 Rischi principali", 30)
 	for _, t := range r.Top {
 		d.heading(2, fmt.Sprintf("Rischio n. %d — %s (%s)", t.Rank, t.Threat, t.Scope), 25)
@@ -899,7 +913,7 @@ func (d *pdfDoc) register() {
 func (d *pdfDoc) signatures() {
 	r := d.rep
 	rowsNeeded := (len(r.Signatures) + 1) / 2
-	d.heading(1, "Firme", float64(rowsNeeded)*24+14)
+	d.heading(1, "Firme", float64(rowsNeeded)*34+14)
 	place, date := r.Place, r.SignDate
 	if place == "" {
 		place = "______________________"
@@ -911,7 +925,7 @@ func (d *pdfDoc) signatures() {
 	d.SetY(d.GetY() + 4)
 	colW := (contentWidth - 14) / 2
 	for i := 0; i < len(r.Signatures); i += 2 {
-		d.ensure(24)
+		d.ensure(34)
 		y := d.GetY()
 		for j := 0; j < 2 && i+j < len(r.Signatures); j++ {
 			s := r.Signatures[i+j]
@@ -926,7 +940,12 @@ func (d *pdfDoc) signatures() {
 				who += " — " + s.Name
 			}
 			d.MultiCell(colW, 4, pdfText(who), "", "L", false)
+			d.SetX(x)
+			d.font(false, 7.5)
+			d.colour(colourMuted)
+			d.MultiCell(colW, 3.5, pdfText(signatureSentence(s)), "", "L", false)
+			d.colour(colourInk)
 		}
-		d.SetY(y + 24)
+		d.SetY(y + 34)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // reports show Italian local time wherever they run
@@ -22,12 +23,26 @@ const Confidential = "Documento riservato"
 // assessment already turned into Italian text, in report order. Both
 // renderers take it, so the two documents always say the same thing.
 type report struct {
-	Title        string
-	Ente         checklist.Ente
-	Year         int
-	Version      string
-	AuditID      string
-	Status       string
+	Title string
+	Ente  checklist.Ente
+	Year  int
+	// Edition is the plan's edition ("versione beta", "aggiornamento n.
+	// 2"), empty when none is recorded; Catalogue names the catalogue and
+	// its version in words.
+	Edition   string
+	Catalogue string
+	AuditID   string
+	Status    string
+	// Draft is true until the audit is closed: every page says BOZZA.
+	Draft bool
+	// Footer is the left side of every page's footer.
+	Footer string
+	// Adoption and Protocol are the plan's adoption act and protocol, when
+	// known, for the cover.
+	Adoption, Protocol string
+	// Headline is the overall compliance with its coverage, in words, as
+	// the cover and the outcome show it.
+	Headline     string
 	Period       string
 	Generated    string
 	Place        string
@@ -46,8 +61,11 @@ type report struct {
 	ComplianceByCategory []complianceRow
 	ComplianceByLevel    []complianceRow
 	ComplianceTotal      complianceRow
-	GoodPracticeItems    int
-	PartlyInferredItems  int
+	// AnyOverridden and AnyProvisional decide the footnote of the risk
+	// table: a mark is explained only when it is used.
+	AnyOverridden, AnyProvisional bool
+	GoodPracticeItems             int
+	PartlyInferredItems           int
 	// RiskModel is false for a plain compliance checklist: the risk parts
 	// are left out and the actions part is numbered 7.
 	RiskModel     bool
@@ -113,6 +131,12 @@ type complianceRow struct {
 	Percent                                     string
 	PercentValue                                float64
 	HasPercent                                  bool
+	// Coverage is the share of measures verified ("53 %"), Verified and
+	// Counted the numbers behind it; Provisional is true while any
+	// measure is not verified.
+	Coverage          string
+	Verified, Counted int
+	Provisional       bool
 }
 
 type scopeView struct {
@@ -207,7 +231,9 @@ type historyRow struct {
 	At, Author, Kind, What, Change, Reason string
 }
 
-type signature struct{ Role, Name string }
+// signature is one signer, with the sentence saying what the signature
+// attests.
+type signature struct{ Role, Name, Attests string }
 
 // historyKeyLimit bounds the changes listed in full in the report: the
 // complete history is in storico.csv and audit.json.
@@ -276,12 +302,17 @@ func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
 		Title:        DocumentTitle,
 		Ente:         a.Ente,
 		Year:         a.Year,
-		Version:      fmt.Sprintf("catalogo %s versione %s — audit %s", cat.ID, cat.Version, a.ID),
+		Edition:      snap.Plan.EditionLabel(),
+		Catalogue:    cat.Title + ", versione " + cat.Version,
 		AuditID:      a.ID,
 		Status:       a.Status.Label(),
+		Draft:        a.Status != checklist.StatusClosed,
+		Footer:       strings.TrimPrefix(strings.TrimSpace(snap.Plan.EditionLabel()+" — audit "+a.ID), "— "),
+		Adoption:     strings.TrimSpace(snap.Plan.AdoptedAct + " " + dateOf(snap.Plan.AdoptedOn)),
+		Protocol:     strings.TrimSpace(snap.Plan.Protocol + " " + dateOf(snap.Plan.ProtocolOn)),
 		Generated:    italianDateTime(snap.LastChange()),
 		Auditors:     a.Auditors,
-		CatalogueRef: cat.Title + " (" + cat.Key() + ")",
+		CatalogueRef: cat.Title + ", versione " + cat.Version,
 	}
 	switch {
 	case a.StartDate != "" && a.EndDate != "" && a.StartDate != a.EndDate:
@@ -341,6 +372,7 @@ func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
 		r.ComplianceByLevel = append(r.ComplianceByLevel, complianceView(c))
 	}
 	r.ComplianceTotal = complianceView(as.Summary.Total)
+	r.Headline = headline(r.ComplianceTotal)
 	for _, it := range cat.Items() {
 		switch it.OriginClass() {
 		case checklist.ClassGoodPractice:
@@ -360,6 +392,10 @@ func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
 	r.ComuneRisks = buildComuneRisks(as)
 	for i := range as.Top {
 		r.Top = append(r.Top, buildTopRisk(i+1, &as.Top[i]))
+	}
+	for _, c := range r.ComuneRisks {
+		r.AnyOverridden = r.AnyOverridden || c.Overridden
+		r.AnyProvisional = r.AnyProvisional || c.Provisional
 	}
 	r.Provisional = as.Provisional
 	r.ProvisionalNote = as.ProvisionalNote()
@@ -395,11 +431,14 @@ func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
 	buildHistory(r, snap)
 
 	for _, name := range r.Auditors {
-		r.Signatures = append(r.Signatures, signature{"L'auditor", name})
+		r.Signatures = append(r.Signatures, signature{"L'auditor", name,
+			"attesta di aver svolto le verifiche descritte e che le risposte riportate ne sono l'esito."})
 	}
 	r.Signatures = append(r.Signatures,
-		signature{"Il responsabile della sicurezza", a.Ente.ResponsabileSicurezza},
-		signature{"Il Sindaco", a.Ente.Sindaco},
+		signature{"Il responsabile della sicurezza", a.Ente.ResponsabileSicurezza,
+			"attesta che organizzazione, perimetro e inventario descritti corrispondono allo stato attuale e si impegna ad attuare le azioni migliorative."},
+		signature{"Il Sindaco", a.Ente.Sindaco,
+			"adotta il piano di sicurezza e ne dispone la trasmissione alla Prefettura."},
 	)
 	r.Cycle = buildCycleView(snap)
 	return r
@@ -459,7 +498,30 @@ func complianceView(c checklist.Compliance) complianceRow {
 		row.Percent = checklist.FormatPercent(pct / 100)
 		row.PercentValue, row.HasPercent = pct, true
 	}
+	row.Counted, row.Verified = c.Counts.Total(), c.Counts.Total()-c.Counts.Unanswered
+	row.Coverage = "n.d."
+	if cov, ok := c.Counts.Coverage(); ok {
+		row.Coverage = checklist.FormatPercent(cov / 100)
+	}
+	row.Provisional = c.Counts.Unanswered > 0
 	return row
+}
+
+// headline is the overall compliance as the cover and the outcome state
+// it: never without its coverage, and provisional while anything is not
+// verified.
+func headline(t complianceRow) string {
+	if t.Counted == 0 {
+		return "Nessuna misura da verificare."
+	}
+	if !t.HasPercent {
+		return fmt.Sprintf("Conformità non ancora calcolabile: verificate %d misure su %d (copertura %s).", t.Verified, t.Counted, t.Coverage)
+	}
+	s := fmt.Sprintf("Conformità %s su %d misure verificate di %d (copertura %s)", t.Percent, t.Verified, t.Counted, t.Coverage)
+	if t.Provisional {
+		return s + ": dato provvisorio, " + strconv.Itoa(t.Counted-t.Verified) + " misure ancora da verificare."
+	}
+	return s + "."
 }
 
 // buildScopes lays out part 6: for each scope, the items answered at that
@@ -670,11 +732,21 @@ func buildHistory(r *report, snap *checklist.Snapshot) {
 		if (c.Kind == checklist.ChangeAnswer || c.Kind == checklist.ChangeNote) && c.Reason == "" {
 			continue
 		}
-		what := strings.TrimSpace(c.Scope + " " + c.Item)
-		change := c.New
-		if c.Old != "" {
-			change = c.Old + " → " + c.New
+		what := c.Item
+		if c.Scope != "" {
+			what = strings.TrimSpace(scopeLabel(c.Scope) + " " + c.Item)
 		}
+		old, nw := c.Old, c.New
+		if c.Kind == checklist.ChangeStatus {
+			// Statuses are stored as keys ("in_corso"): people read labels.
+			old, nw = checklist.Status(old).Label(), checklist.Status(nw).Label()
+		}
+		change := nw
+		if old != "" {
+			change = old + " → " + nw
+		}
+		// The catalogue key ("cie-postazioni@2026.2") is for machines.
+		change = strings.ReplaceAll(change, snap.Catalogue.Key(), snap.Catalogue.Title+" "+snap.Catalogue.Version)
 		key = append(key, historyRow{Seq: c.Seq, At: shortDateTime(c.At), Author: c.Author, Kind: changeKindLabel(c.Kind), What: what, Change: change, Reason: c.Reason})
 	}
 	if len(key) > historyKeyLimit {
@@ -682,3 +754,72 @@ func buildHistory(r *report, snap *checklist.Snapshot) {
 	}
 	r.HistoryKey = key
 }
+
+// DraftMark is written on every page of the report until the audit is
+// closed.
+const DraftMark = "BOZZA"
+
+// runningMark is the right side of the running header.
+func runningMark(draft bool) string {
+	if draft {
+		return DraftMark + " — " + Confidential
+	}
+	return Confidential
+}
+
+// coverFacts are the facts listed on the cover, in order.
+func (r *report) coverFacts() [][2]string {
+	facts := [][2]string{{"Anno", strconv.Itoa(r.Year)}}
+	add := func(k, v string) {
+		if v != "" {
+			facts = append(facts, [2]string{k, v})
+		}
+	}
+	add("Edizione del piano", r.Edition)
+	add("Atto di adozione", r.Adoption)
+	add("Protocollo", r.Protocol)
+	status := r.Status
+	if r.Draft {
+		status += " (documento in bozza fino alla chiusura dell'audit)"
+	}
+	add("Stato dell'audit", status)
+	add("Periodo dell'audit", r.Period)
+	add("Data del documento", r.Generated)
+	add("Auditor", orDash(strings.Join(r.Auditors, ", ")))
+	add("Catalogo delle misure", r.Catalogue)
+	add("Codice dell'audit", r.AuditID)
+	add("Destinatario", r.Ente.Prefettura)
+	return facts
+}
+
+// totalsLine is the count of answers behind the overall compliance.
+func totalsLine(t complianceRow) string {
+	return fmt.Sprintf("Sì %d, no %d, parziale %d, non applicabile %d, non verificato %d.", t.Yes, t.No, t.Partial, t.NotApplicable, t.Unanswered)
+}
+
+// riskFootnote explains the marks used in the risk table, and only those.
+func riskFootnote(r *report) string {
+	var parts []string
+	if r.AnyOverridden {
+		parts = append(parts, "* probabilità e impatto modificati per questo audit (motivazione tra i rischi principali)")
+	}
+	if r.AnyProvisional {
+		parts = append(parts, "(provv.) rischio provvisorio: alcune misure non sono ancora verificate")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, "; ") + "."
+}
+
+// signatureSentence is what the signer's signature attests.
+func signatureSentence(s signature) string {
+	return "Con la firma " + s.Attests
+}
+
+// CoverFacts, TotalsLine, RiskFootnote and Sentence give the templates the
+// same words as the PDF.
+func (r *report) CoverFacts() [][2]string { return r.coverFacts() }
+func (r *report) TotalsLine() string      { return totalsLine(r.ComplianceTotal) }
+func (r *report) RiskFootnote() string    { return riskFootnote(r) }
+func (s signature) Sentence() string      { return signatureSentence(s) }

@@ -1,0 +1,132 @@
+package export
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/cieaudit/cieaudit/checklist"
+)
+
+// honestyCase is one audit state and what its report must and must not say.
+type honestyCase struct {
+	name    string
+	mutate  func(*checklist.Snapshot)
+	want    []string
+	wantNot []string
+	// draft is whether every PDF page must carry BOZZA.
+	draft bool
+}
+
+// TestReportHonesty: the headline never shows compliance without coverage,
+// a draft says so on every page, the signatures say what they attest, and
+// no internal key or empty box reaches the Italian text.
+func TestReportHonesty(t *testing.T) {
+	always := []string{"copertura", "Con la firma attesta di aver svolto le verifiche", "Con la firma adotta il piano",
+		"Stato Bozza → In corso", "Sede Municipio FIS", "Misure di sicurezza delle postazioni CIE, versione 2026.1"}
+	never := []string{"in_corso", "sede:", "postazione:", "cie-postazioni@", "Nessuna valutazione registrata", "Versione:"}
+	cases := []honestyCase{
+		{name: "in corso, con un override", draft: true,
+			want:    []string{"dato provvisorio", "(provv.)", "* probabilità e impatto modificati per questo audit", "BOZZA", "Atto di adozione delibera di Giunta n. 7"},
+			wantNot: []string{}},
+		{name: "senza override", draft: true,
+			mutate:  func(s *checklist.Snapshot) { s.Overrides = nil },
+			want:    []string{"dato provvisorio"},
+			wantNot: []string{"modificati per questo audit"}},
+		{name: "chiuso",
+			mutate:  func(s *checklist.Snapshot) { s.Audit.Status = checklist.StatusClosed },
+			want:    []string{"Chiuso"},
+			wantNot: []string{"BOZZA", "documento in bozza"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			snap := fixtureSnapshot()
+			if tc.mutate != nil {
+				tc.mutate(snap)
+			}
+			pages := pdfPages(t, snap)
+			text := strings.Join(pages, " ")
+			var html bytes.Buffer
+			if err := WriteHTML(&html, snap, nil); err != nil {
+				t.Fatal(err)
+			}
+			htmlText := html.String()
+			for _, w := range append(always, tc.want...) {
+				if !strings.Contains(text, w) {
+					t.Errorf("PDF lacks %q", w)
+				}
+			}
+			for _, w := range append(never, tc.wantNot...) {
+				if strings.Contains(text, w) {
+					t.Errorf("PDF says %q", w)
+				}
+				if strings.Contains(htmlText, w) {
+					t.Errorf("HTML says %q", w)
+				}
+			}
+			for i, p := range pages {
+				if got := strings.Contains(p, "BOZZA"); got != tc.draft {
+					t.Errorf("page %d: BOZZA printed %v, want %v", i+1, got, tc.draft)
+				}
+			}
+			if got := strings.Contains(htmlText, `class="bozza"`); got != tc.draft {
+				t.Errorf("HTML draft mark %v, want %v", got, tc.draft)
+			}
+			// The headline: compliance, then coverage, in both documents.
+			head := headline(complianceView(checklist.Assess(snap).Summary.Total))
+			if !strings.Contains(strings.Join(strings.Fields(text), " "), strings.Join(strings.Fields(head), " ")) || !strings.Contains(htmlText, head) {
+				t.Errorf("headline %q missing", head)
+			}
+		})
+	}
+}
+
+// A complete audit's headline is not provisional; an unanswered one has
+// no compliance yet but still its coverage.
+func TestHeadline(t *testing.T) {
+	tests := []struct {
+		counts  checklist.AnswerCounts
+		want    string
+		wantNot string
+	}{
+		{checklist.AnswerCounts{Yes: 3, No: 1}, "Conformità 75% su 4 misure verificate di 4 (copertura 100%).", "provvisorio"},
+		{checklist.AnswerCounts{Yes: 1, Unanswered: 3}, "Conformità 100% su 1 misure verificate di 4 (copertura 25%): dato provvisorio, 3 misure ancora da verificare.", ""},
+		{checklist.AnswerCounts{Unanswered: 2}, "Conformità non ancora calcolabile: verificate 0 misure su 2 (copertura 0%).", ""},
+		{checklist.AnswerCounts{}, "Nessuna misura da verificare.", ""},
+	}
+	for _, tt := range tests {
+		got := headline(complianceView(checklist.Compliance{Counts: tt.counts}))
+		if got != tt.want {
+			t.Errorf("headline(%+v) = %q, want %q", tt.counts, got, tt.want)
+		}
+	}
+}
+
+// A plain checklist (no risk model) has no risk section, no matrix and
+// no "Rischi principali".
+func TestPlainChecklistHasNoRiskSection(t *testing.T) {
+	src, err := os.ReadFile("../testdata/catalogues/good/dps-plain.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := checklist.Parse(src, "dps-plain.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := &checklist.Snapshot{Audit: checklist.Audit{ID: "plain", Ente: checklist.Ente{Name: "Comune di Prova"}, Year: 2026,
+		Status: checklist.StatusInProgress, CatalogueID: cat.ID, CatalogueVersion: cat.Version}, Catalogue: cat}
+	text := strings.Join(pdfPages(t, snap), " ")
+	var html bytes.Buffer
+	if err := WriteHTML(&html, snap, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"Analisi dei rischi", "Matrice", "Rischi principali", "Rischio residuo"} {
+		if strings.Contains(text, bad) || strings.Contains(html.String(), bad) {
+			t.Errorf("plain checklist report says %q", bad)
+		}
+	}
+	if !strings.Contains(text, "BOZZA") || !strings.Contains(text, "copertura") {
+		t.Errorf("plain checklist report lacks BOZZA or coverage")
+	}
+}
