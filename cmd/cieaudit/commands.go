@@ -260,6 +260,11 @@ per intero e poi spostato al suo posto; un file esistente è sostituito solo con
 				}
 				out = "-"
 			}
+			if out != "-" {
+				if err := checkOutFile("--out", out); err != nil {
+					return usageError{err}
+				}
+			}
 			s, err := a.open()
 			if err != nil {
 				return err

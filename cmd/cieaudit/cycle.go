@@ -520,6 +520,11 @@ va inviata la scheda.`,
 			if a.remote && out != "-" {
 				return usagef("--out: via SSH si scrive solo sullo standard output (--out -)")
 			}
+			if out != "-" {
+				if err := checkOutDir("--out", out); err != nil {
+					return usageError{err}
+				}
+			}
 			snap, err := a.loadAudit(args[0])
 			if err != nil {
 				return err

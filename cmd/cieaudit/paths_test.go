@@ -78,6 +78,7 @@ func TestUserPathsAreCheckedForKind(t *testing.T) {
 		{"export --out FIFO", db, []string{"export", "--all", "--format", "csv", "--out", fifo}, "non è una cartella ma FIFO"},
 		{"catalog import FIFO", db, []string{"catalog", "import", "--format", "ciso-assistant", fifo}, "il file da importare " + fifo + " non è un file regolare ma una FIFO"},
 		{"catalog import /dev/zero", db, []string{"catalog", "import", "--format", "ciso-assistant", "/dev/zero"}, "un dispositivo a caratteri"},
+		{"catalog export --out FIFO", db, []string{"catalog", "export", "cie-postazioni", "--out", fifo}, "--out " + fifo + " non è un file regolare ma una FIFO"},
 		{"catalog validate of a password file", db, []string{"catalog", "validate", secret}, "problemi nel catalogo"},
 	}
 	for _, tt := range tests {
