@@ -36,6 +36,8 @@ func enumFor(c *cobra.Command, flag string) []string {
 	switch {
 	case flag == "table":
 		return names(export.Tables)
+	case flag == "format" && c.Name() == "export" && c.Parent() != nil && c.Parent().Name() == "catalog":
+		return []string{"csv", "xlsx"}
 	case flag == "role" && c.Parent() != nil && c.Parent().Name() == "operator":
 		return []string{string(checklist.RoleRegistrar), string(checklist.RoleDelegate)}
 	case flag == "role":
@@ -69,15 +71,20 @@ func installCompletion(a *app, c *cobra.Command) {
 }
 
 // argNames are the placeholders of c's positional arguments, from its Use
-// line: "show ID [opzioni]" gives ["ID"].
+// line: "close AUDIT ID --on DATA [opzioni]" gives ["AUDIT", "ID"].
 func argNames(c *cobra.Command) []string {
 	var names []string
-	for _, w := range strings.Fields(c.Use)[1:] {
-		w = strings.Trim(w, "[]")
-		if w == "" || w == "opzioni" || strings.HasPrefix(w, "-") {
-			continue
+	words := strings.Fields(c.Use)[1:]
+	for i := 0; i < len(words); i++ {
+		w := strings.Trim(words[i], "[]")
+		switch {
+		case strings.HasPrefix(w, "-"):
+			if i+1 < len(words) && !strings.HasPrefix(words[i+1], "-") && !strings.HasPrefix(words[i+1], "[") {
+				i++ // the flag's value
+			}
+		case w != "" && w != "opzioni":
+			names = append(names, w)
 		}
-		names = append(names, w)
 	}
 	return names
 }
@@ -89,9 +96,12 @@ func (a *app) completeArgs(cmd *cobra.Command, args []string, toComplete string)
 	if len(args) >= len(names) {
 		return nil, noFiles
 	}
+	group := cmd.Parent().Name()
 	switch name := names[len(args)]; {
-	case name == "AUDIT" || name == "ID" && len(args) == 0 && cmd.Parent().Name() == "audit":
+	case name == "AUDIT" || group == "audit" && (name == "ID" || name == "VECCHIO" || name == "NUOVO"):
 		return a.completeAudits()
+	case len(args) == 1 && (group == "sede" || group == "workstation") && (name == "NOME" || name == "VECCHIO"):
+		return a.completePerimeter(group, args[0])
 	case strings.HasPrefix(name, "ID[@"):
 		return a.completeCatalogues()
 	case name == "NOME" && cmd.Parent().Name() == "user" && cmd.Name() != "add":
@@ -113,7 +123,7 @@ func (a *app) flagCompletion(c *cobra.Command, flag string) cobra.CompletionFunc
 		return ""
 	}
 	switch flag {
-	case "audit":
+	case "audit", "from":
 		return func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
 			return a.completeAudits()
 		}
@@ -297,6 +307,23 @@ func (a *app) completeUsers() ([]cobra.Completion, cobra.ShellCompDirective) {
 			out = append(out, completion(u.Name, string(u.Role)))
 		}
 		return out, err
+	})
+}
+
+// completePerimeter completes the sede names or postazione codes of an audit.
+func (a *app) completePerimeter(group, audit string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return a.completeFromAudit(audit, func(snap *checklist.Snapshot) []cobra.Completion {
+		var out []cobra.Completion
+		if group == "sede" {
+			for _, s := range snap.Audit.Sedi {
+				out = append(out, completion(s.Name, ""))
+			}
+			return out
+		}
+		for _, p := range snap.Audit.Postazioni {
+			out = append(out, completion(p.Code, p.Sede))
+		}
+		return out
 	})
 }
 

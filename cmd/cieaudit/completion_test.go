@@ -58,6 +58,13 @@ func TestCLICompletion(t *testing.T) {
 		{"shells", []string{"completion", ""}, []string{"bash", "zsh", "fish", "powershell"}, nil, noFileComp},
 		{"import --scope", []string{"catalog", "import", "x.yaml", "--scope", ""}, []string{"ente", "sede", "postazione"}, nil, noFileComp},
 		{"import --format", []string{"catalog", "import", "--format", ""}, []string{"ciso-assistant"}, []string{"bundle"}, noFileComp},
+		{"audits to compare", []string{"audit", "diff", id, ""}, []string{id}, nil, noFileComp},
+		{"audit new --from", []string{"audit", "new", "--from", ""}, []string{id}, nil, noFileComp},
+		{"sede names", []string{"sede", "rename", id, ""}, []string{"Municipio"}, nil, noFileComp},
+		{"postazione codes", []string{"workstation", "remove", id, ""}, []string{"PG0991A01"}, nil, noFileComp},
+		{"no new name", []string{"sede", "rename", id, "Municipio", ""}, nil, []string{"Municipio"}, noFileComp},
+		{"event id after the audit", []string{"event", "close", id, ""}, []string{"ev-1"}, nil, noFileComp},
+		{"catalog export --format", []string{"catalog", "export", "x", "--format", ""}, []string{"csv", "xlsx"}, []string{"bundle"}, noFileComp},
 		{"files for backup", []string{"backup", ""}, nil, nil, ":0"},
 		{"unknown audit gives nothing", []string{"answer", "zzzzzzzz", "--scope", ""}, nil, []string{"ente"}, noFileComp},
 	}
