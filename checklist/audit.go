@@ -176,6 +176,24 @@ func (a *Audit) Parents(s Scope) []Scope {
 	return nil
 }
 
+// CanonicalScope returns s with the sede name or postazione code spelled as
+// the audit stores it: codes are compared ignoring case (see FindSede and
+// FindPostazione), so "postazione:pg01" typed on the command line names the
+// stored "PG01". A scope not in the audit is returned unchanged.
+func (a *Audit) CanonicalScope(s Scope) Scope {
+	switch s.Kind {
+	case ScopeSede:
+		if sd := a.FindSede(s.Name); sd != nil {
+			s.Name = sd.Name
+		}
+	case ScopePostazione:
+		if p := a.FindPostazione(s.Name); p != nil {
+			s.Name = p.Code
+		}
+	}
+	return s
+}
+
 // HasScope reports whether the scope exists in the audit.
 func (a *Audit) HasScope(s Scope) bool {
 	switch s.Kind {

@@ -125,6 +125,20 @@ func TestPerimeterNamesIgnoreCase(t *testing.T) {
 	if err := a.Validate(); err != nil {
 		t.Fatal(err)
 	}
+	for _, c := range []struct{ typed, want string }{
+		{"postazione:pg0540a01", "postazione:PG0540A01"},
+		{"sede:SEDE CENTRALE", "sede:Sede centrale"},
+		{"postazione:XX99", "postazione:XX99"}, // not in the audit: unchanged
+		{"ente", "ente"},
+	} {
+		sc, err := ParseScope(c.typed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := a.CanonicalScope(sc).String(); got != c.want {
+			t.Errorf("CanonicalScope(%s) = %s, want %s", c.typed, got, c.want)
+		}
+	}
 	a.Postazioni = append(a.Postazioni, Postazione{Code: "pg0540a02"})
 	if err := a.Validate(); err == nil || !strings.Contains(err.Error(), "ripetuta") {
 		t.Fatalf("Validate with a case-variant duplicate: %v", err)

@@ -110,6 +110,7 @@ func (s *Store) saveAnswer(auditID string, a checklist.Answer, expectRev int, ke
 // saveAnswer is SaveAnswer (or SaveValue, with keepNote) inside an open
 // write transaction.
 func (at *auditTx) saveAnswer(a checklist.Answer, expectRev int, keepNote bool) (SaveResult, error) {
+	a.Scope = at.audit.CanonicalScope(a.Scope)
 	it, err := at.item(a.Scope, a.Item)
 	if err != nil {
 		return SaveResult{}, err
@@ -162,6 +163,7 @@ func (s *Store) SaveNote(auditID string, scope checklist.Scope, item, note, auth
 	var res SaveResult
 	note = checklist.CleanText(note, true)
 	err := s.writeAudit(auditID, func(at *auditTx) error {
+		scope = at.audit.CanonicalScope(scope)
 		if _, err := at.item(scope, item); err != nil {
 			return err
 		}
@@ -234,6 +236,7 @@ func (s *Store) SaveEvaluation(auditID string, e checklist.Evaluation) error {
 
 // saveEvaluation is SaveEvaluation inside an open write transaction.
 func (at *auditTx) saveEvaluation(e checklist.Evaluation) error {
+	e.Scope = at.audit.CanonicalScope(e.Scope)
 	if !at.audit.HasScope(e.Scope) {
 		return fmt.Errorf("ambito %q non presente nell'audit %s", e.Scope.String(), at.audit.ID)
 	}
