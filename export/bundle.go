@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/crypto/ssh"
+
 	"github.com/cieaudit/cieaudit/checklist"
 )
 
@@ -44,6 +46,9 @@ type Options struct {
 	// Progress, if not nil, is called after each file is rendered with the
 	// number of files done, the total and the file just rendered.
 	Progress func(done, total int, file string)
+	// Signer, when set, signs SHA256SUMS: the bundle gets SHA256SUMS.sig
+	// in OpenSSH's SSHSIG format, namespace "cieaudit" (see SignSSH).
+	Signer ssh.Signer
 }
 
 // ErrExists is returned when the destination exists, is not empty and
@@ -143,9 +148,17 @@ func renderAll(snap *checklist.Snapshot, assessment *checklist.Assessment, opts 
 			opts.Progress(len(files), total, r.name)
 		}
 	}
-	files = append(files, bundleFile{FileSums, checksums(files)})
+	sums := checksums(files)
+	files = append(files, bundleFile{FileSums, sums})
 	if opts.Progress != nil {
 		opts.Progress(total, total, FileSums)
+	}
+	if opts.Signer != nil {
+		sig, err := SignSSH(opts.Signer, SignatureNamespace, sums)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, bundleFile{FileSignature, sig})
 	}
 	return files, nil
 }

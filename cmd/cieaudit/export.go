@@ -32,6 +32,7 @@ type exportFlags struct {
 	force   bool
 	dialect string
 	table   string
+	sign    string
 }
 
 func newExportCmd(a *app) *cobra.Command {
@@ -42,7 +43,9 @@ func newExportCmd(a *app) *cobra.Command {
 		Long: `Scrive in una cartella il fascicolo dell'audit: piano-sicurezza-cie.pdf e .html
 (il piano da firmare), risposte.csv, postazioni.csv, rischi.csv, azioni.csv,
 storico.csv, eventi.csv, operatori.csv, variazioni.csv, audit.xlsx, audit.json e
-SHA256SUMS (verificabile con sha256sum -c).
+SHA256SUMS (verificabile con sha256sum -c). Con --sign CHIAVE scrive anche
+SHA256SUMS.sig, la firma SSH (formato SSHSIG, namespace cieaudit) di SHA256SUMS,
+verificabile con ssh-keygen -Y verify (docs/export.md, «Verifica della firma»).
 Le colonne e il formato JSON sono descritti in docs/export.md.
 
 La cartella non deve esistere o deve essere vuota (--force la sostituisce); il
@@ -64,6 +67,7 @@ Le celle CSV/XLSX che iniziano con = + - @ tabulazione o a capo ricevono un
 apostrofo iniziale, perché i fogli di calcolo non le eseguano come formule.`,
 		Example: `  cieaudit export 1a2b3c4d --out piano-2026
   cieaudit export 1a2b3c4d --out piano-2026.zip --zip
+  cieaudit export 1a2b3c4d --out piano-2026 --sign ~/.ssh/id_ed25519
   cieaudit export --all --format csv --out tabelle
   cieaudit export --all --format csv --csv rfc4180 --out - | wc -l
   cieaudit export --all --format json > audit.jsonl`,
@@ -79,6 +83,7 @@ apostrofo iniziale, perché i fogli di calcolo non le eseguano come formule.`,
 	fl.BoolVar(&f.zip, "zip", false, "scrive un archivio zip invece di una cartella")
 	fl.BoolVar(&f.force, "force", false, "sostituisce una destinazione esistente e non vuota")
 	fl.StringVar(&f.dialect, "csv", string(export.DialectExcel), "dialetto CSV: excel (separatore ; e BOM UTF-8) o rfc4180 (virgola, senza BOM)")
+	fl.StringVar(&f.sign, "sign", "", "firma SHA256SUMS con questa chiave SSH (privata, o .pub di una chiave nell'agente): scrive SHA256SUMS.sig, verificabile con ssh-keygen -Y verify -n cieaudit")
 	fl.StringVar(&f.table, "table", string(export.TableAnswers), "tabella scritta con --out -: risposte, postazioni, rischi, azioni, storico, eventi, operatori o variazioni")
 	return cmd
 }
@@ -120,6 +125,9 @@ func (f *exportFlags) check(args []string) (export.Dialect, export.Table, error)
 	if f.out == "-" && f.format == formatBundle {
 		return "", "", usagef("--out - scrive una tabella CSV o il JSON: usare --format csv o --format json")
 	}
+	if f.sign != "" && f.format != formatBundle {
+		return "", "", usagef("--sign firma il fascicolo completo (--format bundle), non le tabelle né il JSON")
+	}
 	if f.zip && f.format != formatBundle {
 		return "", "", usagef("--zip vale solo per il fascicolo completo (--format bundle)")
 	}
@@ -156,6 +164,11 @@ func (a *app) runExport(cmd *cobra.Command, args []string, f exportFlags) error 
 		return err
 	}
 	opts := export.Options{CSV: dialect, Zip: f.zip, Force: f.force}
+	if f.sign != "" {
+		if opts.Signer, err = a.bundleSigner(f.sign); err != nil {
+			return err
+		}
+	}
 
 	if f.format == formatJSON {
 		each := s.EachAudit

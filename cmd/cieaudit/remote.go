@@ -87,8 +87,11 @@ func storedCatalogue(v string) bool {
 // serverFiles lists, per command path ("" for every command), the flags
 // that the SSH tree removes or restricts.
 var serverFiles = map[string][]serverFile{
-	"":            {{flag: "db", why: "--db non esiste via SSH: i comandi usano il database del server"}},
-	"export":      {{flag: "out", keep: onlyStdout, preset: "-", why: "via SSH l'esportazione va solo sullo standard output: omettere --out o usare --out - (ssh … export ID --format csv > file.csv)"}},
+	"": {{flag: "db", why: "--db non esiste via SSH: i comandi usano il database del server"}},
+	"export": {
+		{flag: "out", keep: onlyStdout, preset: "-", why: "via SSH l'esportazione va solo sullo standard output: omettere --out o usare --out - (ssh … export ID --format csv > file.csv)"},
+		{flag: "sign", why: "via SSH --sign non esiste (userebbe una chiave del server): firmare sul proprio computer, con cieaudit export --sign o con ssh-keygen -Y sign -f CHIAVE -n cieaudit SHA256SUMS"},
+	},
 	"sheet":       {{flag: "out", keep: onlyStdout, preset: "-", why: "via SSH la scheda va solo sullo standard output, come zip: usare --out -"}},
 	"declaration": {{flag: "out", keep: onlyStdout, preset: "-", why: "via SSH la dichiarazione va solo sullo standard output, come zip: usare --out -"}},
 	"user add":    {{flag: "key-file", why: "via SSH --key-file non esiste (leggerebbe un file del server): passare la chiave con --key \"'ssh-ed25519 AAAA… commento'\""}},

@@ -90,6 +90,7 @@ func TestRemoteTreePerRole(t *testing.T) {
 		{admin, "--db /etc/passwd audit list", "--db non esiste via SSH"},
 		{viewer, "export AUD1 --out /srv/cieaudit", "solo sullo standard output"},
 		{viewer, "export AUD1 --out=/tmp/x", "solo sullo standard output"},
+		{admin, "export AUD1 --sign /etc/ssh/ssh_host_ed25519_key", "--sign non esiste"},
 		{viewer, "export AUD1 -o/tmp/x", "solo sullo standard output"},
 		{viewer, "export AUD1 -o=/tmp/x", "solo sullo standard output"},
 		{auditor, "sheet AUD1 --quarter 2026Q4 --out /tmp/x", "solo sullo standard output"},
