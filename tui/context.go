@@ -36,9 +36,9 @@ type Context struct {
 	// Audit is the open audit, nil on the home page.
 	Audit *auditSession
 
-	// workDir is where exports go by default; "" is the process's working
-	// directory (tests point it at a temporary folder).
-	workDir string
+	// exportBase is the folder exports go under by default (userExportBase;
+	// tests point it at a temporary folder); unused with exportRoot.
+	exportBase string
 	// exportRoot, when set, is the only folder exports may be written
 	// into (Options.ExportRoot).
 	exportRoot string

@@ -31,6 +31,9 @@ type exportPage struct {
 	dest    string // the folder the last export was written into
 	err     error
 	events  chan tea.Msg
+	// exists is the folder the last export found already there: the page
+	// then asks whether to replace it (s) or keep it (n, esc).
+	exists string
 }
 
 type exportProgressMsg struct {
@@ -39,14 +42,17 @@ type exportProgressMsg struct {
 }
 
 type exportDoneMsg struct {
-	dest  string
-	paths []string
-	err   error
+	dest   string
+	paths  []string
+	err    error
+	exists bool // the destination is a non-empty folder (export.ErrExists)
 }
 
-var exportKeys = struct{ Start, Edit key.Binding }{
-	Start: bind([]string{"enter"}, "invio", "esporta"),
-	Edit:  bind([]string{"esc"}, "esc", "indietro"),
+var exportKeys = struct{ Start, Edit, Replace, Keep key.Binding }{
+	Start:   bind([]string{"enter"}, "invio", "esporta"),
+	Edit:    bind([]string{"esc"}, "esc", "indietro"),
+	Replace: bind([]string{"s", "S"}, "s", "sostituisci la cartella"),
+	Keep:    bind([]string{"n", "N", "esc"}, "n/esc", "scegli un'altra cartella"),
 }
 
 func newExportPage(ctx *Context) *exportPage {
@@ -57,21 +63,51 @@ func newExportPage(ctx *Context) *exportPage {
 	return &exportPage{ctx: ctx, dir: ti}
 }
 
-// defaultExportDir is export-<ente>-<year> under the working directory, or
-// relative to the export root when exports are confined to one.
+// defaultExportDir is export-<ente>-<year> under the user's export folder
+// (userExportBase), or relative to the export root when exports are
+// confined to one (over SSH).
 func defaultExportDir(ctx *Context) string {
 	a := ctx.Audit.snap.Audit
 	name := fmt.Sprintf("export-%s-%d", slug(a.Ente.Name), a.Year)
-	if ctx.exportRoot != "" {
+	if ctx.exportRoot != "" || ctx.exportBase == "" {
 		return name
 	}
-	if ctx.workDir != "" {
-		return filepath.Join(ctx.workDir, name)
+	return filepath.Join(ctx.exportBase, name)
+}
+
+// userExportBase is the per-user folder the TUI proposes for exports, never
+// the working directory (inside a checkout that leaves an untracked
+// folder): $XDG_DOCUMENTS_DIR/cieaudit, else ~/Documenti/cieaudit or
+// ~/Documents/cieaudit when that documents folder exists, else
+// $XDG_DATA_HOME/cieaudit/esportazioni (~/.local/share/...). getenv and
+// isDir are os.Getenv and a directory check, passed in for tests; "" when
+// no home folder is known.
+func userExportBase(getenv func(string) string, home string, isDir func(string) bool) string {
+	if d := getenv("XDG_DOCUMENTS_DIR"); filepath.IsAbs(d) {
+		return filepath.Join(d, "cieaudit")
 	}
-	if wd, err := os.Getwd(); err == nil {
-		return filepath.Join(wd, name)
+	if home == "" {
+		return ""
 	}
-	return name
+	for _, docs := range []string{"Documenti", "Documents"} {
+		if d := filepath.Join(home, docs); isDir(d) {
+			return filepath.Join(d, "cieaudit")
+		}
+	}
+	data := getenv("XDG_DATA_HOME")
+	if !filepath.IsAbs(data) {
+		data = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(data, "cieaudit", "esportazioni")
+}
+
+// osExportBase is userExportBase for this process's user.
+func osExportBase() string {
+	home, _ := os.UserHomeDir()
+	return userExportBase(os.Getenv, home, func(d string) bool {
+		fi, err := os.Stat(d)
+		return err == nil && fi.IsDir()
+	})
 }
 
 // slug keeps letters and digits (without accents) and joins words with '-'.
@@ -107,11 +143,18 @@ func (p *exportPage) Init() tea.Cmd    { return nil }
 // above all, must reach the user.
 func (p *exportPage) capturing() bool { return true }
 
+// keepsHelpKey: ? opens the help even while the folder name is typed (a
+// folder name with ? is not worth a key nobody could otherwise reach).
+func (p *exportPage) keepsHelpKey() bool { return true }
+
 func (p *exportPage) ShortHelp() []key.Binding {
-	return []key.Binding{exportKeys.Start, exportKeys.Edit}
+	if p.exists != "" {
+		return []key.Binding{exportKeys.Replace, exportKeys.Keep}
+	}
+	return []key.Binding{p.ctx.Keys.Global.Help, exportKeys.Start, exportKeys.Edit}
 }
 func (p *exportPage) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{exportKeys.Start, exportKeys.Edit}}
+	return [][]key.Binding{{exportKeys.Start, exportKeys.Edit}, {exportKeys.Replace, exportKeys.Keep}}
 }
 
 func (p *exportPage) Update(msg tea.Msg) (Component, tea.Cmd) {
@@ -124,11 +167,22 @@ func (p *exportPage) Update(msg tea.Msg) (Component, tea.Cmd) {
 			}
 			return p, nil
 		}
+		if p.exists != "" {
+			switch {
+			case key.Matches(msg, exportKeys.Replace):
+				p.exists = ""
+				return p, p.start(true)
+			case key.Matches(msg, exportKeys.Keep):
+				p.exists, p.err = "", nil
+				return p, setStatus(statusInfo, "Cartella non sostituita: indicarne un'altra o premere invio per chiedere di nuovo")
+			}
+			return p, nil
+		}
 		switch msg.String() {
 		case "esc":
 			return p, pop
 		case "enter":
-			return p, p.start()
+			return p, p.start(false)
 		}
 		var cmd tea.Cmd
 		p.dir, cmd = p.dir.Update(msg)
@@ -138,6 +192,10 @@ func (p *exportPage) Update(msg tea.Msg) (Component, tea.Cmd) {
 		return p, p.wait()
 	case exportDoneMsg:
 		p.running, p.paths, p.dest, p.err = false, msg.paths, msg.dest, msg.err
+		if msg.exists {
+			p.exists, p.err = msg.dest, nil
+			return p, setStatus(statusInfo, "La cartella esiste già: s la sostituisce, n o esc per sceglierne un'altra")
+		}
 		if msg.err != nil {
 			return p, setStatus(statusError, "Esportazione non riuscita: "+msg.err.Error())
 		}
@@ -148,7 +206,9 @@ func (p *exportPage) Update(msg tea.Msg) (Component, tea.Cmd) {
 
 // start renders the bundle from a fresh snapshot read from the store, so
 // that it holds exactly what is saved and never races with the screen.
-func (p *exportPage) start() tea.Cmd {
+// replace publishes over an existing folder (export.Options.Force: the new
+// one is staged and renamed into place, so a failure keeps the old one).
+func (p *exportPage) start(replace bool) tea.Cmd {
 	dir := strings.TrimSpace(p.dir.Value())
 	if dir == "" {
 		return setStatus(statusError, "Indicare la cartella di destinazione")
@@ -181,7 +241,7 @@ func (p *exportPage) start() tea.Cmd {
 			events <- exportDoneMsg{err: err}
 			return
 		}
-		opts := export.Options{Root: root, Progress: func(done, total int, file string) {
+		opts := export.Options{Root: root, Force: replace, Progress: func(done, total int, file string) {
 			select {
 			case events <- exportProgressMsg{done: done, total: total, file: file}:
 			default: // the screen is behind: skip this step rather than stall the export
@@ -194,10 +254,7 @@ func (p *exportPage) start() tea.Cmd {
 		} else if abs, absErr := filepath.Abs(dir); absErr == nil {
 			dest = abs
 		}
-		if errors.Is(err, export.ErrExists) {
-			err = fmt.Errorf("la cartella %s esiste già e non è vuota: indicarne un'altra", dest)
-		}
-		events <- exportDoneMsg{dest: dest, paths: paths, err: err}
+		events <- exportDoneMsg{dest: dest, paths: paths, err: err, exists: errors.Is(err, export.ErrExists)}
 	}()
 	// In sequence: a quick failure must not be overwritten by "in corso".
 	return tea.Sequence(setStatus(statusInfo, "Esportazione in corso…"), p.wait())
@@ -218,6 +275,8 @@ func (p *exportPage) View() string {
 	}
 	b.WriteString(p.dir.View() + "\n\n")
 	switch {
+	case p.exists != "":
+		b.WriteString(st.StatusError.Render(wrap("La cartella "+p.exists+" esiste già e non è vuota: sostituirla? Tutto il suo contenuto sarà sostituito dalla nuova esportazione (scritta a parte e messa al suo posto solo a lavoro finito).", p.w)))
 	case p.running:
 		b.WriteString(fmt.Sprintf("In corso: %d/%d %s\n", p.done, p.total, p.current))
 		if p.total > 0 {

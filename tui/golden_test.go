@@ -9,6 +9,9 @@ import (
 	"github.com/cieaudit/cieaudit/storage"
 )
 
+// goldenExportBase stands for the user's export folder in the goldens.
+const goldenExportBase = "/home/giulia/Documenti/cieaudit"
+
 // TestGoldenScreens pins the main screens at the two reference sizes. Run
 // with -update after an intended change and review the diff.
 func TestGoldenScreens(t *testing.T) {
@@ -40,6 +43,13 @@ func TestGoldenScreens(t *testing.T) {
 		}},
 		{name: "detail_scrolled", color: true, drive: func(h *harness) { h.openScope(postPG01); h.press("i"); h.moveTo("FIS-01"); h.press("]") }},
 		{name: "note_form", drive: func(h *harness) { h.openScope(postPG01); h.moveTo("TEC-01"); h.press("e") }},
+		{name: "export", drive: func(h *harness) { h.m.ctx.exportBase = goldenExportBase; h.press("E") }},
+		{name: "export_replace", drive: func(h *harness) {
+			h.m.ctx.exportBase = goldenExportBase
+			h.press("E")
+			// What the export answers when the folder is already there.
+			h.feed(exportDoneMsg{dest: goldenExportBase + "/export-comune-di-prova-2026", exists: true})
+		}},
 		{name: "access_log", role: checklist.RoleAdmin, setup: func(t *testing.T, s *storage.Store) { logSampleAccesses(t, s) },
 			drive: func(h *harness) { h.press("esc", "L", "down", "down") }},
 	}

@@ -150,7 +150,7 @@ func newHarness(t testing.TB, opts Options, w, h int) *harness {
 	hs := &harness{t: t}
 	hs.m = newModel(opts, true)
 	// Exports (the monkey test presses E and enter) stay out of the tree.
-	hs.m.ctx.workDir = t.TempDir()
+	hs.m.ctx.exportBase = t.TempDir()
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.run(hs.m.Init())
 	return hs

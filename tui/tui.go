@@ -134,6 +134,9 @@ func newModel(opts Options, noColor bool) *Model {
 		CreateDemo: opts.CreateDemo,
 		exportRoot: opts.ExportRoot,
 	}
+	if opts.ExportRoot == "" {
+		ctx.exportBase = osExportBase()
+	}
 	m := &Model{ctx: ctx, opts: opts, isDark: true, noColor: noColor, help: help.New(), closed: make(chan struct{})}
 	m.applyStyles()
 	m.stack = []Component{newHomePage(ctx)}
@@ -483,6 +486,9 @@ type clearer interface{ clear() bool }
 // key, including q and esc.
 type capturer interface{ capturing() bool }
 
+// helpKeeper is a capturing page on which ? still opens the help.
+type helpKeeper interface{ keepsHelpKey() bool }
+
 func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	g := m.ctx.Keys.Global
 	if key.Matches(msg, g.Kill) {
@@ -508,7 +514,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if c, ok := m.top().(capturer); ok && c.capturing() {
-		return m, m.forwardTop(msg)
+		if hk, ok := m.top().(helpKeeper); !ok || !hk.keepsHelpKey() || !key.Matches(msg, g.Help) {
+			return m, m.forwardTop(msg)
+		}
 	}
 	switch {
 	case key.Matches(msg, g.Help):
