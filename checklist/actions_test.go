@@ -3,6 +3,7 @@ package checklist
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -115,5 +116,41 @@ func TestNonConformitiesFirst(t *testing.T) {
 	// good-practice actions by residual.
 	if want := []string{"E2:true", "X1:true", "E1:false", "P1:false"}; !slices.Equal(got, want) {
 		t.Errorf("actions %v, want %v", got, want)
+	}
+}
+
+func TestCheckActionPlan(t *testing.T) {
+	t.Parallel()
+	c := testCatalogue()
+	item := c.Items()[0].ID
+	tests := []struct {
+		name    string
+		in      ActionPlan
+		want    ActionPlan
+		wantErr string
+	}{
+		{"defaults", ActionPlan{Item: item}, ActionPlan{Item: item, Status: ActionToStart}, ""},
+		{"normalised", ActionPlan{Item: " " + item + " ", Owner: "  Ufficio\ttecnico ", Due: " 31/03/2027 ", Status: ActionInProgress},
+			ActionPlan{Item: item, Owner: CleanText("  Ufficio\ttecnico ", false), Due: "2027-03-31", Status: ActionInProgress}, ""},
+		{"iso date kept", ActionPlan{Item: item, Due: "2027-03-31", Status: ActionDone}, ActionPlan{Item: item, Due: "2027-03-31", Status: ActionDone}, ""},
+		{"bad status", ActionPlan{Item: item, Status: "fatto"}, ActionPlan{}, `stato "fatto" non valido: usare da_avviare, in_corso o completata`},
+		{"bad date", ActionPlan{Item: item, Due: "marzo"}, ActionPlan{}, "scadenza"},
+		{"impossible date", ActionPlan{Item: item, Due: "2027-02-30"}, ActionPlan{}, "scadenza"},
+		{"unknown item", ActionPlan{Item: "NOPE"}, ActionPlan{}, `misura "NOPE" non presente nel catalogo`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := CheckActionPlan(c, tc.in)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err %v, want one containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Fatalf("CheckActionPlan = %+v, %v; want %+v", got, err, tc.want)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package checklist
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -227,6 +228,36 @@ type ActionPlan struct {
 	Owner  string       `json:"owner"`
 	Due    string       `json:"due"` // YYYY-MM-DD
 	Status ActionStatus `json:"status"`
+}
+
+// ActionStatuses are the states of a remediation action, in order.
+var ActionStatuses = []ActionStatus{ActionToStart, ActionInProgress, ActionDone}
+
+// CheckActionPlan validates a remediation action's owner, due date and
+// status against the catalogue and returns it normalised: owner cleaned,
+// due date as AAAA-MM-GG (AAAA-MM-GG and GG/MM/AAAA accepted, empty for
+// none), an empty status read as "da avviare". Storage, the CLI and the
+// TUI form call it, so the same input gives the same Italian message.
+func CheckActionPlan(c *Catalogue, p ActionPlan) (ActionPlan, error) {
+	p.Item = strings.TrimSpace(p.Item)
+	p.Owner, p.Due = CleanText(p.Owner, false), strings.TrimSpace(p.Due)
+	if p.Status == "" {
+		p.Status = ActionToStart
+	}
+	if !slices.Contains(ActionStatuses, p.Status) {
+		return p, fmt.Errorf("stato %q non valido: usare da_avviare, in_corso o completata", p.Status)
+	}
+	if p.Due != "" {
+		due, err := NormaliseDate("scadenza", p.Due)
+		if err != nil {
+			return p, err
+		}
+		p.Due = due
+	}
+	if c != nil && c.Item(p.Item) == nil {
+		return p, fmt.Errorf("misura %q non presente nel catalogo %s", p.Item, c.Key())
+	}
+	return p, nil
 }
 
 // RiskOverride replaces a threat's default probability and impact for one

@@ -288,28 +288,12 @@ func (s *Store) SaveActionPlan(auditID string, p checklist.ActionPlan, author st
 
 // saveActionPlan is SaveActionPlan inside an open write transaction.
 func (at *auditTx) saveActionPlan(p checklist.ActionPlan, author string) error {
-	p.Owner, p.Due = checklist.CleanText(p.Owner, false), strings.TrimSpace(p.Due)
-	if p.Status == "" {
-		p.Status = checklist.ActionToStart
-	}
-	switch p.Status {
-	case checklist.ActionToStart, checklist.ActionInProgress, checklist.ActionDone:
-	default:
-		return fmt.Errorf("stato %q non valido: usare da_avviare, in_corso o completata", p.Status)
-	}
-	if p.Due != "" {
-		due, err := checklist.NormaliseDate("scadenza", p.Due)
-		if err != nil {
-			return err
-		}
-		p.Due = due
-	}
 	cat, err := at.catalogue()
 	if err != nil {
 		return err
 	}
-	if cat.Item(p.Item) == nil {
-		return fmt.Errorf("misura %q non presente nel catalogo %s", p.Item, cat.Key())
+	if p, err = checklist.CheckActionPlan(cat, p); err != nil {
+		return err
 	}
 	b := at.bucket(bucketActions)
 	var prev checklist.ActionPlan

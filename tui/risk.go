@@ -120,23 +120,27 @@ func (p *riskPage) editAction() tea.Cmd {
 		return setStatus(statusError, why)
 	}
 	act := p.assess.Actions[p.cursor]
+	cat := p.ctx.Audit.snap.Catalogue
 	p.owner, p.due, p.status = act.Plan.Owner, act.Plan.Due, string(act.Plan.Status)
 	if p.status == "" {
 		p.status = string(checklist.ActionToStart)
 	}
 	var opts []huh.Option[string]
-	for _, s := range []checklist.ActionStatus{checklist.ActionToStart, checklist.ActionInProgress, checklist.ActionDone} {
+	for _, s := range checklist.ActionStatuses {
 		opts = append(opts, huh.NewOption(s.Label(), string(s)))
 	}
 	form := huh.NewForm(huh.NewGroup(
 		huh.NewNote().Title(act.Item.ID+" — "+act.Item.Title()),
 		huh.NewInput().Title("Responsabile").Value(&p.owner),
-		huh.NewInput().Title("Scadenza (AAAA-MM-GG o GG/MM/AAAA)").Value(&p.due).Validate(validateDate("scadenza", true)),
+		huh.NewInput().Title("Scadenza (AAAA-MM-GG o GG/MM/AAAA)").Value(&p.due).Validate(func(due string) error {
+			_, err := checklist.CheckActionPlan(cat, checklist.ActionPlan{Item: act.Item.ID, Owner: p.owner, Due: due, Status: checklist.ActionStatus(p.status)})
+			return err
+		}),
 		huh.NewSelect[string]().Title("Stato").Options(opts...).Value(&p.status),
 	))
 	item := act.Item.ID
 	return openForm("Azione migliorativa "+item, form, func() tea.Cmd {
-		plan := checklist.ActionPlan{Item: item, Owner: strings.TrimSpace(p.owner), Due: strings.TrimSpace(p.due), Status: checklist.ActionStatus(p.status)}
+		plan := checklist.ActionPlan{Item: item, Owner: p.owner, Due: p.due, Status: checklist.ActionStatus(p.status)}
 		store, id, user := p.ctx.Store, p.ctx.Audit.id(), p.ctx.User
 		return func() tea.Msg {
 			return actionSavedMsg{audit: id, plan: plan, err: store.SaveActionPlan(id, plan, user)}
