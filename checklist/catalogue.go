@@ -162,6 +162,20 @@ func (m Macroprocess) Label() string {
 	return string(m)
 }
 
+// Description says in a sentence what the macroprocess covers, for the
+// plan's perimeter.
+func (m Macroprocess) Description() string {
+	switch m {
+	case MacroRegistry:
+		return "Caricamento e allineamento dei dati anagrafici (INA, oggi ANPR) da cui parte la richiesta della carta."
+	case MacroIssue:
+		return "Emissione della CIE: identificazione del richiedente, acquisizione di foto, impronte e firma, invio della richiesta, consegna."
+	case MacroUse:
+		return "Uso della CIE: verifica del documento, PIN e PUK, sospensione e revoca, assistenza al titolare."
+	}
+	return ""
+}
+
 // OriginClass is how a report presents where an item comes from.
 type OriginClass string
 

@@ -8,6 +8,9 @@ type Summary struct {
 	ByCategory []Compliance
 	// ByLevel has one entry per Levels element, in that order.
 	ByLevel []Compliance
+	// ByMacroprocess has one entry per Macroprocesses element, in that
+	// order: a measure of several macroprocessi counts in each.
+	ByMacroprocess []Compliance
 	// Total covers every measure.
 	Total Compliance
 	// ByBand counts the threats per band of their comune-level risk
@@ -119,6 +122,10 @@ func (e *engine) summarise(a *Assessment) Summary {
 	for _, l := range Levels {
 		lvl[l] = new(AnswerCounts)
 	}
+	mp := make(map[Macroprocess]*AnswerCounts, len(Macroprocesses))
+	for _, m := range Macroprocesses {
+		mp[m] = new(AnswerCounts)
+	}
 	for _, sc := range s.Audit.Scopes() {
 		for _, it := range s.Catalogue.ItemsFor(sc.Kind) {
 			ans, ok := e.answer(sc, it.ID)
@@ -129,6 +136,11 @@ func (e *engine) summarise(a *Assessment) Summary {
 			if l := lvl[it.Level]; l != nil {
 				l.add(it, ans, ok)
 			}
+			for _, m := range it.Macroprocess {
+				if c := mp[m]; c != nil {
+					c.add(it, ans, ok)
+				}
+			}
 		}
 	}
 	for _, c := range Categories {
@@ -136,6 +148,9 @@ func (e *engine) summarise(a *Assessment) Summary {
 	}
 	for _, l := range Levels {
 		sum.ByLevel = append(sum.ByLevel, Compliance{Key: string(l), Label: l.Label(), Counts: *lvl[l]})
+	}
+	for _, m := range Macroprocesses {
+		sum.ByMacroprocess = append(sum.ByMacroprocess, Compliance{Key: string(m), Label: m.Label(), Counts: *mp[m]})
 	}
 	sum.Total.Label = "Totale"
 

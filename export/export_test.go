@@ -878,7 +878,7 @@ func TestHTMLCycleSections(t *testing.T) {
 	}
 	html := buf.String()
 	for _, w := range []string{"Operatori e smart card operatore (SCO)", "Lucia D&#39;Angelo", "9. Monitoraggio: eventi di sicurezza e variazioni",
-		"ev-1", "V4", "10. Validazione e trasmissione", "PEC 2026/118", "11. Registro delle modifiche e firme"} {
+		"ev-1", "V4", "10. Validazione e trasmissione", "PEC 2026/118", "11. Allegati", "12. Registro delle modifiche e firme"} {
 		if !strings.Contains(html, w) {
 			t.Errorf("HTML lacks %q", w)
 		}

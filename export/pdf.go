@@ -150,11 +150,14 @@ func WritePDF(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Asses
 	d.organisation()
 	d.perimeter()
 	d.outcome()
+	// The comparison with the previous audit ("Confronto con l'audit
+	// precedente") belongs here, after the esito and before the detail.
 	d.currentState()
 	d.riskAnalysis()
 	d.actions()
 	d.monitoring(d.rep.ActionsNumber + 1)
 	d.transmission(d.rep.ActionsNumber + 2)
+	d.annexes(d.rep.ActionsNumber + 3)
 	d.register()
 
 	if err := f.Error(); err != nil {
@@ -332,8 +335,8 @@ func (d *pdfDoc) table(cols []column, rows [][]cell) {
 	for i, c := range cols {
 		widths[i] = c.width * contentWidth
 	}
-	// Keep the header with at least a first row.
-	d.ensure(2*(tableLine+2*cellPad) + 2)
+	// Keep the header with its whole first row (or a page of it).
+	d.ensure(min(d.rowHeight(cols, widths, rows)+tableLine+2*cellPad+2, pageBottom-marginTop-12))
 	d.tableHeader(cols, widths)
 	for i, row := range rows {
 		var bg *rgb
@@ -523,11 +526,19 @@ func (d *pdfDoc) normative() {
 	r := d.rep
 	d.part("2. Quadro normativo e metodo", true)
 	d.heading(1, "2.1 Riferimenti", 15)
-	d.paragraph("Le misure verificate provengono dal catalogo «" + r.CatalogueRef + "», che richiama i seguenti riferimenti:")
-	d.font(false, bodySize)
-	for _, ref := range r.Normative {
-		d.SetX(marginLeft + 3)
-		d.MultiCell(contentWidth-3, bodyLine, pdfText("•  "+ref), "", "L", false)
+	d.paragraph(normativeIntro(r))
+	for _, g := range r.Normative {
+		d.heading(2, g.Label, 12)
+		for _, a := range g.Acts {
+			d.SetX(marginLeft + 3)
+			d.font(true, bodySize)
+			d.MultiCell(contentWidth-3, bodyLine, pdfText("•  "+a.Name), "", "L", false)
+			d.SetX(marginLeft + 7)
+			d.font(false, 8)
+			d.colour(colourMuted)
+			d.MultiCell(contentWidth-7, 3.8, pdfText(a.Items), "", "L", false)
+			d.colour(colourInk)
+		}
 	}
 	d.SetY(d.GetY() + 2)
 	d.paragraph(originParagraph(r))
@@ -582,7 +593,8 @@ func (d *pdfDoc) perimeter() {
 		}
 		d.table([]column{{"Sede", 0.22, "L"}, {"Indirizzo", 0.38, "L"}, {"Locali", 0.28, "L"}, {"Postazioni", 0.12, "R"}}, rows)
 	}
-	d.heading(1, "4.2 Postazioni e inventario", 30)
+	d.macroprocesses()
+	d.heading(1, "4.3 Postazioni e inventario", 30)
 	if len(r.Postazioni) == 0 {
 		d.paragraph("Nessuna postazione registrata.")
 	}
@@ -683,7 +695,7 @@ func (d *pdfDoc) complianceBars(rows []complianceRow) {
 
 func (d *pdfDoc) currentState() {
 	d.part("6. Stato attuale", true)
-	cols := []column{{"ID", 0.09, "L"}, {"Misura", 0.29, "L"}, {"Esito", 0.12, "L"}, {"Riferimento e origine", 0.25, "L"}, {"Note", 0.25, "L"}}
+	cols := []column{{"ID", 0.09, "L"}, {"Misura e domanda", 0.33, "L"}, {"Risposta", 0.12, "L"}, {"Riferimento e origine", 0.23, "L"}, {"Note", 0.23, "L"}}
 	for i, sc := range d.rep.Scopes {
 		if i > 0 {
 			d.SetY(d.GetY() + 2)
@@ -711,7 +723,10 @@ func (d *pdfDoc) currentState() {
 				default:
 					esito.bold = false
 				}
-				rows[j] = []cell{{text: it.ID, bold: true}, plain(title), esito, plain(it.Reference + "\n" + it.Origin), plain(it.Note)}
+				if it.Question != "" {
+					title += "\n" + it.Question
+				}
+				rows[j] = []cell{{text: it.ID, bold: true}, plain(title), esito, plain(orDash(it.Reference) + "\n" + it.Origin), plain(it.Note)}
 			}
 			if len(rows) > 0 {
 				d.table(cols, rows)
@@ -887,7 +902,7 @@ func (d *pdfDoc) actions() {
 
 func (d *pdfDoc) register() {
 	r := d.rep
-	d.part(fmt.Sprintf("%d. Registro delle modifiche e firme", r.ActionsNumber+3), false)
+	d.part(fmt.Sprintf("%d. Registro delle modifiche e firme", r.ActionsNumber+4), false)
 	if r.HistoryTotal == 0 {
 		d.paragraph("Nessuna modifica registrata.")
 	} else {
@@ -948,4 +963,47 @@ func (d *pdfDoc) signatures() {
 		}
 		d.SetY(y + 34)
 	}
+}
+
+// macroprocesses is the perimeter's table of the three macroprocessi.
+func (d *pdfDoc) macroprocesses() {
+	r := d.rep
+	if len(r.Macroprocesses) == 0 {
+		return
+	}
+	d.heading(1, "4.2 Macroprocessi", 30)
+	rows := make([][]cell, len(r.Macroprocesses))
+	for i, m := range r.Macroprocesses {
+		pct := m.Percent
+		if m.Provisional && m.HasPercent {
+			pct += " (provv.)"
+		}
+		rows[i] = []cell{{text: m.Label, bold: true}, plain(m.Description), plain(strconv.Itoa(m.Counted)), plain(m.Coverage), {text: pct, bold: true}}
+	}
+	d.table([]column{{"Macroprocesso", 0.2, "L"}, {"Che cosa comprende", 0.45, "L"}, {"Misure", 0.09, "R"}, {"Copertura", 0.12, "R"}, {"Conformità", 0.14, "R"}}, rows)
+}
+
+// annexes lists the files of the bundle that go with the plan.
+func (d *pdfDoc) annexes(n int) {
+	d.part(strconv.Itoa(n)+". Allegati", false)
+	d.paragraph("Allegati al piano, nel pacchetto esportato con questo documento:")
+	rows := make([][]cell, len(annexList))
+	for i, a := range annexList {
+		rows[i] = []cell{{text: a[0], bold: true}, plain(a[1])}
+	}
+	d.table([]column{{"File", 0.3, "L"}, {"Contenuto", 0.7, "L"}}, rows)
+}
+
+// rowHeight is the height of the first of rows, at least one line.
+func (d *pdfDoc) rowHeight(cols []column, widths []float64, rows [][]cell) float64 {
+	n := 1
+	if len(rows) > 0 {
+		for i := range cols {
+			if i < len(rows[0]) {
+				d.font(rows[0][i].bold, tableSize)
+				n = max(n, len(d.SplitText(pdfText(rows[0][i].text), widths[i])))
+			}
+		}
+	}
+	return float64(n)*tableLine + 2*cellPad
 }

@@ -50,7 +50,9 @@ type report struct {
 	Auditors     []string
 	CatalogueRef string
 
-	Normative []string
+	// Normative is the quadro normativo: the acts cited by normative
+	// measures, once each, grouped by kind.
+	Normative []normGroup
 	Scale     scaleView
 
 	Roles []roleRow
@@ -60,7 +62,10 @@ type report struct {
 
 	ComplianceByCategory []complianceRow
 	ComplianceByLevel    []complianceRow
-	ComplianceTotal      complianceRow
+	// Macroprocesses are the perimeter's three macroprocessi, each with
+	// what it covers and how its measures stand.
+	Macroprocesses  []macroRow
+	ComplianceTotal complianceRow
 	// AnyOverridden and AnyProvisional decide the footnote of the risk
 	// table: a mark is explained only when it is used.
 	AnyOverridden, AnyProvisional bool
@@ -94,6 +99,13 @@ type report struct {
 	// Cycle is the yearly cycle: operators, monitoring, transmission.
 	Cycle cycleView
 }
+
+type normGroup struct {
+	Label string
+	Acts  []normAct
+}
+
+type normAct struct{ Name, Items string }
 
 type scaleView struct {
 	Probability   []checklist.ScaleLevel
@@ -139,6 +151,11 @@ type complianceRow struct {
 	Provisional       bool
 }
 
+type macroRow struct {
+	Description string
+	complianceRow
+}
+
 type scopeView struct {
 	Label    string
 	Subtitle string
@@ -154,8 +171,10 @@ type sectionView struct {
 
 type itemRow struct {
 	ID, Title, Outcome, Note string
-	OutcomeKey               string
-	GoodPractice             bool
+	// Question is the full question when it says more than the title.
+	Question     string
+	OutcomeKey   string
+	GoodPractice bool
 	// Practice is "buona pratica", "in parte buona pratica" or empty.
 	Practice  string
 	Origin    string
@@ -372,6 +391,9 @@ func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
 		r.ComplianceByLevel = append(r.ComplianceByLevel, complianceView(c))
 	}
 	r.ComplianceTotal = complianceView(as.Summary.Total)
+	for i, c := range as.Summary.ByMacroprocess {
+		r.Macroprocesses = append(r.Macroprocesses, macroRow{checklist.Macroprocesses[i].Description(), complianceView(c)})
+	}
 	r.Headline = headline(r.ComplianceTotal)
 	for _, it := range cat.Items() {
 		switch it.OriginClass() {
@@ -444,23 +466,18 @@ func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
 	return r
 }
 
-// normativeReferences lists the catalogue's source and every distinct item
-// reference, in catalogue order.
-func normativeReferences(cat *checklist.Catalogue) []string {
-	var refs []string
-	seen := map[string]bool{}
-	add := func(s string) {
-		s = strings.TrimSpace(s)
-		if s != "" && !seen[s] {
-			seen[s] = true
-			refs = append(refs, s)
+// normativeReferences groups the acts cited by the catalogue's normative
+// measures by kind (checklist.NormativeActs).
+func normativeReferences(cat *checklist.Catalogue) []normGroup {
+	var groups []normGroup
+	for _, a := range checklist.NormativeActs(cat) {
+		if len(groups) == 0 || groups[len(groups)-1].Label != a.Kind.Label() {
+			groups = append(groups, normGroup{Label: a.Kind.Label()})
 		}
+		g := &groups[len(groups)-1]
+		g.Acts = append(g.Acts, normAct{a.Cited(), a.ItemsLabel()})
 	}
-	add(cat.Source)
-	for _, it := range cat.Items() {
-		add(it.Reference)
-	}
-	return refs
+	return groups
 }
 
 func buildScale(rs checklist.RiskScale) scaleView {
@@ -544,7 +561,7 @@ func buildScopes(snap *checklist.Snapshot) []scopeView {
 				if it.Scope != sc.Kind {
 					continue
 				}
-				row := itemRow{ID: it.ID, Title: it.Title(), Outcome: "Non verificato", GoodPractice: isGoodPractice(it),
+				row := itemRow{ID: it.ID, Title: it.Title(), Question: question(it), Outcome: "Non verificato", GoodPractice: isGoodPractice(it),
 					Practice: practice(it), Origin: it.OriginSummary(), Reference: it.Reference}
 				if ans, ok := snap.Answer(sc, it.ID); ok {
 					if ans.Value != "" {
@@ -679,6 +696,7 @@ func buildTopRisk(rank int, r *checklist.ThreatRisk) topRisk {
 var historyKinds = []checklist.ChangeKind{
 	checklist.ChangeAudit, checklist.ChangeStatus, checklist.ChangeScope, checklist.ChangeAnswer,
 	checklist.ChangeNote, checklist.ChangeEvaluation, checklist.ChangeRisk, checklist.ChangeAction,
+	checklist.ChangePlan, checklist.ChangeOperator, checklist.ChangeEvent, checklist.ChangeCarry,
 }
 
 func changeKindLabel(k checklist.ChangeKind) string {
@@ -699,6 +717,14 @@ func changeKindLabel(k checklist.ChangeKind) string {
 		return "Rischi"
 	case checklist.ChangeAction:
 		return "Azioni"
+	case checklist.ChangePlan:
+		return "Piano"
+	case checklist.ChangeOperator:
+		return "Operatori"
+	case checklist.ChangeEvent:
+		return "Eventi di sicurezza"
+	case checklist.ChangeCarry:
+		return "Riporto dall'audit precedente"
 	}
 	return string(k)
 }
@@ -823,3 +849,41 @@ func (r *report) CoverFacts() [][2]string { return r.coverFacts() }
 func (r *report) TotalsLine() string      { return totalsLine(r.ComplianceTotal) }
 func (r *report) RiskFootnote() string    { return riskFootnote(r) }
 func (s signature) Sentence() string      { return signatureSentence(s) }
+
+// normativeIntro opens the quadro normativo.
+func normativeIntro(r *report) string {
+	if len(r.Normative) == 0 {
+		return "Le misure verificate provengono dal catalogo «" + r.CatalogueRef + "», che non richiama atti normativi."
+	}
+	return "Le misure verificate provengono dal catalogo «" + r.CatalogueRef + "». Le misure di origine normativa richiamano i seguenti atti, ciascuno con le misure che lo citano; il riferimento puntuale (articolo, allegato, guida tecnica) è indicato per ogni misura nello stato attuale."
+}
+
+// NormativeIntro gives the template the same words as the PDF.
+func (r *report) NormativeIntro() string { return normativeIntro(r) }
+
+// question is the item's full question, empty when the title already is it.
+func question(it *checklist.Item) string {
+	if q := strings.TrimSpace(it.Question); q != "" && q != it.Title() {
+		return q
+	}
+	return ""
+}
+
+// annexList names the bundle's files that go with the plan, as the
+// Allegati part lists them.
+var annexList = [][2]string{
+	{"risposte.csv", "esito, nota e autore di ogni misura verificata (risultati della checklist)"},
+	{"postazioni.csv", "sedi e postazioni con l'inventario dei beni"},
+	{"operatori.csv", "registro degli operatori e delle smart card operatore (SCO)"},
+	{"eventi.csv", "registro degli eventi di sicurezza"},
+	{"variazioni.csv", "variazioni del piano dopo la trasmissione"},
+	{"rischi.csv", "rischio inerente e residuo per minaccia e ambito"},
+	{"azioni.csv", "azioni migliorative con responsabile e scadenza"},
+	{"storico.csv", "registro completo delle modifiche"},
+	{"audit.xlsx", "le stesse tabelle in un unico foglio di calcolo"},
+	{"audit.json", "l'audit completo, per l'archiviazione e il riuso"},
+	{"SHA256SUMS", "impronte SHA-256 di ogni file, per verificarne l'integrità"},
+}
+
+// Annexes gives the template the annex list.
+func (r *report) Annexes() [][2]string { return annexList }

@@ -24,7 +24,9 @@ type honestyCase struct {
 // no internal key or empty box reaches the Italian text.
 func TestReportHonesty(t *testing.T) {
 	always := []string{"copertura", "Con la firma attesta di aver svolto le verifiche", "Con la firma adotta il piano",
-		"Stato Bozza → In corso", "Sede Municipio FIS", "Misure di sicurezza delle postazioni CIE, versione 2026.1"}
+		"Stato Bozza → In corso", "Sede Municipio FIS", "Misure di sicurezza delle postazioni CIE, versione 2026.1",
+		// The plan's structure: macroprocessi in the perimeter, annexes.
+		"4.2 Macroprocessi", "MP2 Emissione", "Allegati", "SHA256SUMS", "Misura e domanda"}
 	never := []string{"in_corso", "sede:", "postazione:", "cie-postazioni@", "Nessuna valutazione registrata", "Versione:"}
 	cases := []honestyCase{
 		{name: "in corso, con un override", draft: true,
