@@ -253,10 +253,10 @@ func (d *AuditDiff) diffScope(old, new *Snapshot, sc Scope) {
 			continue
 		}
 		row := ItemDiff{Scope: sc, Section: sec.ID, Item: it.ID, Title: it.Short, Change: ch}
-		if oOK && oi != nil {
+		if oi != nil { // oa is the zero answer when unanswered: "Non verificato"
 			row.Old, row.OldLabel = oa.Value, valueLabel(oi, oa.Value)
 		}
-		if nOK && ni != nil {
+		if ni != nil {
 			row.New, row.NewLabel = na.Value, valueLabel(ni, na.Value)
 		}
 		d.Items = append(d.Items, row)

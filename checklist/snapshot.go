@@ -30,6 +30,10 @@ type Snapshot struct {
 	// carried from another.
 	Carried []Answer
 	Upgrade *UpgradeReport
+	// Previous holds the audits this one follows (Audit.Predecessor and
+	// theirs), nearest first; filled only by readers that compare years
+	// (storage.LoadChain), empty otherwise.
+	Previous []*Snapshot
 
 	answers map[answerKey]int
 }

@@ -449,7 +449,7 @@ func TestBundleIsDeterministic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantNames := []string{FilePDF, FileHTML, "risposte.csv", "postazioni.csv", "rischi.csv", "azioni.csv", "storico.csv", "eventi.csv", "operatori.csv", "variazioni.csv", FileXLSX, FileJSON, FileSums}
+		wantNames := []string{FilePDF, FileHTML, "risposte.csv", "postazioni.csv", "rischi.csv", "azioni.csv", "storico.csv", "eventi.csv", "operatori.csv", "variazioni.csv", "confronto.csv", FileXLSX, FileJSON, FileSums}
 		var names []string
 		for _, p := range paths {
 			names = append(names, filepath.Base(p))
@@ -519,7 +519,7 @@ func TestBundleZip(t *testing.T) {
 			t.Errorf("%s: modified %v, want the audit's last change", f.Name, f.Modified)
 		}
 	}
-	if !slices.Contains(names, FileSums) || !slices.Contains(names, FilePDF) || len(names) != 13 {
+	if !slices.Contains(names, FileSums) || !slices.Contains(names, FilePDF) || len(names) != 14 {
 		t.Errorf("zip entries %v", names)
 	}
 	// Without --force an existing archive is kept.
@@ -639,7 +639,7 @@ func TestBundleProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(calls) != 13 || calls[0] != "1/13 "+FilePDF || calls[12] != "13/13 "+FileSums {
+	if len(calls) != 14 || calls[0] != "1/14 "+FilePDF || calls[13] != "14/14 "+FileSums {
 		t.Errorf("progress calls %v", calls)
 	}
 }

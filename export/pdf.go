@@ -152,6 +152,7 @@ func WritePDF(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Asses
 	d.outcome()
 	// The comparison with the previous audit ("Confronto con l'audit
 	// precedente") belongs here, after the esito and before the detail.
+	d.comparison()
 	d.currentState()
 	d.riskAnalysis()
 	d.actions()

@@ -98,6 +98,9 @@ type report struct {
 
 	// Cycle is the yearly cycle: operators, monitoring, transmission.
 	Cycle cycleView
+	// Comparison is 5.4, the comparison with the previous audit; nil
+	// without one.
+	Comparison *comparisonView
 }
 
 type normGroup struct {
@@ -463,6 +466,7 @@ func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
 			"adotta il piano di sicurezza e ne dispone la trasmissione alla Prefettura."},
 	)
 	r.Cycle = buildCycleView(snap)
+	r.Comparison = buildComparison(snap)
 	return r
 }
 

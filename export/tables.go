@@ -29,7 +29,7 @@ const (
 )
 
 // Tables lists every table in bundle order.
-var Tables = []Table{TableAnswers, TableWorkstations, TableRisks, TableActions, TableHistory, TableEvents, TableOperators, TableVariations}
+var Tables = []Table{TableAnswers, TableWorkstations, TableRisks, TableActions, TableHistory, TableEvents, TableOperators, TableVariations, TableComparison}
 
 // ParseTable accepts a table name with or without the .csv extension.
 func ParseTable(s string) (Table, error) {
@@ -69,6 +69,8 @@ func (t Table) SheetName() string {
 		return "Operatori"
 	case TableVariations:
 		return "Variazioni"
+	case TableComparison:
+		return "Confronto"
 	}
 	return string(t)
 }
@@ -91,6 +93,9 @@ func (t Table) Columns() []Column {
 	}
 	if t == TableMeasures {
 		return measureColumns
+	}
+	if t == TableComparison {
+		return comparisonColumns
 	}
 	return tableColumns[t]
 }
@@ -273,6 +278,8 @@ func writeRows(t Table, snap *checklist.Snapshot, assessment *checklist.Assessme
 		return historyRows(snap, emit)
 	case TableEvents, TableOperators, TableVariations:
 		return cycleRows(t, snap, emit)
+	case TableComparison:
+		return comparisonRows(snap, emit)
 	}
 	return fmt.Errorf("tabella %q sconosciuta", t)
 }

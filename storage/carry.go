@@ -203,3 +203,31 @@ func readCarried(b *bolt.Bucket, snap *checklist.Snapshot) error {
 	}
 	return nil
 }
+
+// LoadChain is Load with the audit's predecessors in Snapshot.Previous,
+// nearest first, at most depth of them, read in the same transaction. A
+// predecessor deleted since ends the chain.
+func (s *Store) LoadChain(auditID string, depth int) (*checklist.Snapshot, error) {
+	var snap *checklist.Snapshot
+	err := s.view(func(tx *bolt.Tx) error {
+		var err error
+		if snap, err = loadSnapshot(tx, auditID); err != nil {
+			return err
+		}
+		seen := map[string]bool{auditID: true}
+		for p := snap.Audit.Predecessor; p != "" && !seen[p] && len(snap.Previous) < depth; {
+			seen[p] = true
+			prev, err := loadSnapshot(tx, p)
+			if errors.Is(err, ErrNotFound) {
+				break
+			}
+			if err != nil {
+				return err
+			}
+			snap.Previous = append(snap.Previous, prev)
+			p = prev.Audit.Predecessor
+		}
+		return nil
+	})
+	return snap, err
+}

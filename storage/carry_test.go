@@ -95,6 +95,13 @@ func TestCreateCarried(t *testing.T) {
 	if snap3, _ := s.Load(third.ID); len(snap3.Carried) != 2 {
 		t.Fatalf("third carried %v", snap3.Carried)
 	}
+	chain, err := s.LoadChain(third.ID, 10)
+	if err != nil || len(chain.Previous) != 2 || chain.Previous[0].Audit.ID != next.ID || chain.Previous[1].Audit.ID != a.ID {
+		t.Fatalf("chain of %s: %v", third.ID, err)
+	}
+	if short, _ := s.LoadChain(third.ID, 1); len(short.Previous) != 1 {
+		t.Fatalf("depth 1 gave %d predecessors", len(short.Previous))
+	}
 
 	// Refused: nothing is created.
 	before, _ := s.ListAudits()

@@ -236,7 +236,7 @@ func (p *exportPage) start(replace bool) tea.Cmd {
 				events <- exportDoneMsg{err: fmt.Errorf("errore interno durante l'esportazione (%v): i file eventualmente scritti possono essere incompleti; riprovare in una cartella nuova e segnalare il problema", r)}
 			}
 		}()
-		snap, err := store.Load(id)
+		snap, err := store.LoadChain(id, 10) // the report compares with the previous years
 		if err != nil {
 			events <- exportDoneMsg{err: err}
 			return

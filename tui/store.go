@@ -36,6 +36,8 @@ type Store interface {
 	CycleStore
 	// Next year's audit from this year's (carry.go): the plan to show,
 	// then the creation in one transaction.
+	// LoadChain is Load with the audit's predecessors, for the report.
+	LoadChain(auditID string, depth int) (*checklist.Snapshot, error)
 	PlanCarry(prevID, catalogue string, req checklist.CarryRequest) (checklist.CarryPlan, error)
 	CreateCarried(prevID, catalogue string, req checklist.CarryRequest, author string) (checklist.Audit, checklist.UpgradeReport, error)
 }

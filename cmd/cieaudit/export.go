@@ -154,6 +154,9 @@ func (f *exportFlags) check(args []string) (export.Dialect, export.Table, error)
 	return d, t, nil
 }
 
+// maxChain is how many previous years a report compares with.
+const maxChain = 10
+
 func (a *app) runExport(cmd *cobra.Command, args []string, f exportFlags) error {
 	dialect, table, err := f.check(args)
 	if err != nil {
@@ -214,9 +217,10 @@ func (a *app) runExport(cmd *cobra.Command, args []string, f exportFlags) error 
 		return err
 	}
 
-	snap, err := a.loadAudit(args[0])
+	// With its predecessors, for the comparison with the previous years.
+	snap, err := s.LoadChain(args[0], maxChain)
 	if err != nil {
-		return err
+		return auditErr(args[0], err)
 	}
 	assessment := checklist.Assess(snap)
 	switch {
