@@ -236,10 +236,17 @@ func (p *exportPage) start(replace bool) tea.Cmd {
 				events <- exportDoneMsg{err: fmt.Errorf("errore interno durante l'esportazione (%v): i file eventualmente scritti possono essere incompleti; riprovare in una cartella nuova e segnalare il problema", r)}
 			}
 		}()
-		snap, err := store.LoadChain(id, 10) // the report compares with the previous years
+		snap, err := store.Load(id)
 		if err != nil {
 			events <- exportDoneMsg{err: err}
 			return
+		}
+		if snap.Audit.Predecessor != "" {
+			// The report compares with the previous years.
+			if snap, err = store.LoadChain(id, 10); err != nil {
+				events <- exportDoneMsg{err: err}
+				return
+			}
 		}
 		opts := export.Options{Root: root, Force: replace, Progress: func(done, total int, file string) {
 			select {

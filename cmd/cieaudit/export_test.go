@@ -15,7 +15,7 @@ import (
 
 // bundleNames are the files of a full export, in the order printed.
 var bundleNames = []string{
-	export.FilePDF, export.FileHTML, "risposte.csv", "postazioni.csv", "rischi.csv", "azioni.csv", "storico.csv", "eventi.csv", "operatori.csv", "variazioni.csv",
+	export.FilePDF, export.FileHTML, "risposte.csv", "postazioni.csv", "rischi.csv", "azioni.csv", "storico.csv", "eventi.csv", "operatori.csv", "variazioni.csv", "confronto.csv",
 	export.FileXLSX, export.FileJSON, export.FileSums,
 }
 
@@ -164,7 +164,7 @@ func TestCLIExportCSV(t *testing.T) {
 	t.Run("all to a folder", func(t *testing.T) {
 		target := filepath.Join(dir, "tabelle")
 		out := mustRun(t, db, "export", "--all", "--out", target)
-		want := []string{"risposte.csv", "postazioni.csv", "rischi.csv", "azioni.csv", "storico.csv", "eventi.csv", "operatori.csv", "variazioni.csv", export.FileSums}
+		want := []string{"risposte.csv", "postazioni.csv", "rischi.csv", "azioni.csv", "storico.csv", "eventi.csv", "operatori.csv", "variazioni.csv", "confronto.csv", export.FileSums}
 		if got := printedNames(t, out); !slices.Equal(got, want) {
 			t.Fatalf("printed %v, want %v", got, want)
 		}
