@@ -99,7 +99,11 @@ func (r UpgradeReport) Lines() []string {
 				line += " " + it.Title
 			}
 			if it.Answers > 0 {
-				line += fmt.Sprintf(" (%s non riportate)", Risposte(it.Answers))
+				end := "e"
+				if it.Answers == 1 {
+					end = "a"
+				}
+				line += fmt.Sprintf(" (%s non riportat%s)", Risposte(it.Answers), end)
 			}
 			if it.Reason != "" {
 				line += ": " + it.Reason

@@ -39,7 +39,8 @@ func (a *app) carryAudit(prev string, year int, auditor, catalog string) error {
 		return auditErr(prev, err)
 	}
 	for _, line := range plan.Report.Lines() {
-		fmt.Fprintln(a.stdout, checklist.CleanText(line, false))
+		text := strings.TrimLeft(line, " ") // the indent is the report's own
+		fmt.Fprintln(a.stdout, line[:len(line)-len(text)]+checklist.CleanText(text, false))
 	}
 	au, _, err := s.CreateCarried(prev, key, req, a.author())
 	if err != nil {

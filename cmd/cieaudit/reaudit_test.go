@@ -39,7 +39,7 @@ func TestAuditNewFromAndDiff(t *testing.T) {
 
 	out := mustRun(t, db, "audit", "new", "--from", prev, "--year", "2027", "--auditor", "Bianchi")
 	next := lastLine(out)
-	if !strings.Contains(out, "Riporto dall'audit "+prev) || !strings.Contains(out, "da verificare") || len(next) != 8 {
+	if !strings.Contains(out, "Riporto dall'audit "+prev) || !strings.Contains(out, "\n  ") || !strings.Contains(out, "da verificare") || len(next) != 8 {
 		t.Fatalf("audit new --from printed:\n%s", out)
 	}
 	type auditFields struct {
@@ -142,5 +142,32 @@ func TestAuditNewFromAndDiff(t *testing.T) {
 		if r := runCLI(t, db, bad...); r.Code == 0 || strings.Count(r.Stderr, "\n") != 1 {
 			t.Errorf("%v: exit %d, stderr %q", bad, r.Code, r.Stderr)
 		}
+	}
+}
+
+// The built-in catalogue's next version: the upgrade report is printed
+// before the audit is created and kept with it.
+func TestAuditNewFromUpgradesTheCatalogue(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "audit.db")
+	old := strings.TrimSpace(mustRun(t, db, "audit", "new", "--ente", "Comune di Prova", "--istat", "054001", "--year", "2025", "--auditor", "Rossi", "--catalog", "cie-postazioni@2026.1"))
+	mustRun(t, db, "answer", old, "--scope", "ente", "--item", "ORG-01", "--value", "si")
+	mustRun(t, db, "answer", old, "--scope", "ente", "--item", "PRO-13", "--value", "no")
+	out := mustRun(t, db, "audit", "new", "--from", old, "--year", "2026", "--auditor", "Bianchi", "--catalog", "cie-postazioni@2026.2")
+	for _, want := range []string{"cie-postazioni@2026.1 → cie-postazioni@2026.2", "1 risposta da verificare", "Voci rimosse dal nuovo catalogo, non riportate (1):\n    PRO-13", "(1 risposta non riportata)", "Voci nuove, da rispondere"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	next := lastLine(out)
+	var d diffOut
+	if err := json.Unmarshal([]byte(mustRun(t, db, "audit", "diff", old, next, "--json")), &d); err != nil {
+		t.Fatal(err)
+	}
+	changes := map[string]int{}
+	for _, it := range d.Items {
+		changes[it.Change]++
+	}
+	if changes["rimossa"] != 1 || changes["nuova"] == 0 || changes["migliorata"]+changes["peggiorata"] != 0 {
+		t.Errorf("diff across catalogues: %v", changes)
 	}
 }
