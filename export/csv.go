@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/cieaudit/cieaudit/checklist"
 )
@@ -38,17 +39,25 @@ const utf8BOM = "\uFEFF"
 type tableWriter struct {
 	table   Table
 	numeric []bool
+	// dates marks the date columns; excel is the dialect for people, with
+	// decimal commas and dates as spreadsheets read them; scratch holds
+	// the converted row.
+	dates   []bool
+	excel   bool
+	scratch []string
 	buf     *bufio.Writer
 	sep     byte
 }
 
 func newTableWriter(w io.Writer, t Table, d Dialect) (*tableWriter, error) {
 	cols := t.Columns()
-	tw := &tableWriter{table: t, numeric: make([]bool, len(cols)), buf: bufio.NewWriterSize(w, 64<<10), sep: ','}
+	tw := &tableWriter{table: t, numeric: make([]bool, len(cols)), dates: make([]bool, len(cols)), scratch: make([]string, len(cols)),
+		buf: bufio.NewWriterSize(w, 64<<10), sep: ','}
 	for i, c := range cols {
-		tw.numeric[i] = c.Numeric
+		tw.numeric[i], tw.dates[i] = c.Numeric, c.Date
 	}
 	if d != DialectRFC4180 {
+		tw.excel = true
 		tw.sep = ';'
 		if _, err := tw.buf.WriteString(utf8BOM); err != nil {
 			return nil, err
@@ -61,6 +70,18 @@ func newTableWriter(w io.Writer, t Table, d Dialect) (*tableWriter, error) {
 func (tw *tableWriter) write(row []string) error {
 	if len(row) != len(tw.numeric) {
 		return fmt.Errorf("tabella %s: riga di %d colonne, attese %d", tw.table, len(row), len(tw.numeric))
+	}
+	if tw.excel {
+		for i, v := range row {
+			switch {
+			case tw.numeric[i]:
+				v = strings.ReplaceAll(v, ".", ",")
+			case tw.dates[i]:
+				v = spreadsheetDate(v)
+			}
+			tw.scratch[i] = v
+		}
+		row = tw.scratch
 	}
 	tw.record(row, tw.numeric)
 	return nil
@@ -175,4 +196,33 @@ func WriteBatchTables(writers map[Table]io.Writer, each EachFunc, d Dialect, pro
 		}
 	}
 	return nil
+}
+
+// sheetTime reads a date column's value: a day, a local time or an RFC
+// 3339 instant, the last two in Italian time. clock is false for a day.
+func sheetTime(v string) (t time.Time, clock, ok bool) {
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t.In(rome), true, true
+	}
+	if t, err := time.ParseInLocation("2006-01-02T15:04", v, rome); err == nil {
+		return t, true, true
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, v, rome); err == nil {
+		return t, false, true
+	}
+	return time.Time{}, false, false
+}
+
+// spreadsheetDate writes a date as an Italian spreadsheet reads one,
+// "09/03/2026" or "09/03/2026 11:50:00" in Italian time; anything else is
+// left as it is.
+func spreadsheetDate(v string) string {
+	t, clock, ok := sheetTime(v)
+	switch {
+	case !ok:
+		return v
+	case clock:
+		return t.Format("02/01/2006 15:04:05")
+	}
+	return t.Format("02/01/2006")
 }

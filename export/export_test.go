@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -109,6 +110,18 @@ func TestCSVDialects(t *testing.T) {
 				for i, rec := range records[1:] {
 					if rec[0] != snap.Audit.ID {
 						t.Errorf("row %d: audit_id %q", i+1, rec[0])
+					}
+					for j, col := range table.Columns() {
+						v := rec[j]
+						switch {
+						case v == "":
+						case col.Numeric && d == DialectExcel && strings.Contains(v, "."),
+							col.Numeric && d == DialectRFC4180 && strings.Contains(v, ","):
+							t.Errorf("row %d %s = %q: wrong decimal separator for %s", i+1, col.Name, v, d)
+						case col.Date && d == DialectExcel && !regexp.MustCompile(`^\d\d/\d\d/\d{4}( \d\d:\d\d:\d\d)?$`).MatchString(v),
+							col.Date && d == DialectRFC4180 && !regexp.MustCompile(`^\d{4}-\d\d-\d\d`).MatchString(v):
+							t.Errorf("row %d %s = %q: not a %s date", i+1, col.Name, v, d)
+						}
 					}
 				}
 				firstLine, _, _ := strings.Cut(strings.TrimPrefix(buf.String(), utf8BOM), "\n")
@@ -307,10 +320,36 @@ func TestXLSXWorkbook(t *testing.T) {
 					if c < len(rows[r]) {
 						got = rows[r][c]
 					}
+					if col := table.Columns()[c]; r > 0 && col.Date && want[r][c] != "" {
+						// A date cell: a number shown as the Italian date.
+						if typ, _ := f.GetCellType(table.SheetName(), cellName); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+							t.Errorf("%s: date %q stored as text", cellName, want[r][c])
+						}
+						tm, clock, ok := sheetTime(want[r][c])
+						layout := "02/01/2006"
+						if clock {
+							layout += " 15:04"
+						}
+						if !ok || got != tm.Format(layout) {
+							t.Errorf("%s = %q, the table has %q", cellName, got, want[r][c])
+						}
+						continue
+					}
 					if got != want[r][c] {
 						t.Errorf("%s = %q, the table has %q", cellName, got, want[r][c])
 					}
 				}
+			}
+			layout, err := f.GetPageLayout(table.SheetName())
+			if err != nil || layout.Orientation == nil || *layout.Orientation != "landscape" || layout.FitToWidth == nil || *layout.FitToWidth != 1 || layout.FitToHeight == nil || *layout.FitToHeight != 0 {
+				t.Errorf("page layout %+v (%v): want landscape, one page wide", layout, err)
+			}
+			titles := false
+			for _, dn := range f.GetDefinedName() {
+				titles = titles || dn.Name == "_xlnm.Print_Titles" && dn.Scope == table.SheetName() && strings.HasSuffix(dn.RefersTo, "!$1:$1")
+			}
+			if !titles {
+				t.Errorf("no repeated header row when printed: %+v", f.GetDefinedName())
 			}
 			panes, err := f.GetPanes(table.SheetName())
 			if err != nil || !panes.Freeze || panes.YSplit != 1 {

@@ -82,6 +82,10 @@ type Column struct {
 	// Numeric columns hold numbers written by cieaudit itself; they are
 	// written as numbers in XLSX and never need the injection guard.
 	Numeric bool
+	// Date columns hold a day (YYYY-MM-DD), a local time
+	// (YYYY-MM-DDTHH:MM) or an instant (RFC 3339): the excel dialect and
+	// the XLSX write them as a spreadsheet's dates.
+	Date bool
 	// Doc is the English description used in docs/export.md.
 	Doc string
 }
@@ -132,7 +136,7 @@ var tableColumns = map[Table][]Column{
 		{Name: "outcome", Doc: "What the answer means as a measure: `si`, `no`, `parziale`, `na`, or empty for descriptive answers."},
 		{Name: "note", Doc: "Auditor's note (free text)."},
 		{Name: "author", Doc: "Who gave the answer."},
-		{Name: "answered_at", Doc: "When the answer was last changed, RFC 3339 in UTC."},
+		{Name: "answered_at", Date: true, Doc: "When the answer was last changed, RFC 3339 in UTC."},
 		{Name: "rev", Numeric: true, Doc: "Number of changes to the answer."},
 		{Name: "reference", Doc: "Normative reference of the measure as the catalogue states it (`—` when there is none)."},
 		{Name: "origin_class", Doc: "How reports present the origin: `normativa`, `in_parte_buona_pratica` (a normative source plus inferred requirements), `buona_pratica` or `storico`."},
@@ -190,7 +194,7 @@ var tableColumns = map[Table][]Column{
 		{Name: "risk_reduction", Numeric: true, Doc: "Total residual risk removed once the measure is fully in place, two decimals."},
 		{Name: "good_practice", Doc: "`si` when the measure is inferred good practice rather than a legal requirement, else `no`."},
 		{Name: "owner", Doc: "Who is responsible for the action."},
-		{Name: "due", Doc: "Due date, YYYY-MM-DD."},
+		{Name: "due", Date: true, Doc: "Due date, YYYY-MM-DD."},
 		{Name: "status", Doc: "`da_avviare`, `in_corso` or `completata`."},
 		{Name: "status_label", Doc: "Italian label of the status."},
 		{Name: "non_conformity", Doc: "`si` when the measure rests only on normative sources: a `no` or `parziale` is a non-conformità, listed first whatever the residual risk; else `no`."},
@@ -200,7 +204,7 @@ var tableColumns = map[Table][]Column{
 	TableHistory: {
 		auditIDColumn,
 		{Name: "seq", Numeric: true, Doc: "Position of the entry in the audit's append-only history."},
-		{Name: "at", Doc: "When the change happened, RFC 3339 in UTC."},
+		{Name: "at", Date: true, Doc: "When the change happened, RFC 3339 in UTC."},
 		{Name: "author", Doc: "Who made the change."},
 		{Name: "kind", Doc: "`risposta`, `nota`, `valutazione`, `audit`, `stato`, `perimetro`, `rischio` or `azione`."},
 		{Name: "scope", Doc: "Scope concerned, when the change concerns an answer, note or evaluation."},

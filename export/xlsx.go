@@ -124,6 +124,26 @@ func writeSheet(f *excelize.File, t Table, snap *checklist.Snapshot, assessment 
 // streamSheet writes the sheet with a header row and the rows produced by
 // rows, as a filterable table named table.
 func streamSheet(f *excelize.File, sheet, table string, cols []Column, rows func(rowWriter) error, header int) error {
+	// Print setup before streaming (the stream writer copies it): A4
+	// landscape, every column on one page width, the header row on every
+	// page.
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: new(true)}); err != nil {
+		return err
+	}
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: new(9), Orientation: new("landscape"), FitToWidth: new(1), FitToHeight: new(0)}); err != nil {
+		return err
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$1", Scope: sheet}); err != nil {
+		return err
+	}
+	dateStyle, err := f.NewStyle(&excelize.Style{NumFmt: 14, CustomNumFmt: new("dd/mm/yyyy")})
+	if err != nil {
+		return err
+	}
+	timeStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: new("dd/mm/yyyy hh:mm")})
+	if err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
@@ -159,6 +179,18 @@ func streamSheet(f *excelize.File, sheet, table string, cols []Column, rows func
 		}
 		for i, v := range row {
 			values[i] = xlsxValue(v, cols[i].Numeric)
+			if cols[i].Date {
+				if t, clock, ok := sheetTime(v); ok {
+					// A spreadsheet date has no zone: the Italian
+					// wall-clock time, as the documents show it.
+					wall := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+					style := dateStyle
+					if clock {
+						style = timeStyle
+					}
+					values[i] = excelize.Cell{StyleID: style, Value: wall}
+				}
+			}
 		}
 		rowNum++
 		cell, err := excelize.CoordinatesToCellName(1, rowNum)
