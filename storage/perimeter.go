@@ -46,6 +46,9 @@ func (s *Store) RenameScope(id string, from checklist.Scope, newName, author str
 			Old: old.Label(), New: fmt.Sprintf("%s (rinominata; %d risposte e valutazioni spostate)", renamed.Label(), n)}); err != nil {
 			return err
 		}
+		if err := at.renameInRegisters(checklist.ScopeRename{From: old, To: renamed}, author); err != nil {
+			return err
+		}
 		result = at.audit
 		return at.save()
 	})
@@ -138,4 +141,51 @@ func (at *auditTx) moveScope(sc checklist.Scope, to *checklist.Scope) (int, erro
 		}
 	}
 	return n, nil
+}
+
+// renameInRegisters applies r (checklist.ScopeRename) to the operators and
+// security events of the audit, recording each changed entry in the
+// history, inside the rename's transaction.
+func (at *auditTx) renameInRegisters(r checklist.ScopeRename, author string) error {
+	if err := renameIn(at, bucketOperators, operatorCodec, r.Operator, func(old, o checklist.Operator) checklist.Change {
+		return checklist.Change{Author: author, Kind: checklist.ChangeOperator, Item: o.ID,
+			Old: checklist.OperatorSummary(old), New: checklist.OperatorSummary(o)}
+	}); err != nil {
+		return err
+	}
+	return renameIn(at, bucketEvents, eventCodec, r.Event, func(old, e checklist.SecurityEvent) checklist.Change {
+		return checklist.Change{Author: author, Kind: checklist.ChangeEvent, Scope: e.Scope.String(), Item: e.ID,
+			Old: checklist.EventSummary(old), New: checklist.EventSummary(e)}
+	})
+}
+
+// renameIn rewrites the entries of the register bucket name that apply
+// changes, and records change(old, new) for each.
+func renameIn[T any](at *auditTx, name []byte, c *codec[T], apply func(T) (T, bool), change func(old, v T) checklist.Change) error {
+	b := at.b.Bucket(name)
+	if b == nil {
+		return nil
+	}
+	var olds []T
+	var keys [][]byte
+	for _, k := range bucketKeys(b) {
+		var v T
+		if _, err := c.get(b, []byte(k), &v); err != nil {
+			return err
+		}
+		olds, keys = append(olds, v), append(keys, []byte(k))
+	}
+	for i, old := range olds {
+		v, changed := apply(old)
+		if !changed {
+			continue
+		}
+		if err := c.put(b, keys[i], &v); err != nil {
+			return err
+		}
+		if err := at.record(change(old, v)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -72,5 +73,93 @@ func TestRenameAndRemoveScopes(t *testing.T) {
 	}
 	if want := "Postazione PG0991A01 → Postazione PG0991A09 (rinominata; 1 risposte e valutazioni spostate)|Postazione PG0991A09 → rimossa con 1 risposte e valutazioni"; strings.Join(perimeter, "|") != want {
 		t.Fatalf("history of the perimeter:\n%s\nwant\n%s", strings.Join(perimeter, "\n"), want)
+	}
+}
+
+// TestRenameUpdatesRegisters: renaming a postazione updates the operators
+// that use it and the events at it; renaming a sede updates the events at
+// that sede; each changed entry is in the history, in the same
+// transaction as the rename (a refused rename changes none of them).
+func TestRenameUpdatesRegisters(t *testing.T) {
+	s := openTest(t, Options{})
+	a := seed(t, s)
+	op := func(name string, postazioni ...string) checklist.Operator {
+		o, err := s.AddOperator(a.ID, checklist.Operator{Name: name, Role: checklist.RoleDelegate, Postazioni: postazioni}, "giulia")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	ev := func(sc checklist.Scope) checklist.SecurityEvent {
+		e, err := s.AddEvent(a.ID, checklist.SecurityEvent{At: "2026-02-10", Description: "evento", Scope: sc}, "giulia")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	both, other := op("Eva Neri", "PG0991A01", "PG0991A02"), op("Ugo Bassi", "PG0991A02")
+	atPost, atSede, atEnte := ev(postA01), ev(sedeMunicipio), ev(checklist.EnteScope)
+	historyLen := func() int {
+		h, err := s.History(a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(h)
+	}
+	before := historyLen()
+
+	// Refused: nothing moves.
+	if _, err := s.RenameScope(a.ID, postA01, "PG0991A02", "marco"); err == nil {
+		t.Fatal("rename onto an existing code accepted")
+	}
+	if n := historyLen(); n != before {
+		t.Fatalf("a refused rename added %d history entries", n-before)
+	}
+
+	if _, err := s.RenameScope(a.ID, checklist.Scope{Kind: checklist.ScopePostazione, Name: "pg0991a01"}, "PG0991A09", "marco"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RenameScope(a.ID, sedeMunicipio, "Palazzo comunale", "marco"); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := s.Load(a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantOps := map[string][]string{both.ID: {"PG0991A09", "PG0991A02"}, other.ID: {"PG0991A02"}}
+	for _, o := range snap.Operators {
+		if !slices.Equal(o.Postazioni, wantOps[o.ID]) {
+			t.Errorf("operator %s postazioni %v, want %v", o.ID, o.Postazioni, wantOps[o.ID])
+		}
+	}
+	wantEvents := map[string]checklist.Scope{
+		atPost.ID: {Kind: checklist.ScopePostazione, Name: "PG0991A09"},
+		atSede.ID: {Kind: checklist.ScopeSede, Name: "Palazzo comunale"},
+		atEnte.ID: checklist.EnteScope,
+	}
+	for _, e := range snap.Events {
+		if e.Scope != wantEvents[e.ID] {
+			t.Errorf("event %s scope %v, want %v", e.ID, e.Scope, wantEvents[e.ID])
+		}
+	}
+	hist, err := s.History(a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range hist[before:] {
+		if h.Author != "marco" {
+			t.Errorf("history entry by %q, want marco: %+v", h.Author, h)
+		}
+		got = append(got, string(h.Kind)+" "+h.Item)
+	}
+	want := []string{"perimetro ", "operatore " + both.ID, "evento " + atPost.ID, "perimetro ", "evento " + atSede.ID}
+	if !slices.Equal(got, want) {
+		t.Fatalf("history after the renames %v, want %v", got, want)
+	}
+	for _, h := range hist[before:] {
+		if h.Item == atSede.ID && (!strings.Contains(h.Old, "Municipio") || !strings.Contains(h.New, "Palazzo comunale")) {
+			t.Errorf("event history %q → %q does not show the sede's old and new name", h.Old, h.New)
+		}
 	}
 }

@@ -501,7 +501,7 @@ func (p *overviewPage) renameForm(sc checklist.Scope) tea.Cmd {
 		what = "Nuovo codice della postazione"
 	}
 	form := huh.NewForm(huh.NewGroup(
-		huh.NewNote().Title(sc.Label()).Description("Le risposte e le valutazioni seguono il nuovo nome; la modifica resta nello storico."),
+		huh.NewNote().Title(sc.Label()).Description("Le risposte, le valutazioni, le postazioni degli operatori e gli eventi di sicurezza seguono il nuovo nome; la modifica resta nello storico."),
 		huh.NewInput().Title(what).Value(&p.perim.name).Validate(func(s string) error {
 			_, err := renamed(audit, sc, s)
 			return err

@@ -214,3 +214,50 @@ func TestCLICycleBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestCLIRenameUpdatesRegisters: workstation rename and sede rename carry
+// the new name into the operator register (postazioni used) and the
+// security-event register (scope), as the lists show them.
+func TestCLIRenameUpdatesRegisters(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	id := strings.TrimSpace(mustRun(t, db, "demo"))
+	if got := strings.TrimSpace(mustRun(t, db, "workstation", "rename", id, "pg0991b01", "PG0991B09")); got != "postazione:PG0991B09" {
+		t.Fatalf("workstation rename printed %q", got)
+	}
+	if got := strings.TrimSpace(mustRun(t, db, "sede", "rename", id, "municipio", "Palazzo comunale")); got != "sede:Palazzo comunale" {
+		t.Fatalf("sede rename printed %q", got)
+	}
+	var ops struct {
+		Operators []struct {
+			ID         string   `json:"id"`
+			Postazioni []string `json:"postazioni"`
+		} `json:"operators"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, db, "operator", "list", id, "--json")), &ops); err != nil {
+		t.Fatal(err)
+	}
+	wantOps := map[string]string{"op-1": "PG0991A01,PG0991A02", "op-2": "PG0991A01,PG0991B09", "op-3": "PG0991B09"}
+	for _, o := range ops.Operators {
+		if got := strings.Join(o.Postazioni, ","); got != wantOps[o.ID] {
+			t.Errorf("operator %s postazioni %s, want %s", o.ID, got, wantOps[o.ID])
+		}
+	}
+	var evs struct {
+		Events []struct {
+			ID    string `json:"id"`
+			Scope string `json:"scope"`
+		} `json:"events"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, db, "event", "list", id, "--json")), &evs); err != nil {
+		t.Fatal(err)
+	}
+	wantEvs := map[string]string{"ev-1": "postazione:PG0991B09", "ev-2": "sede:Palazzo comunale"}
+	for _, e := range evs.Events {
+		if e.Scope != wantEvs[e.ID] {
+			t.Errorf("event %s scope %s, want %s", e.ID, e.Scope, wantEvs[e.ID])
+		}
+	}
+	if len(ops.Operators) != 3 || len(evs.Events) != 2 {
+		t.Fatalf("%d operators and %d events, want the demo's 3 and 2", len(ops.Operators), len(evs.Events))
+	}
+}
