@@ -66,9 +66,9 @@ func (a *Action) Gain() float64 {
 // already computed in a.
 func (e *engine) actions(a *Assessment) []Action {
 	s := e.s
-	scopes := s.Audit.Scopes()
+	scopes := e.scopes
 	var out []Action
-	for _, it := range s.Catalogue.Items() {
+	for _, it := range e.m.items {
 		act := Action{Item: it}
 		for _, at := range scopes {
 			if at.Kind != it.Scope {
@@ -91,11 +91,14 @@ func (e *engine) actions(a *Assessment) []Action {
 			continue
 		}
 		for _, sc := range scopes {
-			at, ok := e.answeringScope(sc, it)
-			if !ok || !act.hasFinding(at) {
-				continue
+			if at, ok := e.answeringScope(sc, it); ok && act.hasFinding(at) {
+				act.Scopes = append(act.Scopes, sc)
 			}
-			act.Scopes = append(act.Scopes, sc)
+		}
+		if len(it.Threats) > 0 {
+			act.Reductions = make([]Reduction, 0, len(act.Scopes)*len(it.Threats))
+		}
+		for _, sc := range act.Scopes {
 			for _, l := range it.Threats {
 				r := a.Risk(sc, l.Threat)
 				if r == nil || r.Partial {
@@ -109,7 +112,9 @@ func (e *engine) actions(a *Assessment) []Action {
 				}
 			}
 		}
-		if len(act.Reductions) > 0 {
+		if len(act.Reductions) == 0 {
+			act.Reductions = nil // as when nothing was appended
+		} else {
 			act.Priority = e.scale.Band(act.PriorityValue)
 		}
 		act.NonConformity = it.IsDuty()

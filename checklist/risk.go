@@ -139,29 +139,58 @@ type MeasureEffect struct {
 // risk of every threat at every scope, the remediation actions and the
 // compliance summary. It does not modify s, so several goroutines may
 // assess the same snapshot at once.
-func Assess(s *Snapshot) *Assessment {
-	a := &Assessment{index: map[riskKey]int{}}
+//
+// To assess many audits one after another (a batch export), use an
+// Assessor: it computes what depends only on the catalogue once.
+func Assess(s *Snapshot) *Assessment { return new(Assessor).Assess(s) }
+
+// Assessor assesses audits one after another, reusing across them what
+// depends only on the catalogue (the measures linked to each threat with
+// their explanations, the vulnerability groups, the items per scope kind)
+// and its scratch indexes. Its results are exactly Assess's. Catalogues
+// must not change while an Assessor is in use (stored catalogues are parsed
+// once and shared read-only). The zero value is ready; an Assessor is not
+// safe for concurrent use.
+type Assessor struct {
+	models map[*Catalogue]*riskModel
+	e      engine
+}
+
+// NewAssessor returns an empty Assessor.
+func NewAssessor() *Assessor { return new(Assessor) }
+
+// Assess is the package's Assess, with the catalogue's structures reused.
+func (as *Assessor) Assess(s *Snapshot) *Assessment {
+	a := &Assessment{}
 	if s == nil || s.Catalogue == nil {
+		a.index = map[riskKey]int{}
 		return a
 	}
 	a.AuditID, a.CatalogueKey = s.Audit.ID, s.Catalogue.Key()
 	a.Scale = s.Catalogue.Risk
 	a.RiskModel = s.Catalogue.HasRiskModel()
-	e := newEngine(s)
-	for _, scope := range s.Audit.Scopes() {
-		for ti := range s.Catalogue.Threats {
-			if !e.assessedAt(scope.Kind, s.Catalogue.Threats[ti].ID) {
+	e := as.engine(s)
+	threats := s.Catalogue.Threats
+	a.index = make(map[riskKey]int, len(e.scopes)*len(threats))
+	a.Risks = make([]ThreatRisk, 0, len(e.scopes)*len(threats))
+	// One backing array for every risk's measures, each risk's share capped
+	// so that nothing appended to one spills into the next.
+	slab := make([]MeasureEffect, 0, len(e.scopes)*e.m.links)
+	for _, scope := range e.scopes {
+		for ti := range threats {
+			if !e.m.assessedAt(scope.Kind, ti) {
 				continue
 			}
-			r := e.threatRisk(scope, &s.Catalogue.Threats[ti])
+			r := e.threatRisk(scope, &threats[ti], ti, slab[len(slab):len(slab):len(slab)+len(e.m.linked[ti])])
+			slab = slab[:len(slab)+len(r.Measures)]
 			r.Partial = e.hasChildren[scope]
 			a.index[riskKey{scope, r.Threat.ID}] = len(a.Risks)
 			a.Risks = append(a.Risks, r)
 			a.Provisional = a.Provisional || r.Provisional
 		}
 	}
-	a.Comune = rollUp(s.Catalogue, a.Risks)
-	a.Top = topRisks(a.Comune, TopRisks, s.Audit.Scopes())
+	a.Comune = e.m.rollUp(a.Risks)
+	a.Top = topRisks(a.Comune, TopRisks, e.scopes)
 	a.Actions = e.actions(a)
 	a.Summary = e.summarise(a)
 	a.Unverified, a.Expected = a.Summary.Total.Counts.Unanswered, a.Summary.Total.Counts.Total()
@@ -169,22 +198,23 @@ func Assess(s *Snapshot) *Assessment {
 }
 
 // rollUp builds Assessment.Comune from the complete (non-partial) risks.
-func rollUp(c *Catalogue, risks []ThreatRisk) []ComuneRisk {
-	pos := map[string]int{}
-	var out []ComuneRisk
-	for ti := range c.Threats {
-		pos[c.Threats[ti].ID] = -1
+func (m *riskModel) rollUp(risks []ThreatRisk) []ComuneRisk {
+	pos := make([]int, len(m.threatIndex))
+	for i := range pos {
+		pos[i] = -1
 	}
+	var out []ComuneRisk
 	for _, r := range risks {
 		if r.Partial {
 			continue
 		}
-		i, ok := pos[r.Threat.ID]
+		ti, ok := m.threatIndex[r.Threat.ID]
 		if !ok {
 			continue
 		}
+		i := pos[ti]
 		if i < 0 {
-			pos[r.Threat.ID] = len(out)
+			pos[ti] = len(out)
 			out = append(out, ComuneRisk{Threat: r.Threat, Worst: r, Min: r.Residual})
 			i = len(out) - 1
 		} else {
@@ -200,11 +230,9 @@ func rollUp(c *Catalogue, risks []ThreatRisk) []ComuneRisk {
 		}
 	}
 	// Catalogue order, whatever order the scopes met the threats in.
-	order := map[string]int{}
-	for ti := range c.Threats {
-		order[c.Threats[ti].ID] = ti
-	}
-	slices.SortStableFunc(out, func(x, y ComuneRisk) int { return cmp.Compare(order[x.Threat.ID], order[y.Threat.ID]) })
+	slices.SortStableFunc(out, func(x, y ComuneRisk) int {
+		return cmp.Compare(m.threatOrder[x.Threat.ID], m.threatOrder[y.Threat.ID])
+	})
 	return out
 }
 
@@ -290,18 +318,118 @@ func (a *Assessment) RisksAt(scope Scope) []ThreatRisk {
 	return a.Risks[start:]
 }
 
-// engine holds what Assess computes once per snapshot.
-type engine struct {
-	s       *Snapshot
+// riskModel is what the engine needs from a catalogue, computed once per
+// catalogue by an Assessor.
+type riskModel struct {
+	c       *Catalogue
 	scale   RiskScale
 	partial float64
 	cap     float64
-	// linked maps a threat ID to the items that counter it, in catalogue
-	// order, with the link's mitigation.
-	linked map[string][]link
-	// reasons memoises the explanations, which only depend on the outcome
-	// and the link: a measure answered at the ente explains every scope.
-	reasons map[reasonKey]string
+	// items and itemsFor are Catalogue.Items and ItemsFor.
+	items    []*Item
+	itemsFor map[ScopeKind][]*Item
+	// linked holds, per threat (index in c.Threats), the items that counter
+	// it, in catalogue order, with the link's mitigation; links is the
+	// total over all threats.
+	linked [][]link
+	links  int
+	// kinds holds, per threat, the scope kinds of its linked measures.
+	kinds []map[ScopeKind]bool
+	// grouped is true for a threat with some linked measure on a named
+	// vulnerability: only then can measures be correlated.
+	grouped []bool
+	// threatIndex maps a threat ID to its first index, threatOrder to its
+	// last (as the maps built by ID over c.Threats did).
+	threatIndex, threatOrder map[string]int
+}
+
+type link struct {
+	item       *Item
+	mitigation int
+	// full is mitigation as a share; reasons explain a sì, parziale, no
+	// and non applicabile answer (reason's text).
+	full                            float64
+	yes, partial, no, notApplicable string
+}
+
+func newRiskModel(c *Catalogue) *riskModel {
+	m := &riskModel{
+		c:           c,
+		scale:       c.Risk,
+		partial:     c.Risk.PartialFactor,
+		cap:         float64(c.Risk.MaxMitigation) / 100,
+		items:       c.Items(),
+		itemsFor:    map[ScopeKind][]*Item{},
+		linked:      make([][]link, len(c.Threats)),
+		kinds:       make([]map[ScopeKind]bool, len(c.Threats)),
+		grouped:     make([]bool, len(c.Threats)),
+		threatIndex: make(map[string]int, len(c.Threats)),
+		threatOrder: make(map[string]int, len(c.Threats)),
+	}
+	for ti := range c.Threats {
+		id := c.Threats[ti].ID
+		if _, ok := m.threatIndex[id]; !ok {
+			m.threatIndex[id] = ti
+		}
+		m.threatOrder[id] = ti
+	}
+	byID := map[string][]link{}
+	reasons := map[reasonKey]link{}
+	for _, it := range m.items {
+		m.itemsFor[it.Scope] = append(m.itemsFor[it.Scope], it)
+		for _, l := range it.Threats {
+			byID[l.Threat] = append(byID[l.Threat], m.newLink(it, l.Mitigation, reasons))
+		}
+	}
+	for ti := range c.Threats {
+		m.linked[ti] = byID[c.Threats[ti].ID]
+		m.links += len(m.linked[ti])
+		m.kinds[ti] = map[ScopeKind]bool{}
+		for _, l := range m.linked[ti] {
+			m.kinds[ti][l.item.Scope] = true
+			m.grouped[ti] = m.grouped[ti] || l.item.Vulnerability != ""
+		}
+	}
+	return m
+}
+
+// newLink explains the link once per mitigation value and question
+// polarity (the texts depend on nothing else), memoised in reasons.
+func (m *riskModel) newLink(it *Item, mitigation int, reasons map[reasonKey]link) link {
+	k := reasonKey{mitigation, it.Negative()}
+	l, ok := reasons[k]
+	if !ok {
+		l = link{mitigation: mitigation, full: float64(mitigation) / 100}
+		l.yes = "sì: " + percent(l.full)
+		l.partial = fmt.Sprintf("parziale: %s di %s = %s", percent(m.partial), percent(l.full), percent(l.full*m.partial))
+		l.no = "no: non conta"
+		l.notApplicable = "non applicabile: escluso"
+		if k.negative {
+			l.yes = "no (risposta conforme): " + percent(l.full)
+			l.no = "sì (risposta non conforme): non conta"
+		}
+		reasons[k] = l
+	}
+	l.item = it
+	return l
+}
+
+type reasonKey struct {
+	mitigation int
+	negative   bool
+}
+
+// engine holds what Assess computes once per snapshot, over the
+// catalogue's riskModel. An Assessor reuses its maps from one audit to the
+// next.
+type engine struct {
+	s *Snapshot
+	m *riskModel
+	// scale, partial and cap are the catalogue's (m's).
+	scale   RiskScale
+	partial float64
+	cap     float64
+	scopes  []Scope
 	// parents caches Audit.Parents for every scope.
 	parents map[Scope][]Scope
 	// answers indexes s.Answers (the last answer to a key wins, as in
@@ -309,69 +437,59 @@ type engine struct {
 	answers map[answerKey]*Answer
 	// hasChildren marks the scopes other scopes of the audit inherit from.
 	hasChildren map[Scope]bool
+	// strongest is combine's scratch list of vulnerability groups.
+	strongest []groupEffect
 }
 
-type reasonKey struct {
-	outcome Outcome
-	link    int
-}
-
-type link struct {
-	item       *Item
-	mitigation int
-}
-
-func newEngine(s *Snapshot) *engine {
-	e := &engine{
-		s:       s,
-		scale:   s.Catalogue.Risk,
-		partial: s.Catalogue.Risk.PartialFactor,
-		cap:     float64(s.Catalogue.Risk.MaxMitigation) / 100,
-		linked:  map[string][]link{},
-		reasons: map[reasonKey]string{},
-		parents: map[Scope][]Scope{},
-		answers: make(map[answerKey]*Answer, len(s.Answers)),
-
-		hasChildren: map[Scope]bool{},
+// engine prepares the Assessor's engine for s.
+func (as *Assessor) engine(s *Snapshot) *engine {
+	m := as.models[s.Catalogue]
+	if m == nil {
+		if as.models == nil {
+			as.models = map[*Catalogue]*riskModel{}
+		}
+		m = newRiskModel(s.Catalogue)
+		as.models[s.Catalogue] = m
 	}
+	e := &as.e
+	if e.answers == nil {
+		e.answers = make(map[answerKey]*Answer, len(s.Answers))
+		e.parents = map[Scope][]Scope{}
+		e.hasChildren = map[Scope]bool{}
+	} else {
+		clear(e.answers)
+		clear(e.parents)
+		clear(e.hasChildren)
+	}
+	e.s, e.m = s, m
+	e.scale, e.partial, e.cap = m.scale, m.partial, m.cap
 	for i := range s.Answers {
 		a := &s.Answers[i]
 		e.answers[answerKey{a.Scope, a.Item}] = a
 	}
-	for _, sc := range s.Audit.Scopes() {
+	e.scopes = s.Audit.Scopes()
+	for _, sc := range e.scopes {
 		e.parents[sc] = s.Audit.Parents(sc)
 		for _, p := range e.parents[sc] {
 			e.hasChildren[p] = true
 		}
 	}
-	for _, it := range s.Catalogue.Items() {
-		for _, l := range it.Threats {
-			e.linked[l.Threat] = append(e.linked[l.Threat], link{it, l.Mitigation})
-		}
-	}
 	return e
 }
 
-// assessedAt reports whether a threat is assessed at scopes of this kind. A
+// assessedAt reports whether threat ti is assessed at scopes of this kind. A
 // postazione, the unit the plan protects, inherits every measure and
 // assesses every threat. The ente and a sede assess only the threats that
 // at least one of their own measures counters: otherwise a physical threat
 // would show at the ente at its full inherent risk although nothing there
 // could counter it, crowding the top risks with figures that mean nothing.
-func (e *engine) assessedAt(kind ScopeKind, threat string) bool {
-	if kind == ScopePostazione {
-		return true
-	}
-	for _, l := range e.linked[threat] {
-		if l.item.Scope == kind {
-			return true
-		}
-	}
-	return false
+func (m *riskModel) assessedAt(kind ScopeKind, ti int) bool {
+	return kind == ScopePostazione || m.kinds[ti][kind]
 }
 
-// threatRisk computes the risk of threat t at scope from the answers.
-func (e *engine) threatRisk(scope Scope, t *Threat) ThreatRisk {
+// threatRisk computes the risk of threat t (index ti) at scope from the
+// answers, appending its measures to buf.
+func (e *engine) threatRisk(scope Scope, t *Threat, ti int, buf []MeasureEffect) ThreatRisk {
 	r := ThreatRisk{Scope: scope, Threat: t, Probability: t.Probability, Impact: t.Impact}
 	if o, ok := e.s.Overrides[t.ID]; ok {
 		r.Probability, r.Impact = o.Probability, o.Impact
@@ -379,13 +497,14 @@ func (e *engine) threatRisk(scope Scope, t *Threat) ThreatRisk {
 	}
 	r.Inherent = float64(r.Probability * r.Impact)
 	r.InherentBand = e.scale.Band(r.Inherent)
-	r.Measures = make([]MeasureEffect, 0, len(e.linked[t.ID]))
-	for _, l := range e.linked[t.ID] {
+	r.Measures = buf
+	for i := range e.m.linked[ti] {
+		l := &e.m.linked[ti][i]
 		at, applies := e.answeringScope(scope, l.item)
 		if !applies {
 			continue // e.g. a postazione measure seen from the ente
 		}
-		ans, answered := e.answer(at, l.item.ID)
+		ans, answered := e.answers[answerKey{at, l.item.ID}]
 		m, missing := e.effect(l, at, ans, answered)
 		if missing {
 			r.Provisional = true
@@ -393,7 +512,9 @@ func (e *engine) threatRisk(scope Scope, t *Threat) ThreatRisk {
 		}
 		r.Measures = append(r.Measures, m)
 	}
-	markWeaker(r.Measures)
+	if e.m.grouped[ti] {
+		markWeaker(r.Measures)
+	}
 	e.combine(&r, "")
 	return r
 }
@@ -441,9 +562,10 @@ func (e *engine) answeringScope(scope Scope, it *Item) (Scope, bool) {
 	return Scope{}, false
 }
 
-// effect is the contribution of the measure l, answered ans at scope at.
-// missing reports that the measure still has to be verified.
-func (e *engine) effect(l link, at Scope, ans Answer, answered bool) (m MeasureEffect, missing bool) {
+// effect is the contribution of the measure l, answered ans at scope at
+// (ans is nil when the measure is not answered there). missing reports
+// that the measure still has to be verified.
+func (e *engine) effect(l *link, at Scope, ans *Answer, answered bool) (m MeasureEffect, missing bool) {
 	m = MeasureEffect{Item: l.item, At: at, Link: l.mitigation}
 	if !answered || ans.Value == "" {
 		m.Reason = "non verificato: non conta (risultato provvisorio)"
@@ -453,17 +575,18 @@ func (e *engine) effect(l link, at Scope, ans Answer, answered bool) (m MeasureE
 	if l.item.Answer.Kind == KindChoice && l.item.Answer.Choice(ans.Value) == nil {
 		m.Outcome = "?" // a choice the catalogue does not offer
 	}
-	full := float64(l.mitigation) / 100
 	switch m.Outcome {
 	case OutcomeYes:
-		m.Effective, m.Counted = full, true
+		m.Effective, m.Counted, m.Reason = l.full, true, l.yes
 	case OutcomePartial:
-		m.Effective, m.Counted = full*e.partial, true
-	case OutcomeNo, OutcomeNotApplicable:
+		m.Effective, m.Counted, m.Reason = l.full*e.partial, true, l.partial
+	case OutcomeNo:
+		m.Reason = l.no
+	case OutcomeNotApplicable:
+		m.Reason = l.notApplicable
 	case OutcomeNone:
 		// A descriptive choice says nothing about the measure being in place.
 		m.Reason = "risposta senza esito (" + DisplayValue(l.item, ans.Value) + "): non conta"
-		return m, false
 	default:
 		// A value the catalogue does not know cannot prove anything: treat
 		// the measure as still to be verified.
@@ -471,37 +594,7 @@ func (e *engine) effect(l link, at Scope, ans Answer, answered bool) (m MeasureE
 		m.Reason = fmt.Sprintf("risposta %q sconosciuta: non conta (risultato provvisorio)", ans.Value)
 		return m, true
 	}
-	m.Reason = e.reason(m.Outcome, l.mitigation, m.Effective)
-	if l.item.Negative() {
-		switch m.Outcome {
-		case OutcomeYes:
-			m.Reason = "no (risposta conforme): " + percent(m.Effective)
-		case OutcomeNo:
-			m.Reason = "sì (risposta non conforme): non conta"
-		}
-	}
 	return m, false
-}
-
-// reason explains the effect of an sì, parziale, no or na answer.
-func (e *engine) reason(o Outcome, link int, effective float64) string {
-	k := reasonKey{o, link}
-	if r, ok := e.reasons[k]; ok {
-		return r
-	}
-	var r string
-	switch o {
-	case OutcomeYes:
-		r = "sì: " + percent(effective)
-	case OutcomePartial:
-		r = fmt.Sprintf("parziale: %s di %s = %s", percent(e.partial), percent(float64(link)/100), percent(effective))
-	case OutcomeNo:
-		r = "no: non conta"
-	case OutcomeNotApplicable:
-		r = "non applicabile: escluso"
-	}
-	e.reasons[k] = r
-	return r
 }
 
 // combine sets the mitigation, residual and band of r from its measures.
@@ -516,7 +609,7 @@ func (e *engine) combine(r *ThreatRisk, skip string) {
 	// strongest holds, per vulnerability in order of first appearance, the
 	// strongest effect among its measures (a slice, so that the product is
 	// computed in the same order every time).
-	var strongest []groupEffect
+	strongest := e.strongest[:0]
 	for _, m := range r.Measures {
 		eff := m.Effective
 		if skip != "" && m.Item.ID == skip {
@@ -536,6 +629,7 @@ func (e *engine) combine(r *ThreatRisk, skip string) {
 	for _, g := range strongest {
 		remaining *= 1 - g.eff
 	}
+	e.strongest = strongest[:0]
 	r.Uncapped = 1 - remaining
 	r.Mitigation = r.Uncapped
 	if r.Mitigation > e.cap {

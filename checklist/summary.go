@@ -112,7 +112,6 @@ type BandCount struct {
 }
 
 func (e *engine) summarise(a *Assessment) Summary {
-	s := e.s
 	var sum Summary
 	cat := make(map[Category]*AnswerCounts, len(Categories))
 	lvl := make(map[Level]*AnswerCounts, len(Levels))
@@ -126,8 +125,8 @@ func (e *engine) summarise(a *Assessment) Summary {
 	for _, m := range Macroprocesses {
 		mp[m] = new(AnswerCounts)
 	}
-	for _, sc := range s.Audit.Scopes() {
-		for _, it := range s.Catalogue.ItemsFor(sc.Kind) {
+	for _, sc := range e.scopes {
+		for _, it := range e.m.itemsFor[sc.Kind] {
 			ans, ok := e.answer(sc, it.ID)
 			sum.Total.Counts.add(it, ans, ok)
 			if c := cat[it.Category]; c != nil {

@@ -105,7 +105,7 @@ func (tw *tableWriter) record(fields []string, numeric []bool) {
 		if numeric == nil || !numeric[i] {
 			f = SafeCell(f)
 		}
-		if f == "" || !strings.ContainsAny(f, quoteTriggers) && f[0] != ' ' {
+		if f == "" || !hasClass(f, classQuote) && f[0] != ' ' {
 			tw.buf.WriteString(f)
 			continue
 		}
@@ -171,10 +171,11 @@ func WriteBatchTables(writers map[Table]io.Writer, each EachFunc, d Dialect, pro
 		return fmt.Errorf("tabella sconosciuta tra quelle richieste")
 	}
 	done := 0
+	assessor := checklist.NewAssessor() // the catalogues' risk structures, computed once
 	err := each(func(snap *checklist.Snapshot) error {
 		var assessment *checklist.Assessment
 		if assess {
-			assessment = checklist.Assess(snap)
+			assessment = assessor.Assess(snap)
 		}
 		for _, t := range tables {
 			if err := writeRows(t, snap, assessment, tws[t].write); err != nil {

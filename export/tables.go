@@ -263,7 +263,8 @@ func originTags(it *checklist.Item) string {
 	return s
 }
 
-// rowWriter receives the rows of a table, already in their final order.
+// rowWriter receives the rows of a table, already in their final order. The
+// slice is reused for the next row: a rowWriter that keeps a row copies it.
 type rowWriter func(row []string) error
 
 // writeRows produces the rows of table t for one audit. assessment may be nil
@@ -442,17 +443,24 @@ func historyRows(snap *checklist.Snapshot, emit rowWriter) error {
 }
 
 func riskRows(snap *checklist.Snapshot, assessment *checklist.Assessment, emit rowWriter) error {
+	row := make([]string, 0, len(TableRisks.Columns()))
+	var missing []string
+	var scope checklist.Scope
+	var scopeText, scopeLabel string
 	for i := range assessment.Risks {
 		r := &assessment.Risks[i]
-		missing := make([]string, len(r.Missing))
-		for j, it := range r.Missing {
-			missing[j] = it.ID
+		if i == 0 || r.Scope != scope { // risks come scope by scope
+			scope, scopeText, scopeLabel = r.Scope, r.Scope.String(), r.Scope.Label()
 		}
-		row := []string{snap.Audit.ID, r.Scope.String(), r.Scope.Label(), r.Threat.ID, r.Threat.Name,
+		missing = missing[:0]
+		for _, it := range r.Missing {
+			missing = append(missing, it.ID)
+		}
+		row = append(row[:0], snap.Audit.ID, scopeText, scopeLabel, r.Threat.ID, r.Threat.Name,
 			itoa(r.Probability), itoa(r.Impact), yesNo(r.Overridden),
 			decimal(round2(r.Inherent)), r.InherentBand.ID,
-			decimal(round2(r.Mitigation * 100)), decimal(round2(r.Residual)), r.Band.ID, r.Band.Label,
-			yesNo(r.Provisional), strings.Join(missing, listSeparator), yesNo(r.Partial)}
+			decimal(round2(r.Mitigation*100)), decimal(round2(r.Residual)), r.Band.ID, r.Band.Label,
+			yesNo(r.Provisional), strings.Join(missing, listSeparator), yesNo(r.Partial))
 		if err := emit(row); err != nil {
 			return err
 		}
@@ -464,21 +472,23 @@ func riskRows(snap *checklist.Snapshot, assessment *checklist.Assessment, emit r
 const listSeparator = " | "
 
 func actionRows(snap *checklist.Snapshot, assessment *checklist.Assessment, emit rowWriter) error {
+	row := make([]string, 0, len(TableActions.Columns()))
+	var findings []string
 	for i := range assessment.Actions {
 		a := &assessment.Actions[i]
-		findings := make([]string, len(a.Findings))
-		for j, f := range a.Findings {
-			findings[j] = f.At.String() + "=" + string(f.Outcome)
+		findings = findings[:0]
+		for _, f := range a.Findings {
+			findings = append(findings, f.At.String()+"="+string(f.Outcome))
 		}
 		priorityValue := ""
 		if a.Priority.ID != "" {
 			priorityValue = decimal(round2(a.PriorityValue))
 		}
-		row := []string{snap.Audit.ID, itoa(i + 1), a.Priority.ID, a.Priority.Label, priorityValue,
+		row = append(row[:0], snap.Audit.ID, itoa(i+1), a.Priority.ID, a.Priority.Label, priorityValue,
 			a.Item.ID, a.Item.Title(), string(a.Outcome), strings.Join(findings, listSeparator),
 			decimal(round2(a.Gain())), yesNo(isGoodPractice(a.Item)),
 			a.Plan.Owner, a.Plan.Due, string(a.Plan.Status), a.Plan.Status.Label(),
-			yesNo(a.NonConformity), a.Item.Reference, string(a.Item.OriginClass())}
+			yesNo(a.NonConformity), a.Item.Reference, string(a.Item.OriginClass()))
 		if err := emit(row); err != nil {
 			return err
 		}
