@@ -292,10 +292,17 @@ func (p *exportPage) View() string {
 	case p.err != nil:
 		b.WriteString(st.StatusError.Render(wrap("Errore: "+p.err.Error(), p.w)))
 	case p.paths != nil:
-		b.WriteString(st.StatusOK.Render("Esportazione completata in "+p.dest+":") + "\n")
-		for _, path := range p.paths {
-			b.WriteString("  " + path + "\n")
+		// The names, not the full paths: fourteen paths of one folder do
+		// not fit in 24 rows and repeat the folder on every line.
+		names := make([]string, len(p.paths))
+		for i, path := range p.paths {
+			names[i] = path
+			if rel, err := filepath.Rel(p.dest, path); err == nil && filepath.IsLocal(rel) {
+				names[i] = rel
+			}
 		}
+		b.WriteString(st.StatusOK.Render(wrap("Esportazione completata in "+p.dest+":", p.w)) + "\n")
+		b.WriteString(wrap(strings.Join(names, " · "), p.w) + "\n")
 	}
 	return b.String()
 }

@@ -89,16 +89,29 @@ func TestExportConfinedToRoot(t *testing.T) {
 			t.Errorf("bundle lacks %s: %v", name, err)
 		}
 	}
-	h.requireScreen("Esportazione completata in "+dest, filepath.Join(dest, export.FileSums))
+	h.requireScreen("Esportazione completata in "+dest, export.FileSums, export.FileXLSX)
 	if !strings.Contains(h.m.status, dest) {
 		t.Errorf("status %q does not say where the files are", h.m.status)
 	}
 	f.requireUntouched(t)
 
-	// The same folder again is refused, and nothing changes.
+	// The same folder again asks first; s replaces it inside the root.
+	stale := filepath.Join(dest, "vecchio.txt")
+	if err := os.WriteFile(stale, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	h.press("enter")
 	h.settle(func() bool { return !p.running }, 60*time.Second)
-	h.requireScreen("esiste già")
+	h.requireScreen("esiste già", "sostituirla?")
+	h.press("s")
+	h.settle(func() bool { return !p.running }, 60*time.Second)
+	if p.err != nil || p.exists != "" {
+		t.Fatalf("replace in the root: err %v, still asking %q", p.err, p.exists)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Fatalf("the replaced folder still holds %s: %v", stale, err)
+	}
+	f.requireUntouched(t)
 }
 
 // TestExportRootCreatedLazily: the root need not exist before the first

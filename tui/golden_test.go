@@ -50,6 +50,17 @@ func TestGoldenScreens(t *testing.T) {
 			// What the export answers when the folder is already there.
 			h.feed(exportDoneMsg{dest: goldenExportBase + "/export-comune-di-prova-2026", exists: true})
 		}},
+		{name: "export_done", drive: func(h *harness) {
+			h.m.ctx.exportBase = goldenExportBase
+			h.press("E")
+			dest := goldenExportBase + "/export-comune-di-prova-2026"
+			var paths []string
+			for _, f := range []string{"piano-sicurezza-cie.pdf", "piano-sicurezza-cie.html", "risposte.csv", "postazioni.csv", "rischi.csv",
+				"azioni.csv", "storico.csv", "eventi.csv", "operatori.csv", "variazioni.csv", "confronto.csv", "audit.xlsx", "audit.json", "SHA256SUMS"} {
+				paths = append(paths, dest+"/"+f)
+			}
+			h.feed(exportDoneMsg{dest: dest, paths: paths})
+		}},
 		{name: "access_log", role: checklist.RoleAdmin, setup: func(t *testing.T, s *storage.Store) { logSampleAccesses(t, s) },
 			drive: func(h *harness) { h.press("esc", "L", "down", "down") }},
 	}
