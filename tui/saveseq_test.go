@@ -45,12 +45,28 @@ func runConcurrently(cmd tea.Cmd) []tea.Msg {
 	run = func(c tea.Cmd) {
 		defer wg.Done()
 		done := make(chan tea.Msg, 1)
-		go func() { done <- c() }()
+		ids := make(chan string, 1)
+		go func() {
+			ids <- goroutineID()
+			done <- c()
+		}()
+		id := <-ids
+		// A timer is recognised by where it waits, as in harness.run, never
+		// by how long a save takes: under -race on a loaded machine the
+		// queued saves take seconds.
+		poll := time.NewTicker(2 * time.Millisecond)
+		defer poll.Stop()
 		var msg tea.Msg
-		select {
-		case msg = <-done:
-		case <-time.After(time.Second):
-			return // a timer
+	wait:
+		for {
+			select {
+			case msg = <-done:
+				break wait
+			case <-poll.C:
+				if isTimer(id) {
+					return
+				}
+			}
 		}
 		if batch, ok := msg.(tea.BatchMsg); ok {
 			for _, sub := range batch {
