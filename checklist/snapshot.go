@@ -35,6 +35,10 @@ type Snapshot struct {
 	// (storage.LoadChain), empty otherwise.
 	Previous []*Snapshot
 
+	// Evidence lists the files attached to items, by ID order; the bytes
+	// stay in the store (see Evidence).
+	Evidence []Evidence
+
 	answers map[answerKey]int
 }
 

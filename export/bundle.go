@@ -28,6 +28,10 @@ const (
 	FileXLSX = "audit.xlsx"
 	FileJSON = "audit.json"
 	FileSums = "SHA256SUMS"
+	// DirEvidence holds the audit's evidence files, each under
+	// checklist.EvidenceFileName (its ID, digest and type: never the
+	// user's name).
+	DirEvidence = "evidenze"
 )
 
 // Options tune Bundle.
@@ -49,6 +53,10 @@ type Options struct {
 	// Signer, when set, signs SHA256SUMS: the bundle gets SHA256SUMS.sig
 	// in OpenSSH's SSHSIG format, namespace "cieaudit" (see SignSSH).
 	Signer ssh.Signer
+	// Evidence holds the contents of the audit's evidence files by
+	// SHA-256 (storage.EvidenceContents); each goes to evidenze/. A file
+	// of snap.Evidence whose content is missing fails the export.
+	Evidence map[string][]byte
 }
 
 // ErrExists is returned when the destination exists, is not empty and
@@ -147,6 +155,13 @@ func renderAll(snap *checklist.Snapshot, assessment *checklist.Assessment, opts 
 		if opts.Progress != nil {
 			opts.Progress(len(files), total, r.name)
 		}
+	}
+	for _, e := range snap.Evidence {
+		data, ok := opts.Evidence[e.Digest]
+		if !ok {
+			return nil, fmt.Errorf("allegato %s: contenuto non disponibile per l'esportazione", e.ID)
+		}
+		files = append(files, bundleFile{DirEvidence + "/" + checklist.EvidenceFileName(e), data})
 	}
 	sums := checksums(files)
 	files = append(files, bundleFile{FileSums, sums})

@@ -151,9 +151,5 @@ func WriteCatalogue(c *checklist.Catalogue, format CatalogueFormat, path string,
 	if path == "-" {
 		return write(stdout)
 	}
-	dest, err := resolve(path, Options{Root: opts.Root})
-	if err != nil {
-		return err
-	}
-	return publishFile(dest, opts, write)
+	return PublishFile(path, opts, write)
 }

@@ -923,7 +923,28 @@ func (d *pdfDoc) register() {
 			d.table(cols, rows)
 		}
 	}
+	d.evidenceIndex()
 	d.signatures()
+}
+
+// evidenceIndex is the "Allegati" index, only when files are attached.
+func (d *pdfDoc) evidenceIndex() {
+	r := d.rep
+	if len(r.Evidence) == 0 {
+		return
+	}
+	d.heading(1, "Allegati", 30)
+	d.paragraph("I file allegati sono nella cartella evidenze/ del fascicolo; lo SHA-256 di ciascuno è anche in SHA256SUMS.")
+	cols := []column{{"ID", 0.08, "L"}, {"Misura", 0.18, "L"}, {"Nome", 0.22, "L"}, {"Tipo", 0.14, "L"}, {"Dim.", 0.09, "R"}, {"File e SHA-256", 0.29, "L"}}
+	rows := make([][]cell, len(r.Evidence))
+	for i, e := range r.Evidence {
+		name := e.Name
+		if e.Note != "" {
+			name += "\n" + e.Note
+		}
+		rows[i] = []cell{plain(e.ID), plain(e.Where), plain(name), plain(e.Type), plain(e.Size), plain(e.File + "\n" + e.Digest)}
+	}
+	d.table(cols, rows)
 }
 
 func (d *pdfDoc) signatures() {

@@ -179,11 +179,21 @@ type Staging struct {
 }
 
 // Create creates a new file of the export; the caller writes and closes it.
+// The one subfolder an export may have is evidenze/ (DirEvidence).
 func (s *Staging) Create(name string) (*os.File, error) {
-	if name != filepath.Base(name) {
+	dir, base := "", name
+	if d, b, ok := strings.Cut(name, "/"); ok && d == DirEvidence {
+		dir, base = d, b
+	}
+	if base == "" || base != filepath.Base(base) || base == "." || base == ".." {
 		return nil, fmt.Errorf("nome di file %q non ammesso in un'esportazione", name)
 	}
-	return s.root.OpenFile(filepath.Join(s.rel, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	if dir != "" {
+		if err := s.root.Mkdir(filepath.Join(s.rel, dir), 0o750); err != nil && !errors.Is(err, fs.ErrExist) {
+			return nil, err
+		}
+	}
+	return s.root.OpenFile(filepath.Join(s.rel, dir, base), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
 }
 
 // WriteFile creates a file of the export holding data.
@@ -295,13 +305,19 @@ func syncFolder(r *os.Root, rel string) error {
 	if err != nil {
 		return err
 	}
-	names, err := dir.Readdirnames(-1)
+	entries, err := dir.ReadDir(-1)
 	dir.Close()
 	if err != nil {
 		return err
 	}
-	for _, name := range names {
-		f, err := r.OpenFile(filepath.Join(rel, name), os.O_RDONLY, 0)
+	for _, e := range entries {
+		if e.IsDir() {
+			if err := syncFolder(r, filepath.Join(rel, e.Name())); err != nil {
+				return err
+			}
+			continue
+		}
+		f, err := r.OpenFile(filepath.Join(rel, e.Name()), os.O_RDONLY, 0)
 		if err != nil {
 			return err
 		}
@@ -322,4 +338,15 @@ func syncDir(r *os.Root, rel string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// PublishFile writes one file at path through write, published atomically:
+// nothing half-written on failure, an existing file replaced only with
+// opts.Force, and confined to opts.Root when it is set.
+func PublishFile(path string, opts Options, write func(w io.Writer) error) error {
+	dest, err := resolve(path, Options{Root: opts.Root})
+	if err != nil {
+		return err
+	}
+	return publishFile(dest, opts, write)
 }

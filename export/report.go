@@ -101,6 +101,25 @@ type report struct {
 	// Comparison is 5.4, the comparison with the previous audit; nil
 	// without one.
 	Comparison *comparisonView
+
+	// Evidence is the "Allegati" index: the files in evidenze/, shown only
+	// when the audit has some.
+	Evidence []evidenceRow
+}
+
+// evidenceRow is one attached file in the "Allegati" index.
+type evidenceRow struct {
+	ID, Where, Name, Note, Type, Size, Digest, File string
+}
+
+func buildEvidence(snap *checklist.Snapshot) []evidenceRow {
+	rows := make([]evidenceRow, 0, len(snap.Evidence))
+	for _, e := range snap.Evidence {
+		rows = append(rows, evidenceRow{ID: e.ID, Where: e.Scope.Label() + ", " + e.Item, Name: e.Name, Note: e.Note,
+			Type: checklist.EvidenceTypeLabel(e.Type), Size: checklist.FormatBytes(e.Size), Digest: e.Digest,
+			File: DirEvidence + "/" + checklist.EvidenceFileName(e)})
+	}
+	return rows
 }
 
 type normGroup struct {
@@ -467,6 +486,7 @@ func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
 	)
 	r.Cycle = buildCycleView(snap)
 	r.Comparison = buildComparison(snap)
+	r.Evidence = buildEvidence(snap)
 	return r
 }
 
@@ -729,6 +749,8 @@ func changeKindLabel(k checklist.ChangeKind) string {
 		return "Eventi di sicurezza"
 	case checklist.ChangeCarry:
 		return "Riporto dall'audit precedente"
+	case checklist.ChangeEvidence:
+		return "Allegati"
 	}
 	return string(k)
 }

@@ -168,17 +168,19 @@ func (c *codec[T]) recode(key, data []byte, d *decoder) ([]byte, error) {
 // values. A new per-audit record type is added here, so that doctor checks
 // it and a migration can rewrite it.
 var auditRecords = map[string]recordType{
-	string(bucketAnswers):     answerCodec,
-	string(bucketHistory):     changeCodec,
-	string(bucketEvaluations): evaluationCodec,
-	string(bucketActions):     actionCodec,
-	string(bucketOverrides):   overrideCodec,
-	string(bucketPlan):        planCodec,
-	string(bucketBaselines):   baselineCodec,
-	string(bucketOperators):   operatorCodec,
-	string(bucketEvents):      eventCodec,
-	string(bucketCarried):     carriedCodec,
-	string(bucketCarry):       upgradeCodec,
+	string(bucketAnswers):      answerCodec,
+	string(bucketHistory):      changeCodec,
+	string(bucketEvaluations):  evaluationCodec,
+	string(bucketActions):      actionCodec,
+	string(bucketOverrides):    overrideCodec,
+	string(bucketPlan):         planCodec,
+	string(bucketBaselines):    baselineCodec,
+	string(bucketOperators):    operatorCodec,
+	string(bucketEvents):       eventCodec,
+	string(bucketCarried):      carriedCodec,
+	string(bucketCarry):        upgradeCodec,
+	string(bucketEvidence):     evidenceCodec,
+	string(bucketEvidenceData): evidenceDataCodec,
 }
 
 // encoder appends fields to buf.
@@ -218,6 +220,19 @@ var (
 )
 
 func (d *decoder) bytes() []byte {
+	b := d.raw()
+	if b != nil && !utf8.Valid(b) {
+		d.err, d.data = errInvalidText, nil
+		return nil
+	}
+	return b
+}
+
+func (d *decoder) text() string { return string(d.bytes()) }
+
+// raw reads a length-prefixed byte string that need not be text (the
+// content of an evidence file); it aliases the value's bytes.
+func (d *decoder) raw() []byte {
 	if d.err != nil {
 		return nil
 	}
@@ -228,14 +243,8 @@ func (d *decoder) bytes() []byte {
 	}
 	b := d.data[k : k+int(n)]
 	d.data = d.data[k+int(n):]
-	if !utf8.Valid(b) {
-		d.err, d.data = errInvalidText, nil
-		return nil
-	}
 	return b
 }
-
-func (d *decoder) text() string { return string(d.bytes()) }
 
 func (d *decoder) symbol() string {
 	b := d.bytes()
@@ -289,6 +298,17 @@ func symbol[T any, S ~string](at func(*T) *S) field[T] {
 	return field[T]{
 		put: func(e *encoder, v *T) { e.text(string(*at(v))) },
 		get: func(d *decoder, v *T) { *at(v) = S(d.symbol()) },
+	}
+}
+
+// blob is opaque bytes (an evidence file's content), not checked as text.
+func blob[T any](at func(*T) *[]byte) field[T] {
+	return field[T]{
+		put: func(e *encoder, v *T) {
+			e.buf = binary.AppendUvarint(e.buf, uint64(len(*at(v))))
+			e.buf = append(e.buf, *at(v)...)
+		},
+		get: func(d *decoder, v *T) { *at(v) = d.raw() },
 	}
 }
 

@@ -47,7 +47,9 @@ const (
 	ReadActions
 	// ReadCycle reads the plan, baselines and registers.
 	ReadCycle
-	ReadAll = ReadAnswers | ReadHistory | ReadEvaluations | ReadActions | ReadCycle
+	// ReadEvidence reads the evidence records (not their contents).
+	ReadEvidence
+	ReadAll = ReadAnswers | ReadHistory | ReadEvaluations | ReadActions | ReadCycle | ReadEvidence
 )
 
 // loadParts reads the audit with the parts asked for; the others are left
@@ -102,6 +104,11 @@ func loadParts(tx *bolt.Tx, id string, parts Parts) (*checklist.Snapshot, error)
 	if parts&ReadCycle != 0 {
 		if err := readCycle(b, snap); err != nil {
 			return nil, fmt.Errorf("audit %s, %w", id, err)
+		}
+	}
+	if parts&ReadEvidence != 0 {
+		if snap.Evidence, err = readEvidence(b); err != nil {
+			return nil, fmt.Errorf("audit %s, allegati: %w", id, err)
 		}
 	}
 	return snap, nil

@@ -254,6 +254,12 @@ func (p *exportPage) start(replace bool) tea.Cmd {
 			default: // the screen is behind: skip this step rather than stall the export
 			}
 		}}
+		if len(snap.Evidence) > 0 {
+			if opts.Evidence, err = store.EvidenceContents(id); err != nil {
+				events <- exportDoneMsg{err: err}
+				return
+			}
+		}
 		paths, err := export.Bundle(snap, nil, dir, opts)
 		dest := dir
 		if root != "" {

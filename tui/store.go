@@ -40,4 +40,7 @@ type Store interface {
 	LoadChain(auditID string, depth int) (*checklist.Snapshot, error)
 	PlanCarry(prevID, catalogue string, req checklist.CarryRequest) (checklist.CarryPlan, error)
 	CreateCarried(prevID, catalogue string, req checklist.CarryRequest, author string) (checklist.Audit, checklist.UpgradeReport, error)
+	// EvidenceContents returns the contents of the audit's evidence files
+	// by SHA-256, for the bundle's evidenze/ folder.
+	EvidenceContents(auditID string) (map[string][]byte, error)
 }

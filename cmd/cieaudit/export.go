@@ -241,6 +241,11 @@ func (a *app) runExport(cmd *cobra.Command, args []string, f exportFlags) error 
 			bar.set(done, file)
 		}
 	}
+	if len(snap.Evidence) > 0 {
+		if opts.Evidence, err = s.EvidenceContents(snap.Audit.ID); err != nil {
+			return err
+		}
+	}
 	paths, err := export.Bundle(snap, assessment, f.out, opts)
 	bar.done()
 	if err != nil {

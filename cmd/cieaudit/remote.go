@@ -54,6 +54,12 @@ var remoteCommands = map[string]checklist.Role{
 	"event close":     checklist.RoleAuditor,
 	"sheet":           checklist.RoleAuditor,
 	"declaration":     checklist.RoleAuditor,
+	// Evidence: files come on the session's standard input, go to its
+	// standard output.
+	"evidence list":   checklist.RoleViewer,
+	"evidence get":    checklist.RoleViewer,
+	"evidence add":    checklist.RoleAuditor,
+	"evidence remove": checklist.RoleAuditor,
 	"audit delete":    checklist.RoleAdmin,
 	"user add":        checklist.RoleAdmin,
 	"user list":       checklist.RoleAdmin,
@@ -92,10 +98,11 @@ var serverFiles = map[string][]serverFile{
 		{flag: "out", keep: onlyStdout, preset: "-", why: "via SSH l'esportazione va solo sullo standard output: omettere --out o usare --out - (ssh … export ID --format csv > file.csv)"},
 		{flag: "sign", why: "via SSH --sign non esiste (userebbe una chiave del server): firmare sul proprio computer, con cieaudit export --sign o con ssh-keygen -Y sign -f CHIAVE -n cieaudit SHA256SUMS"},
 	},
-	"sheet":       {{flag: "out", keep: onlyStdout, preset: "-", why: "via SSH la scheda va solo sullo standard output, come zip: usare --out -"}},
-	"declaration": {{flag: "out", keep: onlyStdout, preset: "-", why: "via SSH la dichiarazione va solo sullo standard output, come zip: usare --out -"}},
-	"user add":    {{flag: "key-file", why: "via SSH --key-file non esiste (leggerebbe un file del server): passare la chiave con --key \"'ssh-ed25519 AAAA… commento'\""}},
-	"audit new":   {{flag: "catalog", keep: storedCatalogue, why: "via SSH --catalog accetta solo un catalogo già caricato (ID o ID@VERSIONE), non un file del server"}},
+	"sheet":        {{flag: "out", keep: onlyStdout, preset: "-", why: "via SSH la scheda va solo sullo standard output, come zip: usare --out -"}},
+	"declaration":  {{flag: "out", keep: onlyStdout, preset: "-", why: "via SSH la dichiarazione va solo sullo standard output, come zip: usare --out -"}},
+	"evidence get": {{flag: "out", keep: onlyStdout, preset: "-", why: "via SSH l'allegato va solo sullo standard output: usare --out - (ssh … evidence get AUDIT ID --out - > file)"}},
+	"user add":     {{flag: "key-file", why: "via SSH --key-file non esiste (leggerebbe un file del server): passare la chiave con --key \"'ssh-ed25519 AAAA… commento'\""}},
+	"audit new":    {{flag: "catalog", keep: storedCatalogue, why: "via SSH --catalog accetta solo un catalogo già caricato (ID o ID@VERSIONE), non un file del server"}},
 }
 
 // restrictedValue is a flag value that refuses what keep does not accept.

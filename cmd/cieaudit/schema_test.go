@@ -32,6 +32,7 @@ var jsonSchemas = map[string]string{
 	"operator list": "operator-list",
 	"event list":    "event-list",
 	"deadlines":     "deadlines",
+	"evidence list": "evidence-list",
 }
 
 var (
@@ -128,6 +129,8 @@ func TestJSONOutputsMatchTheirSchemas(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "audit.db")
 	id := strings.TrimSpace(mustRun(t, db, "demo"))
 	empty := newAuditWithWorkstation(t, db)
+	withEvidence := newAuditWithWorkstation(t, db)
+	mustRunInput(t, db, "foto dell'armadio chiuso\n", "evidence", "add", withEvidence, "--scope", "ente", "--item", "ORG-01", "--name", "nota.txt", "-")
 	key := newSSHKey(t, t.TempDir(), "schema")
 	mustRun(t, db, "user", "add", "mario", "--role", "auditor", "--key", key.pub, "--allow-from", "10.0.0.0/8")
 
@@ -142,6 +145,7 @@ func TestJSONOutputsMatchTheirSchemas(t *testing.T) {
 		"operator-list": {{"operator", "list", id, "--json"}},
 		"event-list":    {{"event", "list", id, "--json"}},
 		"deadlines":     {{"deadlines", "--json"}, {"deadlines", id, "--json"}},
+		"evidence-list": {{"evidence", "list", id, "--json"}, {"evidence", "list", withEvidence, "--json"}},
 	}
 	for name, lines := range runs {
 		for _, args := range lines {

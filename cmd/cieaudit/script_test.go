@@ -103,15 +103,20 @@ func scriptServe(bin string) func(ts *testscript.TestScript, neg bool, args []st
 
 // scriptSSH runs a command over SSH as a user types it in a shell: each
 // argument is single-quoted when it holds spaces, the server splits them.
+// "-stdin FILE" sends the file of the script's folder as standard input
+// (ssh … < FILE).
 func scriptSSH(ts *testscript.TestScript, neg bool, args []string) {
-	want := 0
+	want, stdin := 0, ""
+	if len(args) > 1 && args[0] == "-stdin" {
+		stdin, args = ts.ReadFile(args[1]), args[2:]
+	}
 	if len(args) > 1 && args[0] == "-code" {
 		n, err := strconv.Atoi(args[1])
 		ts.Check(err)
 		want, args = n, args[2:]
 	}
 	if len(args) < 2 {
-		ts.Fatalf("usage: ssh [-code N] KEY USER ARGS...")
+		ts.Fatalf("usage: ssh [-stdin FILE] [-code N] KEY USER ARGS...")
 	}
 	sshArgs := []string{
 		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes",
@@ -125,7 +130,7 @@ func scriptSSH(ts *testscript.TestScript, neg bool, args []string) {
 		sshArgs = append(sshArgs, a)
 	}
 	cmd := exec.Command("ssh", sshArgs...)
-	cmd.Stdin = strings.NewReader("")
+	cmd.Stdin = strings.NewReader(stdin)
 	cmd.Stdout, cmd.Stderr = ts.Stdout(), ts.Stderr()
 	err := cmd.Run()
 	code := 0
