@@ -923,17 +923,17 @@ func (d *pdfDoc) register() {
 			d.table(cols, rows)
 		}
 	}
-	d.evidenceIndex()
 	d.signatures()
 }
 
-// evidenceIndex is the "Allegati" index, only when files are attached.
+// evidenceIndex lists, in the Allegati part, the evidence files in
+// evidenze/, only when files are attached.
 func (d *pdfDoc) evidenceIndex() {
 	r := d.rep
 	if len(r.Evidence) == 0 {
 		return
 	}
-	d.heading(1, "Allegati", 30)
+	d.heading(1, "Evidenze allegate alle misure", 30)
 	d.paragraph("I file allegati sono nella cartella evidenze/ del fascicolo; lo SHA-256 di ciascuno è anche in SHA256SUMS.")
 	cols := []column{{"ID", 0.08, "L"}, {"Misura", 0.18, "L"}, {"Nome", 0.22, "L"}, {"Tipo", 0.14, "L"}, {"Dim.", 0.09, "R"}, {"File e SHA-256", 0.29, "L"}}
 	rows := make([][]cell, len(r.Evidence))
@@ -1014,6 +1014,7 @@ func (d *pdfDoc) annexes(n int) {
 		rows[i] = []cell{{text: a[0], bold: true}, plain(a[1])}
 	}
 	d.table([]column{{"File", 0.3, "L"}, {"Contenuto", 0.7, "L"}}, rows)
+	d.evidenceIndex()
 }
 
 // rowHeight is the height of the first of rows, at least one line.

@@ -102,8 +102,8 @@ type report struct {
 	// without one.
 	Comparison *comparisonView
 
-	// Evidence is the "Allegati" index: the files in evidenze/, shown only
-	// when the audit has some.
+	// Evidence lists, in the Allegati part, the files in evidenze/; shown
+	// only when the audit has some.
 	Evidence []evidenceRow
 }
 

@@ -104,12 +104,12 @@ func TestCLIEvidence(t *testing.T) {
 		}
 	}
 	html, _ := os.ReadFile(filepath.Join(bundle, export.FileHTML))
-	if !strings.Contains(string(html), `id="allegati"`) || !strings.Contains(string(html), "verbale firmato.pdf") || !strings.Contains(string(html), list.Evidence[1].File) {
+	if !strings.Contains(string(html), `id="evidenze"`) || !strings.Contains(string(html), "verbale firmato.pdf") || !strings.Contains(string(html), list.Evidence[1].File) {
 		t.Fatal("the report has no Allegati index naming the files")
 	}
 	if pdftotext, err := exec.LookPath("pdftotext"); err == nil {
 		txt, err := exec.Command(pdftotext, filepath.Join(bundle, export.FilePDF), "-").Output()
-		if err != nil || !strings.Contains(string(txt), "Allegati") || !strings.Contains(string(txt), "verbale firmato.pdf") {
+		if err != nil || !strings.Contains(string(txt), "Evidenze allegate alle misure") || !strings.Contains(string(txt), "verbale firmato.pdf") {
 			t.Fatalf("the PDF has no Allegati index (%v)", err)
 		}
 	}
