@@ -618,3 +618,18 @@ func TestChecklistSearchIgnoresAccentsAndReadsNotes(t *testing.T) {
 	h.press("enter")
 	h.requireScreen("Nessuna voce per la ricerca «passaporto» (codice, testo, guida e note): premere esc per toglierla.")
 }
+
+// TestChecklistEvidenceCount: the detail pane shows how many files an item
+// has at the scope, with name, type, size and the start of the digest.
+func TestChecklistEvidenceCount(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	id := createSample(t, s)
+	if _, err := s.AddEvidence(id, postPG01, "TEC-01", "firme.txt", "", []byte("registro firme\n"), "rossi"); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, Options{Store: s, AuditID: id}, 120, 40)
+	h.openScope(postPG01)
+	h.moveTo("TEC-01")
+	h.requireScreen("Allegati (1): al-1 firme.txt (testo, 15 B, sha256")
+}

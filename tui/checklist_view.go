@@ -257,6 +257,16 @@ func (p *checklistPage) renderDetail(w int) string {
 	if prev, waiting := snap.CarriedAnswer(at, it.ID); waiting && value == "" {
 		addWrapped("Nota dell'anno prima: ", prev.Note)
 	}
+	if n := snap.EvidenceCount(at, it.ID); n > 0 {
+		var files []string
+		for _, e := range snap.Evidence {
+			if e.Scope == at && e.Item == it.ID {
+				files = append(files, fmt.Sprintf("%s %s (%s, %s, sha256 %s…)", e.ID, checklist.CleanText(e.Name, false),
+					checklist.EvidenceTypeLabel(e.Type), checklist.FormatBytes(e.Size), e.Digest[:min(12, len(e.Digest))]))
+			}
+		}
+		addWrapped(fmt.Sprintf("Allegati (%d): ", n), strings.Join(files, "; "))
+	}
 	if p.showHistory {
 		lines = append(lines, p.historyLines(it, at, w)...)
 		return strings.Join(lines, "\n")
