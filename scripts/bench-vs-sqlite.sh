@@ -3,6 +3,8 @@
 # SQLite doing the same work in the same run, and their ratio.
 #
 #   scripts/bench-vs-sqlite.sh [ANSWERS]        # default 1000000
+#   DB=big.db ONLY=export scripts/bench-vs-sqlite.sh
+#                     # an existing database (not modified), export rows only
 #
 # Needs Go, sqlite3 (apt-get install -y sqlite3) and GNU time (/usr/bin/time).
 # Writes its databases under ${BENCH_DIR:-$(mktemp -d)} (about 2 GB at one
@@ -56,9 +58,14 @@ row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4"; }
 
 # The databases: about 163 answers per synthetic audit.
 AUDITS=$(((ANSWERS + 162) / 163))
-DB=$DIR/cieaudit.db
-measure /dev/null "$BIN" --db "$DB" demo --synthetic "$AUDITS"
-GEN_WALL=$WALL
+GEN_WALL=–
+if [ -n "${DB:-}" ]; then
+	AUDITS=$("$BIN" --db "$DB" audit list --json | grep -c '"id"' || true)
+else
+	DB=$DIR/cieaudit.db
+	measure /dev/null "$BIN" --db "$DB" demo --synthetic "$AUDITS"
+	GEN_WALL=$WALL
+fi
 DOCTOR=$("$BIN" --db "$DB" doctor)
 N_ANSWERS=$(echo "$DOCTOR" | awk -F': ' '/^Risposte/ { print $2 }')
 N_HISTORY=$(echo "$DOCTOR" | awk -F': ' '/^Voci di storico/ { print $2 }')
@@ -98,6 +105,7 @@ EOF
 measure /dev/null bash "$DIR/sq.sh"
 row "export all 5 tables to a folder, CPU" "$C_CPU s (wall $C_WALL s)" "$CPU s (wall $WALL s)" "$(ratio "$C_CPU" "$CPU")"
 row "same, peak RSS" "$((C_RSS / 1024)) MiB" "$((RSS / 1024)) MiB" "–"
+[ "${ONLY:-}" = export ] && exit 0
 
 # Size: the same answers, history and postazioni in keyed SQLite tables.
 SIZED=$DIR/size.sqlite
