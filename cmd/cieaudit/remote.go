@@ -41,6 +41,7 @@ var remoteCommands = map[string]checklist.Role{
 	"workstation remove": checklist.RoleAuditor,
 	"sede rename":        checklist.RoleAuditor,
 	"sede remove":        checklist.RoleAuditor,
+	"action set":         checklist.RoleAuditor,
 	// The yearly cycle: reading it is a viewer's, recording it and
 	// producing the quarter's documents (noted in the history) an auditor's.
 	"plan show":       checklist.RoleViewer,
