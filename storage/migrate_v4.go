@@ -36,11 +36,36 @@ const rewriteBatch = 16 << 20
 // rewriteV4 copies the database as tx sees it into a new file in the
 // schema-4 layout and renames that over s.path. tx must be the write
 // transaction that holds the old file; the caller marks it superseded.
-func (s *Store) rewriteV4(tx *bolt.Tx) (err error) {
-	tmp := filepath.Join(filepath.Dir(s.path), fmt.Sprintf(".%s.v4-%d.tmp", filepath.Base(s.path), time.Now().UnixNano()))
+func (s *Store) rewriteV4(tx *bolt.Tx) error {
+	return s.rewriteFile("v4", func(w *rewriter) error {
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			switch {
+			case bytes.Equal(name, bucketAudits):
+				return w.audits(tx, b)
+			case bytes.Equal(name, bucketAuditIndex):
+				return w.index(tx, b)
+			case bytes.Equal(name, bucketMeta):
+				return w.flat(name, b, func(k, v []byte) ([]byte, error) {
+					if bytes.Equal(k, keySchemaVersion) {
+						return schemaVersionValue(4), nil
+					}
+					return v, nil
+				})
+			}
+			return w.flat(name, b, nil)
+		})
+	})
+}
+
+// rewriteFile writes a new database file next to s.path through fill,
+// syncs it and renames it over s.path (the schema-4 migration, the purge).
+// The caller holds the old file in a write transaction and marks it
+// superseded.
+func (s *Store) rewriteFile(what string, fill func(w *rewriter) error) (err error) {
+	tmp := filepath.Join(filepath.Dir(s.path), fmt.Sprintf(".%s.%s-%d.tmp", filepath.Base(s.path), what, time.Now().UnixNano()))
 	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second, NoSync: true})
 	if err != nil {
-		return fmt.Errorf("creazione della copia aggiornata %s: %w", tmp, err)
+		return fmt.Errorf("creazione della copia riscritta %s: %w", tmp, err)
 	}
 	defer func() {
 		if dst != nil {
@@ -51,22 +76,7 @@ func (s *Store) rewriteV4(tx *bolt.Tx) (err error) {
 		}
 	}()
 	w := &rewriter{dst: dst}
-	if err := tx.ForEach(func(name []byte, b *bolt.Bucket) error {
-		switch {
-		case bytes.Equal(name, bucketAudits):
-			return w.audits(tx, b)
-		case bytes.Equal(name, bucketAuditIndex):
-			return w.index(tx, b)
-		case bytes.Equal(name, bucketMeta):
-			return w.flat(name, b, func(k, v []byte) ([]byte, error) {
-				if bytes.Equal(k, keySchemaVersion) {
-					return schemaVersionValue(4), nil
-				}
-				return v, nil
-			})
-		}
-		return w.flat(name, b, nil)
-	}); err != nil {
+	if err := fill(w); err != nil {
 		return err
 	}
 	if err := w.commit(); err != nil {

@@ -98,6 +98,7 @@ func TestRemoteTreePerRole(t *testing.T) {
 		{viewer, "evidence add AUD1 --scope ente --item ORG-01 -", `non consente "evidence add"`},
 		{viewer, "evidence remove AUD1 al-1", `non consente "evidence remove"`},
 		{viewer, "evidence get AUD1 al-1 --out /tmp/x", "solo sullo standard output"},
+		{admin, "purge --istat 054001 --yes", `"purge" non disponibile via SSH`},
 		{viewer, "export AUD1 -o=/tmp/x", "solo sullo standard output"},
 		{auditor, "sheet AUD1 --quarter 2026Q4 --out /tmp/x", "solo sullo standard output"},
 		{admin, "backup /var/lib/cieaudit/copia.db", "solo sullo standard output"},
