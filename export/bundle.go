@@ -134,6 +134,7 @@ func renderAll(snap *checklist.Snapshot, assessment *checklist.Assessment, opts 
 	renderers := []renderer{
 		{FilePDF, func(w io.Writer) error { return WritePDF(w, snap, assessment) }},
 		{FileHTML, func(w io.Writer) error { return WriteHTML(w, snap, assessment) }},
+		{FileODT, func(w io.Writer) error { return WriteODT(w, snap, assessment) }},
 	}
 	for _, t := range Tables {
 		renderers = append(renderers, renderer{t.FileName(), func(w io.Writer) error {

@@ -488,7 +488,7 @@ func TestBundleIsDeterministic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantNames := []string{FilePDF, FileHTML, "risposte.csv", "postazioni.csv", "rischi.csv", "azioni.csv", "storico.csv", "eventi.csv", "operatori.csv", "variazioni.csv", "confronto.csv", FileXLSX, FileJSON, FileSums}
+		wantNames := []string{FilePDF, FileHTML, FileODT, "risposte.csv", "postazioni.csv", "rischi.csv", "azioni.csv", "storico.csv", "eventi.csv", "operatori.csv", "variazioni.csv", "confronto.csv", FileXLSX, FileJSON, FileSums}
 		var names []string
 		for _, p := range paths {
 			names = append(names, filepath.Base(p))
@@ -558,7 +558,7 @@ func TestBundleZip(t *testing.T) {
 			t.Errorf("%s: modified %v, want the audit's last change", f.Name, f.Modified)
 		}
 	}
-	if !slices.Contains(names, FileSums) || !slices.Contains(names, FilePDF) || len(names) != 14 {
+	if !slices.Contains(names, FileSums) || !slices.Contains(names, FilePDF) || len(names) != 15 {
 		t.Errorf("zip entries %v", names)
 	}
 	// Without --force an existing archive is kept.
@@ -678,7 +678,7 @@ func TestBundleProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(calls) != 14 || calls[0] != "1/14 "+FilePDF || calls[13] != "14/14 "+FileSums {
+	if len(calls) != 15 || calls[0] != "1/15 "+FilePDF || calls[14] != "15/15 "+FileSums {
 		t.Errorf("progress calls %v", calls)
 	}
 }

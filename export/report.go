@@ -898,6 +898,7 @@ func question(it *checklist.Item) string {
 // annexList names the bundle's files that go with the plan, as the
 // Allegati part lists them.
 var annexList = [][2]string{
+	{"piano-sicurezza-cie.odt", "questo documento in formato OpenDocument, modificabile con LibreOffice Writer"},
 	{"risposte.csv", "esito, nota e autore di ogni misura verificata (risultati della checklist)"},
 	{"postazioni.csv", "sedi e postazioni con l'inventario dei beni"},
 	{"operatori.csv", "registro degli operatori e delle smart card operatore (SCO)"},

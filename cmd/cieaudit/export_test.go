@@ -15,7 +15,7 @@ import (
 
 // bundleNames are the files of a full export, in the order printed.
 var bundleNames = []string{
-	export.FilePDF, export.FileHTML, "risposte.csv", "postazioni.csv", "rischi.csv", "azioni.csv", "storico.csv", "eventi.csv", "operatori.csv", "variazioni.csv", "confronto.csv",
+	export.FilePDF, export.FileHTML, export.FileODT, "risposte.csv", "postazioni.csv", "rischi.csv", "azioni.csv", "storico.csv", "eventi.csv", "operatori.csv", "variazioni.csv", "confronto.csv",
 	export.FileXLSX, export.FileJSON, export.FileSums,
 }
 
