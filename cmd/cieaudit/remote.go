@@ -106,6 +106,27 @@ var serverFiles = map[string][]serverFile{
 	"audit new":    {{flag: "catalog", keep: storedCatalogue, why: "via SSH --catalog accetta solo un catalogo già caricato (ID o ID@VERSIONE), non un file del server"}},
 }
 
+// editFlags lists, per command path, the flags that turn a reading command
+// into a change of the audit: over SSH they exist only for the roles that
+// may edit (risk is a viewer's command, risk --set an auditor's).
+var editFlags = map[string][]serverFile{
+	"risk": {
+		{flag: "set", why: "via SSH --set richiede il ruolo auditor: il ruolo lettore legge l'analisi dei rischi ma non la modifica"},
+		{flag: "probability"}, {flag: "impact"}, {flag: "reason"}, {flag: "reset"},
+	},
+}
+
+// remoteFlags are the flags the SSH tree of role removes or restricts on
+// the command at path.
+func remoteFlags(path string, role checklist.Role) []serverFile {
+	drop := slices.Clone(serverFiles[path])
+	drop = append(drop, serverFiles[""]...)
+	if !role.CanEdit() {
+		drop = append(drop, editFlags[path]...)
+	}
+	return drop
+}
+
 // restrictedValue is a flag value that refuses what keep does not accept.
 type restrictedValue struct {
 	pflag.Value
@@ -156,8 +177,7 @@ func newRemoteRootCmd(a *app, role checklist.Role) *cobra.Command {
 			}
 			c.RunE = func(cmd *cobra.Command, args []string) error { return cmd.Help() }
 		}
-		drop := slices.Clone(serverFiles[commandPath(c)])
-		drop = append(drop, serverFiles[""]...)
+		drop := remoteFlags(commandPath(c), role)
 		if c == root {
 			drop = append(drop, serverFile{flag: "audit"})
 		}
@@ -348,7 +368,7 @@ func (a *app) refusal(root *cobra.Command, role checklist.Role, args []string, e
 				return usagef("comando %q non disponibile via SSH", path)
 			}
 		}
-		for _, d := range append(slices.Clone(serverFiles[path]), serverFiles[""]...) {
+		for _, d := range remoteFlags(path, role) {
 			if d.why != "" && mentionsFlag(err.Error(), cmd.Flag(d.flag)) {
 				return usagef("%s", d.why)
 			}

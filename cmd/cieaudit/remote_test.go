@@ -53,6 +53,10 @@ func TestRemoteTreePerRole(t *testing.T) {
 		{viewer, "export AUD1 --format csv --out -", ""},
 		{viewer, "catalog show cie", ""},
 		{viewer, "risk AUD1", ""},
+		// risk --set changes the audit: an auditor's, not a viewer's.
+		{viewer, "risk AUD1 --set T01 --probability 1 --impact 1 --reason x", "--set richiede il ruolo auditor"},
+		{viewer, "risk AUD1 --reset", "opzione sconosciuta"},
+		{auditor, "risk AUD1 --set T01 --probability 1 --impact 1 --reason x", ""},
 		{viewer, "plan show AUD1 --json", ""},
 		{viewer, "deadlines --json", ""},
 		{viewer, "event list AUD1", ""},
