@@ -99,9 +99,14 @@ func (b *boundedSession) Pty() (ssh.Pty, <-chan ssh.Window, bool) {
 
 // programOptions are the options of a session's tea.Program: wish's input,
 // output, environment and (clamped) initial size, no signal handler of its
-// own, and a filter that clamps every later size whatever its source.
-func programOptions(sess *boundedSession) []tea.ProgramOption {
-	return append(bm.MakeOptions(sess), tea.WithoutSignalHandler(), tea.WithFilter(filterMsg))
+// own, a filter that clamps every later size whatever its source, and the
+// frame rate (fps, 0 for Bubble Tea's 60).
+func programOptions(sess *boundedSession, fps int) []tea.ProgramOption {
+	opts := append(bm.MakeOptions(sess), tea.WithoutSignalHandler(), tea.WithFilter(filterMsg))
+	if fps > 0 {
+		opts = append(opts, tea.WithFPS(fps))
+	}
+	return opts
 }
 
 // filterMsg replaces wish's filter (a program takes only one): a suspend

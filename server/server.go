@@ -64,6 +64,9 @@ type Config struct {
 	ConnIdleTimeout time.Duration
 	// MaxTimeout is the absolute length of a connection (default 12h).
 	MaxTimeout time.Duration
+	// FPS is the highest frame rate of an interactive session's TUI, 1 to
+	// 120 (0: Bubble Tea's 60). A key's echo waits for the next frame.
+	FPS int
 	// MaxSessions is the cap of concurrent sessions (default 100).
 	MaxSessions int
 	// MaxSessionsPerUser is the cap per user (default 5).

@@ -202,7 +202,7 @@ func (s *Server) runTUI(sess *boundedSession, id Identity) {
 	}
 	var prog *tea.Program
 	handler := func(ssh.Session) *tea.Program {
-		prog = tea.NewProgram(model, programOptions(sess)...)
+		prog = tea.NewProgram(model, programOptions(sess, s.cfg.FPS)...)
 		s.programs.add(prog)
 		// Shutdown sets draining before it broadcasts: a program added too
 		// late for the broadcast sees the flag here instead.

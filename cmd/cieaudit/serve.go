@@ -33,6 +33,7 @@ type serveOptions struct {
 	shutdownTimeout    time.Duration
 	maxSessions        int
 	maxSessionsPerUser int
+	fps                int
 	connRate           float64
 	connBurst          int
 }
@@ -66,6 +67,7 @@ SIGINT chiudono le sessioni in modo ordinato e poi il database.`,
 	f.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "attesa massima della chiusura delle sessioni all'arresto")
 	f.IntVar(&o.maxSessions, "max-sessions", 100, "sessioni contemporanee al massimo")
 	f.IntVar(&o.maxSessionsPerUser, "max-sessions-per-user", 5, "sessioni contemporanee al massimo per utente")
+	f.IntVar(&o.fps, "fps", 60, "fotogrammi al secondo al massimo dell'interfaccia di ogni sessione (1-120): più alti, eco dei tasti più rapida e più CPU")
 	f.Float64Var(&o.connRate, "conn-rate", 0.5, "tentativi di connessione al secondo ammessi per indirizzo IP, a regime")
 	f.IntVar(&o.connBurst, "conn-burst", 10, "tentativi di connessione ammessi in rapida successione per indirizzo IP")
 	return cmd
@@ -74,6 +76,9 @@ SIGINT chiudono le sessioni in modo ordinato e poi il database.`,
 func (a *app) serve(ctx context.Context, o serveOptions) error {
 	if o.maxSessions <= 0 || o.maxSessionsPerUser <= 0 || o.connBurst <= 0 || o.connRate <= 0 {
 		return usagef("--max-sessions, --max-sessions-per-user, --conn-rate e --conn-burst devono essere positivi")
+	}
+	if o.fps < 1 || o.fps > 120 {
+		return usagef("--fps deve essere tra 1 e 120, non %d", o.fps)
 	}
 	if o.idleTimeout < 0 || o.handshakeTimeout <= 0 || o.shutdownTimeout <= 0 {
 		return usagef("--idle-timeout non può essere negativo; --handshake-timeout e --shutdown-timeout devono essere positivi")
@@ -151,6 +156,7 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 		HandshakeTimeout:   o.handshakeTimeout,
 		MaxSessions:        o.maxSessions,
 		MaxSessionsPerUser: o.maxSessionsPerUser,
+		FPS:                o.fps,
 		ConnRate:           rate.Limit(o.connRate),
 		ConnBurst:          o.connBurst,
 		Logger:             logger,
