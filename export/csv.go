@@ -63,7 +63,12 @@ func newTableWriter(w io.Writer, t Table, d Dialect) (*tableWriter, error) {
 			return nil, err
 		}
 	}
-	tw.record(t.ColumnNames(), nil)
+	// Machine names for programs, Italian headers for people.
+	header := t.ColumnNames()
+	if tw.excel {
+		header = t.Headers()
+	}
+	tw.record(header, nil)
 	return tw, nil
 }
 

@@ -104,7 +104,143 @@ func (t Table) Columns() []Column {
 	return tableColumns[t]
 }
 
-// ColumnNames returns the table's header row.
+// Header is the column's Italian header for people, used by the XLSX and
+// the excel CSV dialect (docs/export.md, "Headers for people"); the
+// rfc4180 dialect keeps the stable Name.
+func (c Column) Header() string {
+	if h, ok := peopleHeaders[c.Name]; ok {
+		return h
+	}
+	return c.Name
+}
+
+// Headers returns the table's header row for people (Column.Header).
+func (t Table) Headers() []string {
+	cols := t.Columns()
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Header()
+	}
+	return names
+}
+
+// peopleHeaders maps every machine column name to its Italian header: the
+// one place where they are defined. A column holding a stored key next to
+// its Italian label gets "(codice)" after the label's header. A name means
+// the same in every table, so one header serves them all.
+var peopleHeaders = map[string]string{
+	"audit_id":           "ID audit",
+	"scope":              "Ambito (codice)",
+	"scope_label":        "Ambito",
+	"section_id":         "Sezione",
+	"section_title":      "Titolo sezione",
+	"item_id":            "ID misura",
+	"item_title":         "Misura",
+	"category":           "Categoria",
+	"level":              "Livello",
+	"origin":             "Origine (codice)",
+	"origin_label":       "Origine",
+	"origin_class":       "Classe di origine",
+	"good_practice":      "Buona pratica",
+	"value":              "Risposta (codice)",
+	"value_label":        "Risposta",
+	"outcome":            "Esito",
+	"note":               "Nota",
+	"author":             "Autore",
+	"answered_at":        "Data risposta",
+	"rev":                "Modifiche",
+	"reference":          "Riferimento",
+	"macroprocess":       "Macroprocessi",
+	"code":               "Codice postazione",
+	"sede":               "Sede",
+	"sede_address":       "Indirizzo sede",
+	"room":               "Locale",
+	"office":             "Tipo ufficio",
+	"pc":                 "PC",
+	"lettore_impronte":   "Lettore impronte",
+	"lettore_smart_card": "Lettore smart card",
+	"multifunzione":      "Multifunzione",
+	"lettore_barcode":    "Lettore barcode",
+	"altro":              "Altro hardware",
+	"os":                 "Sistema operativo",
+	"notes":              "Note",
+	"items_total":        "Misure",
+	"items_answered":     "Misure con risposta",
+	"items_no":           "Risposte no",
+	"items_partial":      "Risposte parziali",
+	"threat_id":          "ID minaccia",
+	"threat_name":        "Minaccia",
+	"probability":        "Probabilità",
+	"impact":             "Impatto",
+	"overridden":         "Valori modificati",
+	"inherent_risk":      "Rischio inerente",
+	"inherent_band":      "Fascia inerente (codice)",
+	"mitigation_percent": "Mitigazione %",
+	"residual_risk":      "Rischio residuo",
+	"band":               "Fascia (codice)",
+	"band_label":         "Fascia",
+	"provisional":        "Provvisorio",
+	"missing_items":      "Misure senza risposta",
+	"partial":            "Solo misure del livello",
+	"rank":               "Posizione",
+	"priority":           "Priorità (codice)",
+	"priority_label":     "Priorità",
+	"priority_value":     "Valore priorità",
+	"findings":           "Rilievi",
+	"risk_reduction":     "Riduzione del rischio",
+	"owner":              "Responsabile",
+	"due":                "Scadenza",
+	"status":             "Stato (codice)",
+	"status_label":       "Stato",
+	"non_conformity":     "Non conformità",
+	"seq":                "N.",
+	"at":                 "Data",
+	"kind":               "Tipo",
+	"item":               "Voce",
+	"old":                "Prima",
+	"new":                "Dopo",
+	"reason":             "Motivo",
+	"event_id":           "ID evento",
+	"description":        "Descrizione",
+	"areas":              "Aree colpite",
+	"actions":            "Azioni intraprese",
+	"notified":           "Notifiche",
+	"gdpr_deadline":      "Scadenza GDPR (72 ore)",
+	"gdpr_note":          "Nota GDPR",
+	"closed_on":          "Data chiusura",
+	"close_note":         "Nota di chiusura",
+	"operator_id":        "ID operatore",
+	"name":               "Nome",
+	"role":               "Ruolo (codice)",
+	"role_label":         "Ruolo",
+	"act":                "Atto di nomina",
+	"sco":                "Smart card operatore",
+	"sco_delivered":      "Consegna SCO",
+	"verbale":            "Verbale di consegna",
+	"trained_on":         "Data formazione",
+	"postazioni":         "Postazioni",
+	"revoked_on":         "Data revoca",
+	"variation_id":       "ID variazione",
+	"day":                "Giorno",
+	"area":               "Area (codice)",
+	"area_label":         "Area",
+	"previous_audit_id":  "ID audit precedente",
+	"previous_year":      "Anno precedente",
+	"change":             "Variazione",
+	"old_value":          "Valore precedente (codice)",
+	"old_label":          "Valore precedente",
+	"new_value":          "Valore attuale (codice)",
+	"new_label":          "Valore attuale",
+	"catalogue":          "Catalogo",
+	"question":           "Domanda",
+	"guidance":           "Come verificare",
+	"compliant_answer":   "Risposta conforme",
+	"vulnerability":      "Vulnerabilità",
+	"answer_kind":        "Tipo di risposta",
+	"threats":            "Minacce",
+}
+
+// ColumnNames returns the table's header row of machine names.
 func (t Table) ColumnNames() []string {
 	cols := t.Columns()
 	names := make([]string, len(cols))

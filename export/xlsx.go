@@ -148,7 +148,11 @@ func streamSheet(f *excelize.File, sheet, table string, cols []Column, rows func
 	if err != nil {
 		return err
 	}
-	for i, c := range cols {
+	// excelize puts each new <col> before the ones already set, so the
+	// widths are set from the last column to the first to come out in
+	// ascending order (ECMA-376 requires it; some readers lose the widths
+	// otherwise). TestXLSXSheetXML reads the XML back.
+	for i, c := range slices.Backward(cols) {
 		width := 14.0
 		if !c.Numeric {
 			width = 22
@@ -166,7 +170,7 @@ func streamSheet(f *excelize.File, sheet, table string, cols []Column, rows func
 	}
 	head := make([]any, len(cols))
 	for i, c := range cols {
-		head[i] = excelize.Cell{StyleID: header, Value: c.Name}
+		head[i] = excelize.Cell{StyleID: header, Value: c.Header()}
 	}
 	if err := sw.SetRow("A1", head); err != nil {
 		return err
@@ -223,11 +227,13 @@ func streamSheet(f *excelize.File, sheet, table string, cols []Column, rows func
 // xlsxValue is the cell value of one field: numbers for numeric columns,
 // text for everything else. Text is written as a typed string cell, which
 // no spreadsheet evaluates, so it needs no apostrophe (SafeCell is for CSV).
+// An empty value leaves the cell empty (no empty string cell in a number
+// or date column).
 func xlsxValue(v string, numeric bool) any {
+	if v == "" {
+		return nil
+	}
 	if numeric {
-		if v == "" {
-			return nil
-		}
 		if n, err := strconv.ParseFloat(v, 64); err == nil {
 			return n
 		}

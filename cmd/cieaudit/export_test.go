@@ -130,7 +130,7 @@ func TestCLIExportCSV(t *testing.T) {
 		if r.Code != 0 || r.Stderr != "" {
 			t.Fatalf("exit %d stderr %q", r.Code, r.Stderr)
 		}
-		if !strings.HasPrefix(r.Stdout, "\uFEFFaudit_id;") {
+		if !strings.HasPrefix(r.Stdout, "\uFEFFID audit;Ambito (codice);") {
 			t.Fatalf("want BOM and ';', got %.40q", r.Stdout)
 		}
 		recs := parseCSV(t, r.Stdout, ';')
