@@ -120,7 +120,13 @@ func odtEscape(s string) string {
 }
 
 // odtDoc builds content.xml's body.
-type odtDoc struct{ b strings.Builder }
+type odtDoc struct {
+	b strings.Builder
+	// cols holds the automatic styles of the columns of the tables given
+	// widths; n numbers those tables.
+	cols strings.Builder
+	n    int
+}
 
 func (d *odtDoc) raw(s string) { d.b.WriteString(s) }
 
@@ -150,7 +156,10 @@ func (d *odtDoc) bullets(items []string) {
 
 // table writes a table whose header row (when headers is not empty) is
 // repeated on every page the table spans.
-func (d *odtDoc) table(headers []string, rows [][]string) {
+func (d *odtDoc) table(headers []string, rows [][]string) { d.tableW(headers, nil, rows) }
+
+// tableW is table with relative column widths (nil: equal columns).
+func (d *odtDoc) tableW(headers []string, widths []int, rows [][]string) {
 	cols := len(headers)
 	for _, r := range rows {
 		cols = max(cols, len(r))
@@ -159,7 +168,20 @@ func (d *odtDoc) table(headers []string, rows [][]string) {
 		return
 	}
 	d.raw(`<table:table table:style-name="Tabella">`)
-	fmt.Fprintf(&d.b, `<table:table-column table:number-columns-repeated="%d"/>`, cols)
+	if len(widths) == cols {
+		d.n++
+		sum := 0
+		for _, w := range widths {
+			sum += w
+		}
+		for i, w := range widths {
+			name := fmt.Sprintf("T%dC%d", d.n, i)
+			fmt.Fprintf(&d.cols, `<style:style style:name="%s" style:family="table-column"><style:table-column-properties style:column-width="%.2fcm" style:rel-width="%d*"/></style:style>`, name, 17*float64(w)/float64(sum), w)
+			fmt.Fprintf(&d.b, `<table:table-column table:style-name="%s"/>`, name)
+		}
+	} else {
+		fmt.Fprintf(&d.b, `<table:table-column table:number-columns-repeated="%d"/>`, cols)
+	}
 	cell := func(style, pstyle, s string) {
 		fmt.Fprintf(&d.b, `<table:table-cell table:style-name="%s" office:value-type="string"><text:p text:style-name="%s">%s</text:p></table:table-cell>`, style, pstyle, odtEscape(s))
 	}
@@ -193,7 +215,11 @@ func (d *odtDoc) cycleTable(t tableView, empty string) {
 		d.p(empty)
 		return
 	}
-	d.table(t.Headers, t.Rows)
+	var widths []int
+	for _, w := range t.Widths {
+		widths = append(widths, max(1, int(w*1000)))
+	}
+	d.tableW(t.Headers, widths, t.Rows)
 }
 
 func (d *odtDoc) compliance(rows []complianceRow) {
@@ -202,7 +228,7 @@ func (d *odtDoc) compliance(rows []complianceRow) {
 		out = append(out, []string{c.Label, strconv.Itoa(c.Yes), strconv.Itoa(c.No), strconv.Itoa(c.Partial),
 			strconv.Itoa(c.NotApplicable), strconv.Itoa(c.Unanswered), c.Coverage, provisionalPercent(c)})
 	}
-	d.table([]string{"", "Sì", "No", "Parziale", "N/A", "Non verificato", "Copertura", "Conformità"}, out)
+	d.tableW([]string{"", "Sì", "No", "Parziale", "N/A", "Non verificato", "Copertura", "Conformità"}, []int{30, 7, 7, 9, 7, 12, 12, 16}, out)
 }
 
 func provisionalPercent(c complianceRow) string {
@@ -225,11 +251,11 @@ func joinNonEmpty(sep string, parts ...string) string {
 // odtContent is content.xml: the report in the order of the PDF and HTML.
 func odtContent(r *report) []byte {
 	var d odtDoc
-	d.raw(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<office:document-content" + odtNamespaces + `><office:automatic-styles>` +
+	head := `<?xml version="1.0" encoding="UTF-8"?>` + "\n<office:document-content" + odtNamespaces + `><office:automatic-styles>` +
 		`<style:style style:name="Tabella" style:family="table"><style:table-properties style:width="17cm" table:align="margins" fo:margin-top="0.2cm" fo:margin-bottom="0.3cm"/></style:style>` +
 		`<style:style style:name="Intestazione" style:family="table-cell"><style:table-cell-properties fo:background-color="#e6e6e6" fo:padding="0.08cm" fo:border="0.5pt solid #808080"/></style:style>` +
 		`<style:style style:name="Cella" style:family="table-cell"><style:table-cell-properties fo:padding="0.08cm" fo:border="0.5pt solid #808080"/></style:style>` +
-		`</office:automatic-styles><office:body><office:text>`)
+		`</office:automatic-styles><office:body><office:text>`
 
 	// 1. Frontespizio
 	d.para("Riservato", Confidential)
@@ -293,7 +319,7 @@ func odtContent(r *report) []byte {
 			for _, l := range sc.levels {
 				rows = append(rows, []string{strconv.Itoa(l.Value), l.Label, l.Description})
 			}
-			d.table([]string{"Valore", "Livello", "Descrizione"}, rows)
+			d.tableW([]string{"Valore", "Livello", "Descrizione"}, []int{10, 20, 70}, rows)
 		}
 		d.heading(3, "Fasce di rischio")
 		var bands [][]string
@@ -334,7 +360,7 @@ func odtContent(r *report) []byte {
 		for _, m := range r.Macroprocesses {
 			rows = append(rows, []string{m.Label, m.Description, strconv.Itoa(m.Counted), m.Coverage, provisionalPercent(m.complianceRow)})
 		}
-		d.table([]string{"Macroprocesso", "Che cosa comprende", "Misure", "Copertura", "Conformità"}, rows)
+		d.tableW([]string{"Macroprocesso", "Che cosa comprende", "Misure", "Copertura", "Conformità"}, []int{18, 46, 10, 12, 14}, rows)
 	}
 	d.heading(2, "4.3 Postazioni e inventario")
 	if len(r.Postazioni) == 0 {
@@ -369,7 +395,7 @@ func odtContent(r *report) []byte {
 		for _, n := range r.NonConformities {
 			rows = append(rows, []string{n.ItemID, n.Title, n.Outcome, n.Findings, n.Reference})
 		}
-		d.table([]string{"ID", "Misura", "Esito", "Dove", "Riferimento"}, rows)
+		d.tableW([]string{"ID", "Misura", "Esito", "Dove", "Riferimento"}, []int{9, 33, 11, 22, 25}, rows)
 	}
 	if c := r.Comparison; c != nil {
 		odtComparison(&d, c)
@@ -389,7 +415,7 @@ func odtContent(r *report) []byte {
 						joinNonEmpty("\n", joinNonEmpty(" — ", it.Title, it.Practice), it.Question),
 						it.Outcome, joinNonEmpty("\n", orDash(it.Reference), it.Origin), it.Note})
 				}
-				d.table([]string{"ID", "Misura e domanda", "Risposta", "Riferimento e origine", "Note"}, rows)
+				d.tableW([]string{"ID", "Misura e domanda", "Risposta", "Riferimento e origine", "Note"}, []int{9, 34, 13, 24, 20}, rows)
 			}
 			if sec.Evaluation != "" {
 				d.p("Valutazione: " + sec.Evaluation)
@@ -416,7 +442,7 @@ func odtContent(r *report) []byte {
 			}
 			rows = append(rows, []string{strconv.Itoa(a.Rank), a.Priority, what, a.Findings, a.Owner, a.Due, a.Status})
 		}
-		d.table([]string{"N.", "Priorità", "Misura", "Dove", "Responsabile", "Scadenza", "Stato"}, rows)
+		d.tableW([]string{"N.", "Priorità", "Misura", "Dove", "Responsabile", "Scadenza", "Stato"}, []int{5, 11, 34, 18, 12, 10, 10}, rows)
 	}
 	d.heading(1, fmt.Sprintf("%d. Monitoraggio: eventi di sicurezza e variazioni", n+1))
 	d.heading(2, "Eventi di sicurezza")
@@ -439,7 +465,16 @@ func odtContent(r *report) []byte {
 	for _, a := range r.Annexes() {
 		annex = append(annex, []string{a[0], a[1]})
 	}
-	d.table([]string{"File", "Contenuto"}, annex)
+	d.tableW([]string{"File", "Contenuto"}, []int{30, 70}, annex)
+	if len(r.Evidence) > 0 {
+		d.heading(2, "Evidenze allegate alle misure")
+		d.p("I file allegati sono nella cartella evidenze/ del fascicolo; lo SHA-256 di ciascuno è anche in SHA256SUMS.")
+		var rows [][]string
+		for _, e := range r.Evidence {
+			rows = append(rows, []string{e.ID, e.Where, joinNonEmpty("\n", e.Name, e.Note), e.Type, e.Size, joinNonEmpty("\n", e.File, e.Digest)})
+		}
+		d.table([]string{"ID", "Misura", "Nome", "Tipo", "Dimensione", "File e SHA-256"}, rows)
+	}
 	d.heading(1, fmt.Sprintf("%d. Registro delle modifiche e firme", n+4))
 	if r.HistoryTotal == 0 {
 		d.p("Nessuna modifica registrata.")
@@ -469,7 +504,7 @@ func odtContent(r *report) []byte {
 	}
 	d.para("Sottotitolo", "Generato da cieaudit il "+r.Generated)
 	d.raw(`</office:text></office:body></office:document-content>`)
-	return []byte(d.b.String())
+	return []byte(strings.Replace(head, `</office:automatic-styles>`, d.cols.String()+`</office:automatic-styles>`, 1) + d.b.String())
 }
 
 func cmpOr(s, fallback string) string {
@@ -558,7 +593,7 @@ func odtRisks(d *odtDoc, r *report) {
 		}
 		rows = append(rows, []string{threat, strconv.Itoa(c.Probability), strconv.Itoa(c.Impact), c.Inherent, res, c.Band, joinNonEmpty("\n", c.Where, c.Spread)})
 	}
-	d.table([]string{"Minaccia", "P", "I", "Inerente", "Residuo", "Fascia", "Dove"}, rows)
+	d.tableW([]string{"Minaccia", "P", "I", "Inerente", "Residuo", "Fascia", "Dove"}, []int{32, 5, 5, 10, 12, 12, 24}, rows)
 	d.para("Sottotitolo", r.RiskFootnote())
 	d.heading(2, "7.3 Rischi principali")
 	for _, t := range r.Top {
@@ -619,7 +654,7 @@ func odtStyles(r *report) []byte {
 	para("Table_20_Contents", "Table Contents", "Standard", ``, `fo:font-size="8.5pt"`)
 	para("Table_20_Heading", "Table Heading", "Table_20_Contents", ``, `fo:font-weight="bold"`)
 	para("List_20_Contents", "List Contents", "Standard", `fo:margin-bottom="0.1cm"`, ``)
-	para("Header", "Header", "Standard", ``, `fo:font-size="8pt" fo:color="#5a5a5a"`)
+	b.WriteString(`<style:style style:name="Header" style:display-name="Header" style:family="paragraph" style:parent-style-name="Standard"><style:paragraph-properties><style:tab-stops><style:tab-stop style:position="17cm" style:type="right"/></style:tab-stops></style:paragraph-properties><style:text-properties fo:font-size="8pt" fo:color="#5a5a5a"/></style:style>`)
 	para("Footer", "Footer", "Standard", `fo:text-align="center"`, `fo:font-size="8pt" fo:color="#5a5a5a"`)
 	b.WriteString(`<text:list-style style:name="Bullets"><text:list-level-style-bullet text:level="1" text:bullet-char="•"><style:list-level-properties text:list-level-position-and-space-mode="label-alignment"><style:list-level-label-alignment text:label-followed-by="listtab" text:list-tab-stop-position="0.6cm" fo:text-indent="-0.4cm" fo:margin-left="0.6cm"/></style:list-level-properties></text:list-level-style-bullet></text:list-style>`)
 	b.WriteString(`</office:styles><office:automatic-styles><style:page-layout style:name="A4"><style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" style:print-orientation="portrait" fo:margin-top="1.5cm" fo:margin-bottom="1.5cm" fo:margin-left="2cm" fo:margin-right="2cm"/><style:header-style><style:header-footer-properties fo:min-height="0cm" fo:margin-bottom="0.4cm"/></style:header-style><style:footer-style><style:header-footer-properties fo:min-height="0cm" fo:margin-top="0.4cm"/></style:footer-style></style:page-layout></office:automatic-styles>`)
