@@ -23,9 +23,8 @@ const FileODT = "piano-sicurezza-cie.odt"
 // footer. The archive is deterministic: fixed file order, and the audit's
 // own dates as zip times and document dates. assessment may be nil.
 //
-// No Go ODF writer in the module proxy is both maintained and able to write
-// styles and tables, so the XML is written here, every text escaped by
-// odtText.
+// No well-kept Go ODF writer with styles and tables is known to us, so the
+// XML is written here, every text escaped by odtEscape.
 func WriteODT(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Assessment) error {
 	if assessment == nil {
 		assessment = checklist.Assess(snap)
