@@ -170,8 +170,17 @@ func ParseCount(what, raw string) (int, error) {
 	return int(f), nil
 }
 
-// FormatNumber is the canonical text of a number as stored in answers.
-func FormatNumber(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+// FormatNumber is the canonical text of a number as stored in answers. It
+// must read back as the same number: 1.234 printed plainly would read as
+// one thousand two hundred and thirty-four (ParseNumber takes "5.200" as
+// 5200), so a number of that shape gets a trailing zero ("1.2340").
+func FormatNumber(f float64) string {
+	s := strconv.FormatFloat(f, 'f', -1, 64)
+	if thousands.MatchString(s) {
+		s += "0"
+	}
+	return s
+}
 
 // NormalisePostazioneCode is a workstation code as stored: trimmed and
 // upper case (Ministry codes such as PG0540A01 are compared without case).

@@ -30,6 +30,19 @@ func TestParseDate(t *testing.T) {
 	}
 }
 
+// TestFormatNumberReadsBack: the stored text of a number parses back to the
+// same number, also where a plain print would look like thousands (the
+// fuzzer's ",001" became "0.001", then 1).
+func TestFormatNumberReadsBack(t *testing.T) {
+	for _, f := range []float64{0.001, 1.234, -12.5, 123.456, 5200, 0, 2.5, 1234.5678} {
+		s := FormatNumber(f)
+		back, err := ParseNumber("il valore", s)
+		if err != nil || back != f {
+			t.Errorf("FormatNumber(%v) = %q, which reads back as %v, %v", f, s, back, err)
+		}
+	}
+}
+
 func TestParseNumber(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
