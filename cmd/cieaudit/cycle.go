@@ -290,38 +290,26 @@ o ai loro delegati formali). Un delegato con SCO senza atto di delega è segnala
 	add.MarkFlagRequired("role")
 	cmd.AddCommand(add)
 
-	var listJSON bool
-	list := &cobra.Command{
-		Use:   "list AUDIT",
-		Short: "Elenca gli operatori, con i rilievi",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			snap, err := a.loadAudit(args[0])
-			if err != nil {
-				return err
+	cmd.AddCommand(newRecordListCmd(a, "Elenca gli operatori, con i rilievi", "operator-list",
+		func(snap *checklist.Snapshot) any {
+			rows := []operatorJSON{}
+			for _, o := range snap.Operators {
+				rows = append(rows, operatorJSON{o, nonNil(o.Findings())})
 			}
-			if listJSON {
-				rows := []operatorJSON{}
-				for _, o := range snap.Operators {
-					rows = append(rows, operatorJSON{o, nonNil(o.Findings())})
-				}
-				return writeJSON(a.stdout, struct {
-					Schema    string         `json:"schema"`
-					Audit     string         `json:"audit"`
-					Operators []operatorJSON `json:"operators"`
-				}{"cieaudit.operator-list/v1", snap.Audit.ID, rows})
-			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			return struct {
+				Audit     string         `json:"audit"`
+				Operators []operatorJSON `json:"operators"`
+			}{snap.Audit.ID, rows}
+		},
+		func(w io.Writer, snap *checklist.Snapshot) error {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNOME\tRUOLO\tATTO\tSCO\tCONSEGNA\tPOSTAZIONI\tREVOCA\tRILIEVI")
 			for _, o := range snap.Operators {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.ID, o.Name, o.Role.Label(), dash(o.Act), dash(o.SCO),
 					dash(checklist.ItalianDate(o.SCODelivered)), dash(strings.Join(o.Postazioni, ",")), dash(checklist.ItalianDate(o.RevokedOn)), dash(strings.Join(o.Findings(), "; ")))
 			}
 			return tw.Flush()
-		},
-	}
-	list.Flags().BoolVar(&listJSON, "json", false, "stampa in JSON (schema cieaudit.operator-list/v1)")
-	cmd.AddCommand(list)
+		}))
 
 	var on string
 	revoke := &cobra.Command{
@@ -411,28 +399,19 @@ dati personali.`,
 	add.MarkFlagRequired("description")
 	cmd.AddCommand(add)
 
-	var listJSON bool
-	list := &cobra.Command{
-		Use:   "list AUDIT",
-		Short: "Elenca gli eventi di sicurezza",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			snap, err := a.loadAudit(args[0])
-			if err != nil {
-				return err
+	cmd.AddCommand(newRecordListCmd(a, "Elenca gli eventi di sicurezza", "event-list",
+		func(snap *checklist.Snapshot) any {
+			rows := []eventJSON{}
+			for _, e := range snap.Events {
+				rows = append(rows, eventJSON{e, e.GDPRDeadline(), e.GDPRNote()})
 			}
-			if listJSON {
-				rows := []eventJSON{}
-				for _, e := range snap.Events {
-					rows = append(rows, eventJSON{e, e.GDPRDeadline(), e.GDPRNote()})
-				}
-				return writeJSON(a.stdout, struct {
-					Schema string      `json:"schema"`
-					Audit  string      `json:"audit"`
-					Events []eventJSON `json:"events"`
-				}{"cieaudit.event-list/v1", snap.Audit.ID, rows})
-			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			return struct {
+				Audit  string      `json:"audit"`
+				Events []eventJSON `json:"events"`
+			}{snap.Audit.ID, rows}
+		},
+		func(w io.Writer, snap *checklist.Snapshot) error {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tDATA\tAMBITO\tSTATO\tAREE\tNOTIFICATO A\tDESCRIZIONE")
 			for _, e := range snap.Events {
 				status := string(e.Status)
@@ -443,10 +422,7 @@ dati personali.`,
 					strings.ReplaceAll(e.Description, "\n", " "))
 			}
 			return tw.Flush()
-		},
-	}
-	list.Flags().BoolVar(&listJSON, "json", false, "stampa in JSON (schema cieaudit.event-list/v1)")
-	cmd.AddCommand(list)
+		}))
 
 	var on, note string
 	closeCmd := &cobra.Command{

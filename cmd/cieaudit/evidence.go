@@ -75,31 +75,18 @@ Via SSH: ssh … evidence add AUDIT --scope … --item … --name foto.jpg - < f
 	add.MarkFlagRequired("item")
 	cmd.AddCommand(add)
 
-	var listJSON bool
-	list := &cobra.Command{
-		Use:   "list AUDIT",
-		Short: "Elenca gli allegati: ambito, misura, nome, tipo, dimensione e SHA-256",
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			snap, err := a.loadAudit(args[0])
-			if err != nil {
-				return err
+	cmd.AddCommand(newRecordListCmd(a, "Elenca gli allegati: ambito, misura, nome, tipo, dimensione e SHA-256", "evidence-list",
+		func(snap *checklist.Snapshot) any {
+			rows := make([]evidenceJSON, 0, len(snap.Evidence))
+			for _, e := range snap.Evidence {
+				rows = append(rows, newEvidenceJSON(e))
 			}
-			if listJSON {
-				rows := make([]evidenceJSON, 0, len(snap.Evidence))
-				for _, e := range snap.Evidence {
-					rows = append(rows, newEvidenceJSON(e))
-				}
-				return writeSchemaJSON(a.stdout, "evidence-list", struct {
-					Audit    string         `json:"audit"`
-					Evidence []evidenceJSON `json:"evidence"`
-				}{snap.Audit.ID, rows})
-			}
-			return printEvidence(a.stdout, snap.Evidence)
+			return struct {
+				Audit    string         `json:"audit"`
+				Evidence []evidenceJSON `json:"evidence"`
+			}{snap.Audit.ID, rows}
 		},
-	}
-	list.Flags().BoolVar(&listJSON, "json", false, "stampa in JSON (schema cieaudit.evidence-list/v1)")
-	cmd.AddCommand(list)
+		func(w io.Writer, snap *checklist.Snapshot) error { return printEvidence(w, snap.Evidence) }))
 
 	var out string
 	var force bool

@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cieaudit/cieaudit/checklist"
 )
 
 // Every --json output is one JSON object whose first field is "schema":
@@ -39,4 +43,28 @@ func (w withSchema) MarshalJSON() ([]byte, error) {
 // ("audit-list" gives "cieaudit.audit-list/v1").
 func writeSchemaJSON(w io.Writer, name string, v any) error {
 	return writeJSON(w, withSchema{"cieaudit." + name + "/v1", v})
+}
+
+// newRecordListCmd is a "list AUDIT [--json]" command over one register of
+// an audit (operators, events, evidence): it reads the audit once, then
+// prints body as the document of schema name, or the table text writes.
+func newRecordListCmd(a *app, short, name string, body func(*checklist.Snapshot) any, text func(io.Writer, *checklist.Snapshot) error) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list AUDIT",
+		Short: short,
+		Args:  exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			snap, err := a.loadAudit(args[0])
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeSchemaJSON(a.stdout, name, body(snap))
+			}
+			return text(a.stdout, snap)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "stampa in JSON (schema cieaudit."+name+"/v1)")
+	return cmd
 }
