@@ -118,6 +118,10 @@ type Audit struct {
 	// Predecessor is the ID of the audit this one was carried from (the
 	// previous year's), empty for an audit started from nothing.
 	Predecessor string `json:"predecessor,omitempty"`
+	// Logo is the ente's stemma on the plan's cover, nil when none was
+	// given (cieaudit audit set --logo; the bytes are stored beside the
+	// audit, see CheckLogo).
+	Logo *Logo `json:"logo,omitempty"`
 
 	CreatedAt time.Time `json:"created_at"`
 	// UpdatedAt is the time of the last change to the audit or any of its

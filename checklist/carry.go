@@ -190,6 +190,7 @@ func PlanCarry(prev *Snapshot, req CarryRequest) (CarryPlan, error) {
 		CatalogueID:      cat.ID,
 		CatalogueVersion: cat.Version,
 		Predecessor:      pa.ID,
+		Logo:             pa.Logo,
 		Sedi:             make([]Sede, len(pa.Sedi)),
 		Postazioni:       slices.Clone(pa.Postazioni),
 	}

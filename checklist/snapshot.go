@@ -38,6 +38,9 @@ type Snapshot struct {
 	// Evidence lists the files attached to items, by ID order; the bytes
 	// stay in the store (see Evidence).
 	Evidence []Evidence
+	// LogoData is the content of the stemma Audit.Logo refers to (nil
+	// without one), for the covers and the bundle's stemma file.
+	LogoData []byte
 
 	answers map[answerKey]int
 }

@@ -164,6 +164,12 @@ func renderAll(snap *checklist.Snapshot, assessment *checklist.Assessment, opts 
 		}
 		files = append(files, bundleFile{DirEvidence + "/" + checklist.EvidenceFileName(e), data})
 	}
+	if l := snap.Audit.Logo; l != nil {
+		if int64(len(snap.LogoData)) != l.Size {
+			return nil, errors.New("stemma: contenuto non disponibile per l'esportazione")
+		}
+		files = append(files, bundleFile{l.FileName(), snap.LogoData})
+	}
 	sums := checksums(files)
 	files = append(files, bundleFile{FileSums, sums})
 	if opts.Progress != nil {

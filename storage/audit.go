@@ -415,10 +415,19 @@ func immutableFields(old, edited *checklist.Audit) error {
 		return errors.New("stato e chiusura dell'audit si cambiano con SetStatus (cieaudit audit close/reopen)")
 	case edited.CatalogueID != old.CatalogueID || edited.CatalogueVersion != old.CatalogueVersion || edited.CatalogueDigest != old.CatalogueDigest:
 		return errors.New("il catalogo di un audit non si può cambiare: creare un nuovo audit")
+	case !logoEqual(edited.Logo, old.Logo):
+		return errors.New("lo stemma si cambia con cieaudit audit set --logo")
 	case !edited.CreatedAt.Equal(old.CreatedAt):
 		return errors.New("la data di creazione dell'audit non si può cambiare")
 	}
 	return nil
+}
+
+func logoEqual(a, b *checklist.Logo) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
 }
 
 func signOffEqual(a, b *checklist.SignOff) bool {

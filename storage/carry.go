@@ -94,6 +94,14 @@ func (s *Store) CreateCarried(prevID, catalogue string, req checklist.CarryReque
 			}
 		}
 		at.reason = fmt.Sprintf("riportata dall'audit %s (%d)", prevID, plan.Report.PredecessorYear)
+		if l := plan.Audit.Logo; l != nil {
+			if err := at.copyLogo(tx.Bucket(bucketAudits).Bucket([]byte(prevID)), &plan.Audit); err != nil {
+				return nil, fmt.Errorf("stemma: %w", err)
+			}
+			if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeAudit, New: "stemma: " + l.Summary()}); err != nil {
+				return nil, err
+			}
+		}
 		for _, e := range plan.Evaluations {
 			if err := at.saveEvaluation(e); err != nil {
 				return nil, fmt.Errorf("valutazione della sezione %s (%s): %w", e.Section, e.Scope.String(), err)

@@ -181,6 +181,7 @@ var auditRecords = map[string]recordType{
 	string(bucketCarry):        upgradeCodec,
 	string(bucketEvidence):     evidenceCodec,
 	string(bucketEvidenceData): evidenceDataCodec,
+	string(bucketLogoData):     evidenceDataCodec,
 }
 
 // encoder appends fields to buf.

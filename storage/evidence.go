@@ -200,17 +200,23 @@ func (s *Store) EvidenceContents(auditID string) (map[string][]byte, error) {
 }
 
 func readContent(b *bolt.Bucket, digest string) ([]byte, error) {
+	return readBlob(b, bucketEvidenceData, "contenuto", digest)
+}
+
+// readBlob reads the content stored under digest in the nested bucket name
+// (evidence_data, logo_data); what names it in the message.
+func readBlob(b *bolt.Bucket, name []byte, what, digest string) ([]byte, error) {
 	var c evidenceContent
-	db := b.Bucket(bucketEvidenceData)
+	db := b.Bucket(name)
 	if db == nil {
-		return nil, fmt.Errorf("%w: contenuto %s mancante", ErrCorrupt, digest)
+		return nil, fmt.Errorf("%w: %s %s mancante", ErrCorrupt, what, digest)
 	}
 	found, err := evidenceDataCodec.get(db, []byte(digest), &c)
 	if err != nil {
 		return nil, err
 	}
 	if !found {
-		return nil, fmt.Errorf("%w: contenuto %s mancante", ErrCorrupt, digest)
+		return nil, fmt.Errorf("%w: %s %s mancante", ErrCorrupt, what, digest)
 	}
 	// The value lives in the transaction's pages: copy it out.
 	return append([]byte(nil), c.Data...), nil

@@ -49,7 +49,9 @@ const (
 	ReadCycle
 	// ReadEvidence reads the evidence records (not their contents).
 	ReadEvidence
-	ReadAll = ReadAnswers | ReadHistory | ReadEvaluations | ReadActions | ReadCycle | ReadEvidence
+	// ReadLogo reads the bytes of the stemma (Snapshot.LogoData).
+	ReadLogo
+	ReadAll = ReadAnswers | ReadHistory | ReadEvaluations | ReadActions | ReadCycle | ReadEvidence | ReadLogo
 )
 
 // loadParts reads the audit with the parts asked for; the others are left
@@ -109,6 +111,11 @@ func loadParts(tx *bolt.Tx, id string, parts Parts) (*checklist.Snapshot, error)
 	if parts&ReadEvidence != 0 {
 		if snap.Evidence, err = readEvidence(b); err != nil {
 			return nil, fmt.Errorf("audit %s, allegati: %w", id, err)
+		}
+	}
+	if parts&ReadLogo != 0 {
+		if snap.LogoData, err = readLogo(b, &snap.Audit); err != nil {
+			return nil, fmt.Errorf("audit %s, %w", id, err)
 		}
 	}
 	return snap, nil

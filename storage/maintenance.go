@@ -196,6 +196,9 @@ func (s *Store) Check() (CheckReport, error) {
 			if _, err := readCatalogue(tx, a.CatalogueKey(), a.CatalogueDigest); err != nil {
 				problem("audit %s: catalogo vincolato: %v", k, err)
 			}
+			if _, err := readLogo(b, &a); err != nil {
+				problem("audit %s: %v", k, err)
+			}
 			for _, name := range auditBuckets {
 				if b.Bucket(name) == nil {
 					problem("audit %s: bucket %s mancante", k, name)
