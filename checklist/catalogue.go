@@ -255,6 +255,10 @@ type Catalogue struct {
 
 	// Digest is the SHA-256 of the catalogue's source bytes, set by Parse.
 	Digest string `yaml:"-" json:"digest"`
+	// Raw is the source the catalogue was parsed from, byte for byte (its
+	// SHA-256 is Digest), set by Parse: the bundle carries it so that an
+	// import can store the exact catalogue its audit is pinned to.
+	Raw []byte `yaml:"-" json:"-"`
 
 	threatByID map[string]*Threat
 	itemByID   map[string]*Item

@@ -17,16 +17,16 @@ import (
 // locked room, a scanned verbale). The bytes are stored once per audit under
 // their SHA-256 (Digest); this is what describes them.
 type Evidence struct {
-	ID     string // "al-N", numbered per audit, never reused
-	Scope  Scope
-	Item   string
-	Name   string // a file name without folders, as given (cleaned)
-	Note   string
-	Type   string // MIME type detected from the content
-	Size   int64
-	Digest string // SHA-256 of the content, lowercase hex
-	Author string
-	At     time.Time
+	ID     string    `json:"id"` // "al-N", numbered per audit, never reused
+	Scope  Scope     `json:"scope"`
+	Item   string    `json:"item"`
+	Name   string    `json:"name"` // a file name without folders, as given (cleaned)
+	Note   string    `json:"note"`
+	Type   string    `json:"type"`   // MIME type detected from the content
+	Size   int64     `json:"size"`   // bytes
+	Digest string    `json:"sha256"` // SHA-256 of the content, lowercase hex
+	Author string    `json:"author"`
+	At     time.Time `json:"at"`
 }
 
 // ChangeEvidence is the history kind of attaching and removing a file.

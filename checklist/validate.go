@@ -50,6 +50,7 @@ func Parse(src []byte, filename string) (*Catalogue, error) {
 		return nil, err
 	}
 	c.Digest = digest(src)
+	c.Raw = append([]byte(nil), src...)
 	c.index()
 	return &c, nil
 }

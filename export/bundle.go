@@ -32,7 +32,40 @@ const (
 	// checklist.EvidenceFileName (its ID, digest and type: never the
 	// user's name).
 	DirEvidence = "evidenze"
+	// DirCatalogue holds the catalogue the audit is pinned to, its YAML
+	// byte for byte as stored (CatalogueFile).
+	DirCatalogue = "catalogo"
 )
+
+// CatalogueFile is the path in the bundle of the catalogue's YAML:
+// catalogo/<id>@<version>.yaml, or catalogo/catalogo.yaml when the id or
+// version holds a character that does not belong in a file name (a
+// catalogue's id and version may hold anything but spaces and '@').
+func CatalogueFile(c *checklist.Catalogue) string {
+	if safeName(c.ID) && safeName(c.Version) {
+		return DirCatalogue + "/" + c.Key() + ".yaml"
+	}
+	return DirCatalogue + "/catalogo.yaml"
+}
+
+// EvidenceFile is the path in the bundle of an evidence file.
+func EvidenceFile(e checklist.Evidence) string {
+	return DirEvidence + "/" + checklist.EvidenceFileName(e)
+}
+
+// safeName reports whether s is a non-empty run of letters, digits, '.',
+// '_' and '-' that does not start with a dot.
+func safeName(s string) bool {
+	if s == "" || s[0] == '.' || len(s) > 100 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // Options tune Bundle.
 type Options struct {
@@ -157,12 +190,16 @@ func renderAll(snap *checklist.Snapshot, assessment *checklist.Assessment, opts 
 			opts.Progress(len(files), total, r.name)
 		}
 	}
+	if len(snap.Catalogue.Raw) == 0 {
+		return nil, fmt.Errorf("catalogo %s: testo YAML non disponibile per l'esportazione", snap.Catalogue.Key())
+	}
+	files = append(files, bundleFile{CatalogueFile(snap.Catalogue), snap.Catalogue.Raw})
 	for _, e := range snap.Evidence {
 		data, ok := opts.Evidence[e.Digest]
 		if !ok {
 			return nil, fmt.Errorf("allegato %s: contenuto non disponibile per l'esportazione", e.ID)
 		}
-		files = append(files, bundleFile{DirEvidence + "/" + checklist.EvidenceFileName(e), data})
+		files = append(files, bundleFile{EvidenceFile(e), data})
 	}
 	if l := snap.Audit.Logo; l != nil {
 		if int64(len(snap.LogoData)) != l.Size {

@@ -490,10 +490,11 @@ func TestBundleIsDeterministic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantNames := []string{FilePDF, FileHTML, FileODT, "risposte.csv", "postazioni.csv", "rischi.csv", "azioni.csv", "storico.csv", "eventi.csv", "operatori.csv", "variazioni.csv", "confronto.csv", FileXLSX, FileJSON, FileSums}
+		wantNames := []string{FilePDF, FileHTML, FileODT, "risposte.csv", "postazioni.csv", "rischi.csv", "azioni.csv", "storico.csv", "eventi.csv", "operatori.csv", "variazioni.csv", "confronto.csv", FileXLSX, FileJSON, "catalogo/cie-postazioni@2026.1.yaml", FileSums}
 		var names []string
 		for _, p := range paths {
-			names = append(names, filepath.Base(p))
+			rel, _ := filepath.Rel(out, p)
+			names = append(names, filepath.ToSlash(rel))
 		}
 		if !slices.Equal(names, wantNames) {
 			t.Fatalf("bundle files %v, want %v", names, wantNames)
@@ -560,7 +561,7 @@ func TestBundleZip(t *testing.T) {
 			t.Errorf("%s: modified %v, want the audit's last change", f.Name, f.Modified)
 		}
 	}
-	if !slices.Contains(names, FileSums) || !slices.Contains(names, FilePDF) || len(names) != 15 {
+	if !slices.Contains(names, FileSums) || !slices.Contains(names, FilePDF) || len(names) != 16 {
 		t.Errorf("zip entries %v", names)
 	}
 	// Without --force an existing archive is kept.
@@ -641,12 +642,12 @@ func TestBundleDestinationSafety(t *testing.T) {
 			t.Errorf("old content survived --force: %v", err)
 		}
 		for _, p := range paths {
-			if filepath.Dir(p) != existing {
+			if !strings.HasPrefix(p, existing+string(filepath.Separator)) {
 				t.Errorf("file written outside the destination: %s", p)
 			}
 		}
 		got := tree(t, root)
-		want := []string{".", "esistente", "file.txt"}
+		want := []string{".", "esistente", "esistente/" + DirCatalogue, "file.txt"}
 		for _, p := range paths {
 			rel, _ := filepath.Rel(root, p)
 			want = append(want, rel)

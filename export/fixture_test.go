@@ -27,6 +27,7 @@ func fixtureCatalogue() *checklist.Catalogue {
 		Language: "it",
 		Source:   "D.M. 2/8/2005, Allegato A, circolari 4/2017 e 8/2017",
 		Digest:   "3f1c0ffee0ddba11c0de5eed0123456789abcdef0123456789abcdef01234567",
+		Raw:      []byte("# catalogo di prova (la sorgente del catalogo costruito in memoria)\n"),
 		Risk: checklist.RiskScale{
 			Probability: []checklist.ScaleLevel{
 				{Value: 1, Label: "Improbabile", Description: "Non si è mai verificato"},

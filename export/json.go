@@ -43,6 +43,15 @@ type auditDocument struct {
 	Operators  []checklist.Operator      `json:"operators"`
 	Events     []checklist.SecurityEvent `json:"events"`
 	Variations []checklist.Variation     `json:"variations"`
+
+	// Carried are the predecessor's answers still to re-verify and Upgrade
+	// the report of the carry (null for an audit not carried from another);
+	// Evidence the attached files' records, each with its path in the
+	// bundle. With these audit.json holds everything the database keeps of
+	// the audit (docs/export.md, "Import").
+	Carried  []checklist.Answer       `json:"carried"`
+	Upgrade  *checklist.UpgradeReport `json:"upgrade"`
+	Evidence []evidenceDocument       `json:"evidence"`
 }
 
 type catalogueRef struct {
@@ -50,6 +59,15 @@ type catalogueRef struct {
 	Version string `json:"version"`
 	Digest  string `json:"digest"`
 	Title   string `json:"title"`
+	// File is where the bundle carries the catalogue's YAML (CatalogueFile).
+	File string `json:"file"`
+}
+
+// evidenceDocument is one evidence record in audit.json: the record as
+// stored, and the file of the bundle holding its content.
+type evidenceDocument struct {
+	checklist.Evidence
+	File string `json:"file"`
 }
 
 type progressDocument struct {
@@ -70,7 +88,7 @@ func WriteJSON(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Asse
 		Schema:      SchemaJSON,
 		GeneratedAt: snap.LastChange().UTC(),
 		Audit:       snap.Audit,
-		Catalogue:   catalogueRef{snap.Catalogue.ID, snap.Catalogue.Version, snap.Catalogue.Digest, snap.Catalogue.Title},
+		Catalogue:   catalogueRef{snap.Catalogue.ID, snap.Catalogue.Version, snap.Catalogue.Digest, snap.Catalogue.Title, CatalogueFile(snap.Catalogue)},
 		Progress:    progressDocument{prog.Total, prog.Answered, prog.Unanswered},
 		Answers:     nonNil(sortedAnswers(snap)),
 		Evaluations: nonNil(sortedEvaluations(snap)),
@@ -83,6 +101,9 @@ func WriteJSON(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Asse
 		Operators:   nonNil(snap.Operators),
 		Events:      nonNil(snap.Events),
 		Variations:  nonNil(checklist.Variations(snap)),
+		Carried:     nonNil(sortedCarried(snap)),
+		Upgrade:     snap.Upgrade,
+		Evidence:    evidenceDocuments(snap.Evidence),
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -90,6 +111,23 @@ func WriteJSON(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Asse
 	// readable.
 	enc.SetEscapeHTML(false)
 	return enc.Encode(doc)
+}
+
+// evidenceDocuments pairs each record with its file in the bundle.
+func evidenceDocuments(es []checklist.Evidence) []evidenceDocument {
+	out := make([]evidenceDocument, len(es))
+	for i, e := range es {
+		out[i] = evidenceDocument{e, EvidenceFile(e)}
+	}
+	return out
+}
+
+// sortedCarried orders carried answers as the stored keys are: by scope
+// text, then item.
+func sortedCarried(snap *checklist.Snapshot) []checklist.Answer {
+	return slices.SortedStableFunc(slices.Values(snap.Carried), func(a, b checklist.Answer) int {
+		return cmp.Or(cmp.Compare(a.Scope.String(), b.Scope.String()), cmp.Compare(a.Item, b.Item))
+	})
 }
 
 // sortedEvaluations orders evaluations by scope (audit order) and section

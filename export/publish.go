@@ -179,10 +179,11 @@ type Staging struct {
 }
 
 // Create creates a new file of the export; the caller writes and closes it.
-// The one subfolder an export may have is evidenze/ (DirEvidence).
+// The subfolders an export may have are evidenze/ (DirEvidence) and
+// catalogo/ (DirCatalogue).
 func (s *Staging) Create(name string) (*os.File, error) {
 	dir, base := "", name
-	if d, b, ok := strings.Cut(name, "/"); ok && d == DirEvidence {
+	if d, b, ok := strings.Cut(name, "/"); ok && (d == DirEvidence || d == DirCatalogue) {
 		dir, base = d, b
 	}
 	if base == "" || base != filepath.Base(base) || base == "." || base == ".." {

@@ -130,7 +130,8 @@ func TestBundleInRootRefusesEscapes(t *testing.T) {
 		t.Fatal("no files reported")
 	}
 	for _, p := range paths {
-		if _, err := os.Stat(filepath.Join(f.root, "dentro", "rapporto", filepath.Base(p))); err != nil {
+		rel, _ := filepath.Rel(filepath.Join(f.root, "interno", "rapporto"), p)
+		if _, err := os.Stat(filepath.Join(f.root, "dentro", "rapporto", rel)); err != nil {
 			t.Errorf("%s not written through the inner link: %v", p, err)
 		}
 	}

@@ -5,18 +5,30 @@ import (
 	"encoding/csv"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/cieaudit/cieaudit/checklist"
 	"github.com/cieaudit/cieaudit/export"
 )
 
 // bundleNames are the files of a full export, in the order printed.
 var bundleNames = []string{
 	export.FilePDF, export.FileHTML, export.FileODT, "risposte.csv", "postazioni.csv", "rischi.csv", "azioni.csv", "storico.csv", "eventi.csv", "operatori.csv", "variazioni.csv", "confronto.csv",
-	export.FileXLSX, export.FileJSON, export.FileSums,
+	export.FileXLSX, export.FileJSON, builtinCatalogueFile(), export.FileSums,
+}
+
+// builtinCatalogueFile is the base name of the current built-in catalogue's
+// YAML in a bundle (catalogo/ID@VERSION.yaml).
+func builtinCatalogueFile() string {
+	c, err := checklist.Parse(checklist.BuiltinSource, checklist.BuiltinFilename)
+	if err != nil {
+		panic(err)
+	}
+	return path.Base(export.CatalogueFile(c))
 }
 
 func printedNames(t *testing.T, stdout string) []string {
