@@ -695,6 +695,10 @@ type auditData struct {
 	SignOff   *SignOff
 }
 
+func isLogoChange(c Change) bool {
+	return strings.HasPrefix(c.New, "stemma: ") || strings.HasPrefix(c.Old, "stemma: ")
+}
+
 func dataOf(a *Audit) auditData {
 	return auditData{a.Ente, a.Year, a.Auditors, a.StartDate, a.EndDate, a.Status, a.SignOff}
 }
@@ -708,7 +712,7 @@ func (m *merger) mergeAudit() {
 
 	df := family[auditData]{kind: ChangeAudit, fixed: true,
 		touches: func(c Change) []string {
-			if c.Kind == ChangeAudit || c.Kind == ChangeStatus {
+			if (c.Kind == ChangeAudit && !isLogoChange(c)) || c.Kind == ChangeStatus {
 				return []string{"audit"}
 			}
 			return nil
@@ -722,6 +726,31 @@ func (m *merger) mergeAudit() {
 	if d := df.merge(m, one(dataOf(la)), one(dataOf(ia))); len(d) == 1 {
 		out.Ente, out.Year, out.Auditors, out.StartDate, out.EndDate, out.Status, out.SignOff =
 			d[0].Ente, d[0].Year, d[0].Auditors, d[0].StartDate, d[0].EndDate, d[0].Status, d[0].SignOff
+	}
+
+	// The stemma, recorded as an audit change "stemma: …", on its own.
+	lf := family[*Logo]{kind: ChangeAudit,
+		touches: func(c Change) []string {
+			if c.Kind == ChangeAudit && isLogoChange(c) {
+				return []string{"stemma"}
+			}
+			return nil
+		},
+		same: jsonEqual[*Logo], sameValue: jsonEqual[*Logo], side: lastChangeSide[*Logo],
+		locate: func(string) (string, string) { return "", "stemma" },
+	}
+	logos := func(l *Logo) keyed[*Logo] {
+		if l == nil {
+			return keyed[*Logo]{rec: map[string]*Logo{}}
+		}
+		return keyed[*Logo]{keys: []string{"stemma"}, rec: map[string]*Logo{"stemma": l}}
+	}
+	out.Logo = nil
+	if l := lf.merge(m, logos(la.Logo), logos(ia.Logo)); len(l) == 1 {
+		out.Logo = l[0]
+		if !jsonEqual(l[0], la.Logo) {
+			m.out.LogoData = m.incoming.LogoData
+		}
 	}
 
 	// The perimeter, per sede and postazione: an entry of the history
