@@ -3,6 +3,7 @@ package export
 import (
 	"bufio"
 	"embed"
+	"encoding/base64"
 	"html/template"
 	"io"
 
@@ -30,6 +31,16 @@ func mustRead(fsys embed.FS, name string) string {
 type htmlReport struct {
 	*report
 	CSS template.CSS
+}
+
+// LogoURI is the stemma as a data: URI, "" without one. It is marked safe
+// because it is built here from bytes checklist.CheckLogo accepted as a PNG
+// or JPEG, base64-encoded: nothing in it comes from text.
+func (h htmlReport) LogoURI() template.URL {
+	if h.Logo == nil {
+		return ""
+	}
+	return template.URL("data:" + h.Logo.Type + ";base64," + base64.StdEncoding.EncodeToString(h.Logo.Data))
 }
 
 // WriteHTML writes the report as one self-contained HTML page, printable on

@@ -3,10 +3,15 @@ package export
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	stdhtml "html"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -65,5 +70,74 @@ func TestBundleLogo(t *testing.T) {
 	snap.LogoData = nil
 	if _, err := Bundle(snap, nil, filepath.Join(t.TempDir(), "b"), Options{}); err == nil || !strings.Contains(err.Error(), "stemma") {
 		t.Fatalf("bundle without the stemma's bytes: %v", err)
+	}
+}
+
+// TestCoverLogo: the stemma is on the cover of the three documents — an
+// image object on the PDF's first page (pdfimages lists it when poppler is
+// installed), the HTML's data: URI of the very bytes, the ODT's
+// Pictures/stemma.<ext> listed in the manifest and drawn in content.xml —
+// and absent without one.
+func TestCoverLogo(t *testing.T) {
+	for _, fixture := range []string{"stemma.png", "stemma.jpg"} {
+		t.Run(fixture, func(t *testing.T) {
+			snap := logoSnapshot(t, fixture)
+			var pdf, html, odt bytes.Buffer
+			if err := WritePDF(&pdf, snap, nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteHTML(&html, snap, nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := WriteODT(&odt, snap, nil); err != nil {
+				t.Fatal(err)
+			}
+			if n := bytes.Count(pdf.Bytes(), []byte("/Subtype /Image")); n < 1 {
+				t.Fatalf("PDF has %d image objects", n)
+			}
+			if _, err := exec.LookPath("pdfimages"); err == nil {
+				p := filepath.Join(t.TempDir(), "r.pdf")
+				os.WriteFile(p, pdf.Bytes(), 0o644)
+				out, err := exec.Command("pdfimages", "-f", "1", "-l", "1", "-list", p).Output()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !regexp.MustCompile(`(?m)^\s+1\s+0\s+image\s+240\s+300\s`).Match(out) {
+					t.Fatalf("pdfimages does not list the 240×300 stemma on page 1:\n%s", out)
+				}
+			}
+			uri := "data:" + snap.Audit.Logo.Type + ";base64," + base64.StdEncoding.EncodeToString(snap.LogoData)
+			m := regexp.MustCompile(`<img class="stemma" src="([^"]*)"`).FindStringSubmatch(html.String())
+			if m == nil || stdhtml.UnescapeString(m[1]) != uri {
+				t.Fatal("HTML cover lacks the stemma's data: URI")
+			}
+			zr, err := zipReader(odt.Bytes())
+			if err != nil {
+				t.Fatal(err)
+			}
+			entry := "Pictures/" + snap.Audit.Logo.FileName()
+			files := map[string][]byte{}
+			for _, f := range zr.File {
+				rc, _ := f.Open()
+				files[f.Name], _ = io.ReadAll(rc)
+				rc.Close()
+			}
+			if !bytes.Equal(files[entry], snap.LogoData) {
+				t.Fatalf("ODT %s: %d bytes", entry, len(files[entry]))
+			}
+			if !strings.Contains(string(files["META-INF/manifest.xml"]), `manifest:full-path="`+entry+`" manifest:media-type="`+snap.Audit.Logo.Type+`"`) {
+				t.Fatalf("manifest lacks %s:\n%s", entry, files["META-INF/manifest.xml"])
+			}
+			if !strings.Contains(string(files["content.xml"]), `<draw:image xlink:href="`+entry+`"`) {
+				t.Fatal("content.xml does not draw the stemma")
+			}
+		})
+	}
+	var pdf, html bytes.Buffer
+	snap := fixtureSnapshot()
+	_ = WritePDF(&pdf, snap, nil)
+	_ = WriteHTML(&html, snap, nil)
+	if bytes.Contains(pdf.Bytes(), []byte("/Subtype /Image")) || strings.Contains(html.String(), "data:image") {
+		t.Fatal("a stemma printed for an audit without one")
 	}
 }

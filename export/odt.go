@@ -36,10 +36,13 @@ func WriteODT(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Asses
 	}
 	files := []bundleFile{
 		{"mimetype", []byte(odtMime)},
-		{"META-INF/manifest.xml", []byte(odtManifest)},
+		{"META-INF/manifest.xml", odtManifest(r)},
 		{"content.xml", odtContent(r)},
 		{"styles.xml", odtStyles(r)},
 		{"meta.xml", odtMeta(r, created, modified)},
+	}
+	if r.Logo != nil {
+		files = append(files, bundleFile{odtPicture(r.Logo), r.Logo.Data})
 	}
 	bw := bufio.NewWriter(w)
 	zw := zip.NewWriter(bw)
@@ -87,16 +90,30 @@ func odtZipTime(t time.Time) time.Time {
 
 const odtMime = "application/vnd.oasis.opendocument.text"
 
-const odtManifest = `<?xml version="1.0" encoding="UTF-8"?>
+// odtManifest is META-INF/manifest.xml: the three XML parts and, with a
+// stemma, its picture.
+func odtManifest(r *report) []byte {
+	picture := ""
+	if r.Logo != nil {
+		picture = fmt.Sprintf(` <manifest:file-entry manifest:full-path="%s" manifest:media-type="%s"/>`+"\n", odtPicture(r.Logo), r.Logo.Type)
+	}
+	return []byte(`<?xml version="1.0" encoding="UTF-8"?>
 <manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">
  <manifest:file-entry manifest:full-path="/" manifest:version="1.3" manifest:media-type="application/vnd.oasis.opendocument.text"/>
  <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
  <manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>
  <manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>
-</manifest:manifest>
-`
+` + picture + `</manifest:manifest>
+`)
+}
 
-const odtNamespaces = ` xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.3"`
+// odtPicture is the stemma's entry in the archive: Pictures/stemma.png or
+// Pictures/stemma.jpg, the bytes as stored.
+func odtPicture(l *logoView) string {
+	return "Pictures/" + (&checklist.Logo{Type: l.Type}).FileName()
+}
+
+const odtNamespaces = ` xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" office:version="1.3"`
 
 // odtEscape is s as XML character data: the characters XML 1.0 forbids
 // (most control characters, lone surrogates, U+FFFE/U+FFFF) are dropped,
@@ -261,11 +278,20 @@ func odtContent(r *report) []byte {
 	if r.Draft {
 		d.para("Bozza", "BOZZA")
 	}
+	if l := r.Logo; l != nil {
+		w, h := l.fit()
+		fmt.Fprintf(&d.b, `<text:p text:style-name="Stemma"><draw:frame draw:name="Stemma" text:anchor-type="as-char" svg:width="%.2fcm" svg:height="%.2fcm" draw:z-index="0"><draw:image xlink:href="%s" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/></draw:frame></text:p>`,
+			w/10, h/10, odtPicture(l))
+	}
 	ente := r.Ente.Name
 	if r.Ente.Province != "" {
 		ente += " (" + r.Ente.Province + ")"
 	}
-	d.para("Ente", ente)
+	enteStyle := "Ente"
+	if r.Logo != nil {
+		enteStyle = "Ente_20_stemma" // closer to the stemma above it
+	}
+	d.para(enteStyle, ente)
 	d.para("Title", r.Title)
 	d.para("Subtitle", "Audit di sicurezza delle postazioni di emissione della Carta d'Identità Elettronica")
 	var facts [][]string
@@ -644,6 +670,8 @@ func odtStyles(r *report) []byte {
 	para("Title", "Title", "Standard", `fo:text-align="center" fo:margin-top="1cm" fo:margin-bottom="0.4cm"`, `fo:font-size="24pt" fo:font-weight="bold" fo:color="#1f3864"`)
 	para("Subtitle", "Subtitle", "Standard", `fo:text-align="center" fo:margin-bottom="1cm"`, `fo:font-size="12pt" fo:font-style="italic"`)
 	para("Ente", "Ente", "Standard", `fo:text-align="center" fo:margin-top="3cm"`, `fo:font-size="16pt" fo:font-weight="bold"`)
+	para("Ente_20_stemma", "Ente sotto lo stemma", "Ente", `fo:margin-top="0.4cm"`, ``)
+	para("Stemma", "Stemma", "Standard", `fo:text-align="center" fo:margin-top="2cm"`, ``)
 	para("Riservato", "Riservato", "Standard", `fo:text-align="end"`, `fo:font-size="9pt" fo:color="#8b1a1a" fo:font-weight="bold"`)
 	para("Bozza", "Bozza", "Standard", `fo:text-align="center" fo:margin-top="0.5cm"`, `fo:font-size="28pt" fo:color="#c00000" fo:font-weight="bold"`)
 	para("Headline", "Headline", "Text_20_body", `fo:margin-top="0.4cm"`, `fo:font-size="11pt" fo:font-weight="bold"`)

@@ -1,8 +1,13 @@
 package export
 
 import (
+	"bytes"
 	_ "embed"
 	"fmt"
+	"image"
+	"image/draw"
+	"image/jpeg"
+	"image/png"
 	"io"
 	"math"
 	"strconv"
@@ -480,6 +485,7 @@ func (d *pdfDoc) cover() {
 	r := d.rep
 	d.AddPage()
 	d.Bookmark("Frontespizio", 0, -1)
+	d.logo()
 	d.SetY(55)
 	d.font(true, 10)
 	d.colour(colourSecret)
@@ -521,6 +527,47 @@ func (d *pdfDoc) cover() {
 	d.colour(colourInk)
 	d.SetY(max(d.GetY()+4, 245))
 	d.muted("Questo documento contiene informazioni sulla sicurezza delle postazioni di emissione della CIE: va custodito e trasmesso con riservatezza, ai soli destinatari.")
+}
+
+// logo draws the stemma at the top left of the cover, above the ente's
+// name, within logoMaxWidth × logoMaxHeight millimetres.
+func (d *pdfDoc) logo() {
+	l := d.rep.Logo
+	if l == nil {
+		return
+	}
+	data, err := pdfImage(l)
+	if err != nil {
+		d.SetError(fmt.Errorf("stemma: %w", err))
+		return
+	}
+	d.RegisterImageOptionsReader("stemma", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(data))
+	w, h := l.fit()
+	d.ImageOptions("stemma", marginLeft, 24+(logoMaxHeight-h), w, h, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+}
+
+// pdfImage is the stemma as an 8-bit, non-interlaced PNG, which fpdf
+// embeds whatever the original (16-bit or interlaced PNG, JPEG in any
+// colour model). The stemma was decoded in full when it was set
+// (checklist.CheckLogo), within its size limits.
+func pdfImage(l *logoView) ([]byte, error) {
+	var src image.Image
+	var err error
+	if l.Type == "image/jpeg" {
+		src, err = jpeg.Decode(bytes.NewReader(l.Data))
+	} else {
+		src, err = png.Decode(bytes.NewReader(l.Data))
+	}
+	if err != nil {
+		return nil, err
+	}
+	dst := image.NewNRGBA(src.Bounds())
+	draw.Draw(dst, dst.Bounds(), src, src.Bounds().Min, draw.Src)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, dst); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 func (d *pdfDoc) normative() {

@@ -105,6 +105,39 @@ type report struct {
 	// Evidence lists, in the Allegati part, the files in evidenze/; shown
 	// only when the audit has some.
 	Evidence []evidenceRow
+
+	// Logo is the ente's stemma on the cover, nil without one.
+	Logo *logoView
+}
+
+// logoView is the stemma as the covers show it: the stored bytes, their
+// type and pixel size.
+type logoView struct {
+	Type          string // image/png or image/jpeg
+	Data          []byte
+	Width, Height int
+}
+
+// Logo covers fit the stemma in this box (millimetres), keeping its shape.
+const logoMaxWidth, logoMaxHeight = 40.0, 28.0
+
+// fit is the stemma's size in millimetres within the cover's box.
+func (l *logoView) fit() (w, h float64) {
+	w, h = logoMaxWidth, logoMaxWidth*float64(l.Height)/float64(l.Width)
+	if h > logoMaxHeight {
+		w, h = logoMaxHeight*float64(l.Width)/float64(l.Height), logoMaxHeight
+	}
+	return w, h
+}
+
+// buildLogo is the cover's stemma; nil without one, or when its bytes
+// are not those the reference names (the bundle then refuses to export).
+func buildLogo(snap *checklist.Snapshot) *logoView {
+	l := snap.Audit.Logo
+	if l == nil || int64(len(snap.LogoData)) != l.Size || l.Width <= 0 || l.Height <= 0 {
+		return nil
+	}
+	return &logoView{Type: l.Type, Data: snap.LogoData, Width: l.Width, Height: l.Height}
 }
 
 // evidenceRow is one attached file in the "Allegati" index.
@@ -354,6 +387,7 @@ func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
 		Generated:    italianDateTime(snap.LastChange()),
 		Auditors:     a.Auditors,
 		CatalogueRef: cat.Title + ", versione " + cat.Version,
+		Logo:         buildLogo(snap),
 	}
 	switch {
 	case a.StartDate != "" && a.EndDate != "" && a.StartDate != a.EndDate:

@@ -354,38 +354,7 @@ func (s *Store) ListAudits() ([]AuditSummary, error) {
 func (s *Store) UpdateAudit(id, author, reason string, fn func(*checklist.Audit) error) (checklist.Audit, error) {
 	var result checklist.Audit
 	err := s.writeAudit(id, func(at *auditTx) error {
-		old := at.audit
-		edited := cloneAudit(old)
-		if err := fn(&edited); err != nil {
-			return err
-		}
-		if err := immutableFields(&old, &edited); err != nil {
-			return err
-		}
-		if err := validateAudit(&edited); err != nil {
-			return err
-		}
-		if err := at.checkRemovedScopes(&edited); err != nil {
-			return err
-		}
-		general, perimeter := diffAudit(&old, &edited)
-		result = old
-		if general == nil && perimeter == nil {
-			return nil
-		}
-		at.audit = edited
-		for _, d := range []struct {
-			kind checklist.ChangeKind
-			diff *auditDiff
-		}{{checklist.ChangeAudit, general}, {checklist.ChangeScope, perimeter}} {
-			if d.diff == nil {
-				continue
-			}
-			if err := at.record(checklist.Change{Author: author, Kind: d.kind, Old: d.diff.old, New: d.diff.new, Reason: reason}); err != nil {
-				return err
-			}
-		}
-		if err := at.save(); err != nil {
+		if err := at.update(author, reason, fn); err != nil {
 			return err
 		}
 		result = at.audit
@@ -395,6 +364,42 @@ func (s *Store) UpdateAudit(id, author, reason string, fn func(*checklist.Audit)
 		return checklist.Audit{}, fmt.Errorf("modifica dell'audit %s: %w", id, err)
 	}
 	return result, nil
+}
+
+// update is UpdateAudit inside a transaction: at.audit becomes the edited
+// audit and the info is saved only when something changed.
+func (at *auditTx) update(author, reason string, fn func(*checklist.Audit) error) error {
+	old := at.audit
+	edited := cloneAudit(old)
+	if err := fn(&edited); err != nil {
+		return err
+	}
+	if err := immutableFields(&old, &edited); err != nil {
+		return err
+	}
+	if err := validateAudit(&edited); err != nil {
+		return err
+	}
+	if err := at.checkRemovedScopes(&edited); err != nil {
+		return err
+	}
+	general, perimeter := diffAudit(&old, &edited)
+	if general == nil && perimeter == nil {
+		return nil
+	}
+	at.audit = edited
+	for _, d := range []struct {
+		kind checklist.ChangeKind
+		diff *auditDiff
+	}{{checklist.ChangeAudit, general}, {checklist.ChangeScope, perimeter}} {
+		if d.diff == nil {
+			continue
+		}
+		if err := at.record(checklist.Change{Author: author, Kind: d.kind, Old: d.diff.old, New: d.diff.new, Reason: reason}); err != nil {
+			return err
+		}
+	}
+	return at.save()
 }
 
 // cloneAudit deep-copies a so that fn cannot alter the stored value through

@@ -15,63 +15,90 @@ import (
 // created by the first stemma, missing it reads as "no stemma".
 var bucketLogoData = []byte("logo_data")
 
+// LogoEdit is a change of the stemma: Set false leaves it as it is; Set
+// with Data replaces it (Name is the file as the user gave it, for
+// messages), Set with nil Data removes it.
+type LogoEdit struct {
+	Set  bool
+	Name string
+	Data []byte
+}
+
 // SetLogo stores data as the audit's stemma (checklist.CheckLogo checks it;
 // name is the file as the user gave it, for messages) and records the change
 // in the history; nil data removes the stemma. The audit must be open.
 // Setting the same image again changes nothing.
 func (s *Store) SetLogo(auditID, name string, data []byte, author string) (checklist.Audit, error) {
+	return s.EditAudit(auditID, author, nil, LogoEdit{Set: true, Name: name, Data: data})
+}
+
+// EditAudit applies fn as UpdateAudit does (nil fn changes nothing) and the
+// stemma change in one transaction: both are stored or neither is (the
+// ente form and cieaudit audit set change the ente's data and its stemma
+// together).
+func (s *Store) EditAudit(auditID, author string, fn func(*checklist.Audit) error, logo LogoEdit) (checklist.Audit, error) {
 	var result checklist.Audit
 	err := s.writeAudit(auditID, func(at *auditTx) error {
-		var logo *checklist.Logo
-		if data != nil {
-			l, err := checklist.CheckLogo(name, data)
-			if err != nil {
-				return err
-			}
-			logo = &l
-		}
-		old := at.audit.Logo
-		result = at.audit
-		if old == nil && logo == nil || old != nil && logo != nil && *old == *logo {
-			return nil
-		}
-		if old != nil {
-			if lb := at.b.Bucket(bucketLogoData); lb != nil {
-				if err := lb.Delete([]byte(old.SHA256)); err != nil {
-					return err
-				}
-			}
-		}
-		if logo != nil {
-			lb, err := at.b.CreateBucketIfNotExists(bucketLogoData)
-			if err != nil {
-				return err
-			}
-			if err := evidenceDataCodec.put(lb, []byte(logo.SHA256), &evidenceContent{data}); err != nil {
+		if fn != nil {
+			if err := at.update(author, "", fn); err != nil {
 				return err
 			}
 		}
-		c := checklist.Change{Author: author, Kind: checklist.ChangeAudit}
-		if old != nil {
-			c.Old = "stemma: " + old.Summary()
-		}
-		if logo != nil {
-			c.New = "stemma: " + logo.Summary()
-		}
-		if err := at.record(c); err != nil {
-			return err
-		}
-		at.audit.Logo = logo
-		if err := at.save(); err != nil {
-			return err
+		if logo.Set {
+			if err := at.setLogo(logo.Name, logo.Data, author); err != nil {
+				return err
+			}
 		}
 		result = at.audit
 		return nil
 	})
 	if err != nil {
-		return checklist.Audit{}, fmt.Errorf("stemma dell'audit %s: %w", auditID, err)
+		return checklist.Audit{}, fmt.Errorf("modifica dell'audit %s: %w", auditID, err)
 	}
 	return result, nil
+}
+
+func (at *auditTx) setLogo(name string, data []byte, author string) error {
+	var logo *checklist.Logo
+	if data != nil {
+		l, err := checklist.CheckLogo(name, data)
+		if err != nil {
+			return err
+		}
+		logo = &l
+	}
+	old := at.audit.Logo
+	if logoEqual(old, logo) {
+		return nil
+	}
+	if old != nil {
+		if lb := at.b.Bucket(bucketLogoData); lb != nil {
+			if err := lb.Delete([]byte(old.SHA256)); err != nil {
+				return err
+			}
+		}
+	}
+	if logo != nil {
+		lb, err := at.b.CreateBucketIfNotExists(bucketLogoData)
+		if err != nil {
+			return err
+		}
+		if err := evidenceDataCodec.put(lb, []byte(logo.SHA256), &evidenceContent{data}); err != nil {
+			return err
+		}
+	}
+	c := checklist.Change{Author: author, Kind: checklist.ChangeAudit}
+	if old != nil {
+		c.Old = "stemma: " + old.Summary()
+	}
+	if logo != nil {
+		c.New = "stemma: " + logo.Summary()
+	}
+	if err := at.record(c); err != nil {
+		return err
+	}
+	at.audit.Logo = logo
+	return at.save()
 }
 
 // readLogo returns the bytes of the audit's stemma (nil without one),

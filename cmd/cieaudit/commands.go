@@ -427,7 +427,7 @@ func newAuditCmd(a *app) *cobra.Command {
 	for _, f := range []string{"year", "auditor"} {
 		newCmd.MarkFlagRequired(f)
 	}
-	cmd.AddCommand(newCmd, newAuditDiffCmd(a))
+	cmd.AddCommand(newCmd, newAuditDiffCmd(a), newAuditSetCmd(a))
 
 	var listJSON bool
 	listCmd := &cobra.Command{
@@ -611,6 +611,9 @@ func printAudit(w io.Writer, snap *checklist.Snapshot) {
 	p := snap.AuditProgress()
 	fmt.Fprintf(w, "%s — audit %d (%s)\n", au.Ente.Name, au.Year, au.ID)
 	fmt.Fprintf(w, "Stato: %s   Catalogo: %s   Auditor: %s\n", au.Status.Label(), au.CatalogueKey(), strings.Join(au.Auditors, ", "))
+	if l := au.Logo; l != nil {
+		fmt.Fprintf(w, "Stemma: %s %d×%d, %s\n", checklist.EvidenceTypeLabel(l.Type), l.Width, l.Height, checklist.FormatBytes(l.Size))
+	}
 	fmt.Fprintf(w, "Avanzamento: %d/%d risposte (%.0f%%): sì %d, no %d, parziale %d, n/a %d\n",
 		p.Answered, p.Total, p.Percent(), p.Yes, p.No, p.Partial, p.NotApplic)
 	for _, sc := range au.Scopes() {

@@ -21,9 +21,12 @@ func mustRunInput(t testing.TB, db, stdin string, args ...string) string {
 	return r.Stdout
 }
 
-func evidenceFixture(t testing.TB, name string) string {
+func evidenceFixture(t testing.TB, name string) string { return testdataPath(t, "evidence", name) }
+
+// testdataPath is the absolute path of testdata/dir/name.
+func testdataPath(t testing.TB, dir, name string) string {
 	t.Helper()
-	p, err := filepath.Abs(filepath.Join("..", "..", "testdata", "evidence", name))
+	p, err := filepath.Abs(filepath.Join("..", "..", "testdata", dir, name))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,7 @@ var remoteCommands = map[string]checklist.Role{
 	"risk":               checklist.RoleViewer,
 	"answer":             checklist.RoleAuditor,
 	"audit new":          checklist.RoleAuditor,
+	"audit set":          checklist.RoleAuditor, // the stemma on standard input
 	"workstation add":    checklist.RoleAuditor,
 	"workstation rename": checklist.RoleAuditor,
 	"workstation remove": checklist.RoleAuditor,
@@ -104,6 +105,7 @@ var serverFiles = map[string][]serverFile{
 	"evidence get": {{flag: "out", keep: onlyStdout, preset: "-", why: "via SSH l'allegato va solo sullo standard output: usare --out - (ssh … evidence get AUDIT ID --out - > file)"}},
 	"user add":     {{flag: "key-file", why: "via SSH --key-file non esiste (leggerebbe un file del server): passare la chiave con --key \"'ssh-ed25519 AAAA… commento'\""}},
 	"audit new":    {{flag: "catalog", keep: storedCatalogue, why: "via SSH --catalog accetta solo un catalogo già caricato (ID o ID@VERSIONE), non un file del server"}},
+	"audit set":    {{flag: "logo", keep: func(v string) bool { return v == "-" || v == "" }, why: "via SSH lo stemma si passa sullo standard input: ssh … audit set AUDIT --logo - < stemma.png"}},
 }
 
 // editFlags lists, per command path, the flags that turn a reading command

@@ -103,6 +103,13 @@ func TestRemoteTreePerRole(t *testing.T) {
 		{viewer, "evidence remove AUD1 al-1", `non consente "evidence remove"`},
 		{viewer, "evidence get AUD1 al-1 --out /tmp/x", "solo sullo standard output"},
 		{admin, "purge --istat 054001 --yes", `"purge" non disponibile via SSH`},
+		// The stemma comes on standard input, never from a server path.
+		{auditor, "audit set AUD1 --logo -", ""},
+		{auditor, "audit set AUD1 --no-logo --sindaco X", ""},
+		{auditor, `audit set AUD1 --logo=`, ""},
+		{auditor, "audit set AUD1 --logo /etc/passwd", "lo stemma si passa sullo standard input"},
+		{auditor, "audit set AUD1 --logo=stemma.png", "lo stemma si passa sullo standard input"},
+		{viewer, "audit set AUD1 --logo -", `non consente "audit set"`},
 		{viewer, "export AUD1 -o=/tmp/x", "solo sullo standard output"},
 		{auditor, "sheet AUD1 --quarter 2026Q4 --out /tmp/x", "solo sullo standard output"},
 		{admin, "backup /var/lib/cieaudit/copia.db", "solo sullo standard output"},
