@@ -3,12 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
-	"syscall"
 
 	"github.com/cieaudit/cieaudit/checklist"
+	"github.com/cieaudit/cieaudit/internal/userfile"
 )
 
 // Size limits of the files the CLI reads.
@@ -23,40 +22,10 @@ const (
 // checked before a byte is read. More than limit bytes are refused without
 // reading further. Errors name the file and never quote its content.
 func (a *app) readUserFile(what, path string, limit int64) ([]byte, error) {
-	var r io.Reader = a.stdin
-	if path != "-" {
-		f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-		if err != nil {
-			return nil, checklist.PathError(what, path, err)
-		}
-		defer f.Close()
-		fi, err := f.Stat()
-		if err != nil {
-			return nil, checklist.PathError(what, path, err)
-		}
-		if err := checklist.NotRegularFile(what, path, fi.Mode()); err != nil {
-			return nil, err
-		}
-		if fi.Size() > limit {
-			return nil, tooBig(what, path, limit)
-		}
-		r = f
-	}
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, checklist.PathError(what, path, err)
-	}
-	if int64(len(b)) > limit {
-		return nil, tooBig(what, path, limit)
-	}
-	return b, nil
-}
-
-func tooBig(what, path string, limit int64) error {
 	if path == "-" {
-		path = "(standard input)"
+		return userfile.ReadFrom(what, path, a.stdin, limit)
 	}
-	return fmt.Errorf("%s %s supera il limite di %d KiB", what, path, limit>>10)
+	return userfile.Read(what, path, limit)
 }
 
 // checkOutDir checks a destination folder given on the command line: it
