@@ -74,22 +74,8 @@ func (p *accessLogPage) Update(msg tea.Msg) (Component, tea.Cmd) {
 		p.cursor = max(min(p.cursor, len(p.entries)-1), 0)
 		return p, nil
 	case tea.KeyPressMsg:
-		k := p.keys
-		last := max(len(p.entries)-1, 0)
-		switch {
-		case key.Matches(msg, k.Up):
-			p.cursor = max(p.cursor-1, 0)
-		case key.Matches(msg, k.Down):
-			p.cursor = min(p.cursor+1, last)
-		case key.Matches(msg, k.Home):
-			p.cursor = 0
-		case key.Matches(msg, k.End):
-			p.cursor = last
-		case key.Matches(msg, k.PageDown):
-			p.cursor = min(p.cursor+p.listHeight(), last)
-		case key.Matches(msg, k.PageUp):
-			p.cursor = max(p.cursor-p.listHeight(), 0)
-		case key.Matches(msg, k.Reload):
+		var moved bool
+		if p.cursor, moved = navigate(p.keys.NavKeys, msg, p.cursor, len(p.entries), p.listHeight()); !moved && key.Matches(msg, p.keys.Reload) {
 			return p, p.load()
 		}
 	}

@@ -125,7 +125,7 @@ func (p *checklistPage) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Unanswered, k.Inherited, k.Filter, k.Search},
 		{k.Yes, k.No, k.Partial, k.YesNote, k.NoNote, k.PartialNote, k.NA, k.Clear, k.Undo},
-		{k.Open, k.Note, k.Evaluation, k.History, k.DetailDown, k.DetailUp, k.Copy, k.Bulk, k.Confirm},
+		{k.Open, k.Note, k.Evaluation, k.History, k.DetailDown, k.DetailUp, k.Evidence, k.Copy, k.Bulk, k.Confirm},
 	}
 }
 
@@ -382,8 +382,21 @@ func (p *checklistPage) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return p.editEvaluation()
 	case key.Matches(msg, k.Confirm):
 		return p.confirmCarried()
+	case key.Matches(msg, k.Evidence):
+		return p.openEvidence()
 	}
 	return nil
+}
+
+// openEvidence lists the files attached to the item under the cursor, at
+// the scope it is answered at (evidence.go).
+func (p *checklistPage) openEvidence() tea.Cmd {
+	it := p.current()
+	if it == nil {
+		return setStatus(statusInfo, "Nessuna voce selezionata")
+	}
+	_, at, _ := p.effective(it)
+	return push(newEvidencePage(p.ctx, at, it))
 }
 
 // confirmCarried answers the item under the cursor with the answer carried

@@ -173,7 +173,7 @@ func (p *checklistPage) renderList(w, h int) string {
 	}
 	idW := 8
 	markW := 6
-	titleW := max(w-2-idW-1-markW-1, 8)
+	titleW := max(w-2-idW-1-evidenceMarkW-markW-1, 8)
 	lines := make([]string, 0, h)
 	for r := p.offset; r < min(p.offset+h, len(rows)); r++ {
 		row := rows[r]
@@ -200,12 +200,12 @@ func (p *checklistPage) renderList(w, h int) string {
 				flag = st.Inherited.Render("↻") // carried from last year, to re-verify
 			}
 		}
-		mark := st.outcomeMark(it, value)
+		mark := st.evidenceMark(p.ctx.Audit.snap.EvidenceCount(at, it.ID)) + flag + st.outcomeMark(it, value)
 		text := pad(it.ID, idW) + " " + pad(it.Title(), titleW) + " "
 		if row.index == p.cursor {
-			lines = append(lines, st.Cursor.Render("▸ ")+st.Selected.Render(text)+flag+mark)
+			lines = append(lines, st.Cursor.Render("▸ ")+st.Selected.Render(text)+mark)
 		} else {
-			lines = append(lines, "  "+text+flag+mark)
+			lines = append(lines, "  "+text+mark)
 		}
 	}
 	return fit(strings.Join(lines, "\n"), w, h)

@@ -42,6 +42,14 @@ type Context struct {
 	// exportRoot, when set, is the only folder exports may be written
 	// into (Options.ExportRoot).
 	exportRoot string
+	// remote is set over SSH (Options.SSHAddr, Options.ExportRoot): paths
+	// typed in the TUI would name the server's files. sshAddr is the
+	// address the client connected to, for the commands the TUI suggests.
+	remote  bool
+	sshAddr string
+	// workDir and homeDir resolve the paths of files to attach (local
+	// sessions only): relative to the working directory, ~ the home.
+	workDir, homeDir string
 	// saveQueue commits answers and notes in the order they were given.
 	saveQueue *saveQueue
 }

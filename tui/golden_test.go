@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/cieaudit/cieaudit/checklist"
@@ -20,6 +21,7 @@ func TestGoldenScreens(t *testing.T) {
 		name  string
 		color bool
 		role  checklist.Role                   // default auditor
+		ssh   bool                             // a session over SSH
 		setup func(*testing.T, *storage.Store) // extra data besides the sample audit
 		drive func(h *harness)
 	}{
@@ -61,6 +63,23 @@ func TestGoldenScreens(t *testing.T) {
 			}
 			h.feed(exportDoneMsg{dest: dest, paths: paths})
 		}},
+		{name: "checklist_evidence", setup: attachSampleEvidence, drive: func(h *harness) { h.openScope(sedeMunicipio); h.moveTo("FIS-01") }},
+		{name: "evidence", setup: attachSampleEvidence, drive: func(h *harness) {
+			h.openScope(sedeMunicipio)
+			h.moveTo("FIS-01")
+			h.press("a", "down")
+		}},
+		{name: "evidence_add", drive: func(h *harness) {
+			h.m.ctx.workDir = "/home/giulia/Documenti"
+			h.openScope(sedeMunicipio)
+			h.moveTo("FIS-01")
+			h.press("a", "a")
+		}},
+		{name: "evidence_ssh", ssh: true, drive: func(h *harness) {
+			h.openScope(sedeMunicipio)
+			h.moveTo("FIS-01")
+			h.press("a", "a")
+		}},
 		{name: "access_log", role: checklist.RoleAdmin, setup: func(t *testing.T, s *storage.Store) { logSampleAccesses(t, s) },
 			drive: func(h *harness) { h.press("esc", "L", "down", "down") }},
 	}
@@ -74,13 +93,18 @@ func TestGoldenScreens(t *testing.T) {
 				if sc.setup != nil {
 					sc.setup(t, s)
 				}
-				h := newHarness(t, Options{Store: s, AuditID: id, Role: sc.role}, size[0], size[1])
+				opts := Options{Store: s, AuditID: id, Role: sc.role}
+				if sc.ssh {
+					opts.SSHAddr, opts.ExportRoot = "192.0.2.7:2222", t.TempDir()
+				}
+				h := newHarness(t, opts, size[0], size[1])
 				if sc.color {
 					h.m.noColor = false
 					h.m.applyStyles()
 				}
 				sc.drive(h)
-				golden.AssertNamed(t, []byte(h.m.View().Content))
+				// The audit's ID is random: the ssh command shows it.
+				golden.AssertNamed(t, []byte(strings.ReplaceAll(h.m.View().Content, id, "AUDIT-ID")))
 			})
 		}
 	}

@@ -155,6 +155,8 @@ type ChecklistKeys struct {
 	Confirm    key.Binding
 	Search     key.Binding
 	Evaluation key.Binding
+	// Evidence opens the files attached to the item (evidence.go).
+	Evidence key.Binding
 }
 
 func newChecklistKeys() ChecklistKeys {
@@ -183,6 +185,22 @@ func newChecklistKeys() ChecklistKeys {
 		Confirm:     bind([]string{"y"}, "y", "conferma anno prima"),
 		Search:      bind([]string{"/"}, "/", "cerca"),
 		Evaluation:  bind([]string{"v"}, "v", "valutazione"),
+		Evidence:    bind([]string{"a"}, "a", "allegati della voce"),
+	}
+}
+
+// EvidenceKeys are the keys of one item's evidence list.
+type EvidenceKeys struct {
+	NavKeys
+	Add    key.Binding
+	Remove key.Binding
+}
+
+func newEvidenceKeys() EvidenceKeys {
+	return EvidenceKeys{
+		NavKeys: newNavKeys(),
+		Add:     bind([]string{"a"}, "a", "aggiungi file"),
+		Remove:  bind([]string{"D", "delete"}, "D", "togli allegato"),
 	}
 }
 
@@ -228,6 +246,7 @@ type Keys struct {
 	Close     CloseKeys
 	Risk      RiskKeys
 	AccessLog AccessLogKeys
+	Evidence  EvidenceKeys
 }
 
 // DefaultKeys returns the key map.
@@ -240,6 +259,7 @@ func DefaultKeys() Keys {
 		Close:     newCloseKeys(),
 		Risk:      newRiskKeys(),
 		AccessLog: newAccessLogKeys(),
+		Evidence:  newEvidenceKeys(),
 	}
 }
 

@@ -43,4 +43,9 @@ type Store interface {
 	// EvidenceContents returns the contents of the audit's evidence files
 	// by SHA-256, for the bundle's evidenze/ folder.
 	EvidenceContents(auditID string) (map[string][]byte, error)
+	// AddEvidence attaches a file's content to item at scope
+	// (checklist.NewEvidence checks it inside the transaction);
+	// RemoveEvidence detaches one, the history keeping what it was.
+	AddEvidence(auditID string, scope checklist.Scope, item, name, note string, data []byte, author string) (checklist.Evidence, error)
+	RemoveEvidence(auditID, id, author string) (checklist.Evidence, error)
 }

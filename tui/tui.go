@@ -71,6 +71,12 @@ type Options struct {
 	// of drawing them (huh's accessible mode, for screen readers): set by
 	// CIEAUDIT_ACCESSIBLE=1. See accessible.go.
 	Accessible bool
+	// SSHAddr, set by the SSH server, is the address (host:port) the
+	// client connected to. It marks the session as remote: files named in
+	// the TUI would be the server's, so evidence is attached from the
+	// user's own computer through the CLI, and the TUI shows the exact
+	// command with this address (evidence.go).
+	SSHAddr string
 }
 
 // Model is the root of the TUI: a stack of pages, an optional form shown
@@ -133,9 +139,15 @@ func newModel(opts Options, noColor bool) *Model {
 		Now:        opts.Now,
 		CreateDemo: opts.CreateDemo,
 		exportRoot: opts.ExportRoot,
+		remote:     opts.SSHAddr != "" || opts.ExportRoot != "",
+		sshAddr:    opts.SSHAddr,
 	}
 	if opts.ExportRoot == "" {
 		ctx.exportBase = osExportBase()
+	}
+	if !ctx.remote {
+		ctx.workDir, _ = os.Getwd()
+		ctx.homeDir, _ = os.UserHomeDir()
 	}
 	m := &Model{ctx: ctx, opts: opts, isDark: true, noColor: noColor, help: help.New(), closed: make(chan struct{})}
 	m.applyStyles()
@@ -429,6 +441,8 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, m.forwardTop(msg)
+	case evidenceDoneMsg:
+		return m, m.evidenceDone(msg)
 	case uiStateSavedMsg:
 		return m, nil
 	case rememberMsg:

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cieaudit/cieaudit/checklist"
@@ -105,6 +107,44 @@ func (s Styles) outcomeMark(it *checklist.Item, value string) string {
 		}
 	}
 	return pad(" "+checklist.DisplayValue(it, value), 5)
+}
+
+// navigate moves a list cursor by the navigation keys: up, down, page up
+// and down (page rows), home and end over n rows. ok is false when msg is
+// not a navigation key.
+func navigate(k NavKeys, msg tea.KeyPressMsg, cursor, n, page int) (_ int, ok bool) {
+	last := max(n-1, 0)
+	switch {
+	case key.Matches(msg, k.Up):
+		return max(cursor-1, 0), true
+	case key.Matches(msg, k.Down):
+		return min(cursor+1, last), true
+	case key.Matches(msg, k.Home):
+		return 0, true
+	case key.Matches(msg, k.End):
+		return last, true
+	case key.Matches(msg, k.PageDown):
+		return min(cursor+page, last), true
+	case key.Matches(msg, k.PageUp):
+		return max(cursor-page, 0), true
+	}
+	return cursor, false
+}
+
+// evidenceMarkW is the width of the evidence count in a checklist row.
+const evidenceMarkW = 4
+
+// evidenceMark is the number of files attached to an item in a checklist
+// row, "[2]" ("99+" past 99), blank when there is none: ASCII, so that
+// it keeps its width in any terminal and font.
+func (s Styles) evidenceMark(n int) string {
+	switch {
+	case n <= 0:
+		return strings.Repeat(" ", evidenceMarkW)
+	case n > 99:
+		return s.Muted.Render(padLeft("99+", evidenceMarkW))
+	}
+	return s.Muted.Render(padLeft(fmt.Sprintf("[%d]", n), evidenceMarkW))
 }
 
 // percent formats a share with one decimal, Italian style.

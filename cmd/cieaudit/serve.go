@@ -134,6 +134,9 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 				Now:         a.now,
 				IdleTimeout: o.idleTimeout,
 				ExportRoot:  exportRoot,
+				// The address the client reached, for the ssh commands the
+				// TUI suggests (evidence add from the user's computer).
+				SSHAddr: sess.LocalAddr().String(),
 				// ssh -o SetEnv=CIEAUDIT_ACCESSIBLE=1: forms as prompts.
 				Accessible: slices.Contains(sess.Environ(), "CIEAUDIT_ACCESSIBLE=1"),
 			})
