@@ -37,6 +37,16 @@ var (
 	jpegSignature = []byte{0xFF, 0xD8, 0xFF}
 )
 
+// LogoChange is a change of the stemma asked for together with other edits
+// of the audit: Set false leaves it as it is; Set with Data replaces it (Name
+// is the file as the user gave it, for messages), Set with nil Data removes
+// it. The store checks Data with CheckLogo.
+type LogoChange struct {
+	Set  bool
+	Name string
+	Data []byte
+}
+
 // Ext is the extension of the stemma's file in a bundle ("png", "jpg").
 func (l Logo) Ext() string {
 	if l.Type == "image/jpeg" {

@@ -15,28 +15,19 @@ import (
 // created by the first stemma, missing it reads as "no stemma".
 var bucketLogoData = []byte("logo_data")
 
-// LogoEdit is a change of the stemma: Set false leaves it as it is; Set
-// with Data replaces it (Name is the file as the user gave it, for
-// messages), Set with nil Data removes it.
-type LogoEdit struct {
-	Set  bool
-	Name string
-	Data []byte
-}
-
 // SetLogo stores data as the audit's stemma (checklist.CheckLogo checks it;
 // name is the file as the user gave it, for messages) and records the change
 // in the history; nil data removes the stemma. The audit must be open.
 // Setting the same image again changes nothing.
 func (s *Store) SetLogo(auditID, name string, data []byte, author string) (checklist.Audit, error) {
-	return s.EditAudit(auditID, author, nil, LogoEdit{Set: true, Name: name, Data: data})
+	return s.EditAudit(auditID, author, nil, checklist.LogoChange{Set: true, Name: name, Data: data})
 }
 
 // EditAudit applies fn as UpdateAudit does (nil fn changes nothing) and the
 // stemma change in one transaction: both are stored or neither is (the
 // ente form and cieaudit audit set change the ente's data and its stemma
 // together).
-func (s *Store) EditAudit(auditID, author string, fn func(*checklist.Audit) error, logo LogoEdit) (checklist.Audit, error) {
+func (s *Store) EditAudit(auditID, author string, fn func(*checklist.Audit) error, logo checklist.LogoChange) (checklist.Audit, error) {
 	var result checklist.Audit
 	err := s.writeAudit(auditID, func(at *auditTx) error {
 		if fn != nil {

@@ -11,6 +11,7 @@ import (
 	"charm.land/huh/v2"
 
 	"github.com/cieaudit/cieaudit/checklist"
+	"github.com/cieaudit/cieaudit/internal/userfile"
 )
 
 // overviewPage shows the ente, the scopes with their progress, and edits the
@@ -31,6 +32,9 @@ type overviewPage struct {
 
 type enteDraft struct {
 	name, istat, province, prefettura, population, sindaco, responsabile, referente string
+	// logo is the path of a new stemma typed in the form (local mode),
+	// or logoRemove; "" keeps the stemma as it is.
+	logo string
 }
 
 type sedeDraft struct{ name, address, rooms string }
@@ -179,7 +183,7 @@ func (p *overviewPage) enteForm() tea.Cmd {
 	if e.Population > 0 {
 		pop = strconv.Itoa(e.Population)
 	}
-	p.ente = enteDraft{e.Name, e.ISTAT, e.Province, e.Prefettura, pop, e.Sindaco, e.ResponsabileSicurezza, e.ReferenteCIE}
+	p.ente = enteDraft{e.Name, e.ISTAT, e.Province, e.Prefettura, pop, e.Sindaco, e.ResponsabileSicurezza, e.ReferenteCIE, ""}
 	d := &p.ente
 	form := huh.NewForm(huh.NewGroup(
 		huh.NewInput().Title("Nome dell'ente").Value(&d.name).Validate(required("il nome dell'ente")),
@@ -191,22 +195,78 @@ func (p *overviewPage) enteForm() tea.Cmd {
 		huh.NewInput().Title("Sindaco").Value(&d.sindaco),
 		huh.NewInput().Title("Responsabile della sicurezza").Value(&d.responsabile),
 		huh.NewInput().Title("Referente CIE").Value(&d.referente),
-	))
+	), p.logoGroup(d))
 	return openForm("Dati dell'ente", form, func() tea.Cmd {
 		d := p.ente
 		popN := 0
 		if strings.TrimSpace(d.population) != "" {
 			popN, _ = checklist.ParseCount("la popolazione", d.population)
 		}
-		return p.update("Salvato: dati dell'ente", func(a *checklist.Audit) error {
+		fn := func(a *checklist.Audit) error {
 			a.Ente = checklist.Ente{
 				Name: strings.TrimSpace(d.name), ISTAT: strings.TrimSpace(d.istat), Province: strings.TrimSpace(d.province),
 				Prefettura: strings.TrimSpace(d.prefettura), Population: popN, Sindaco: strings.TrimSpace(d.sindaco),
 				ResponsabileSicurezza: strings.TrimSpace(d.responsabile), ReferenteCIE: strings.TrimSpace(d.referente),
 			}
 			return nil
-		})
+		}
+		path := strings.TrimSpace(d.logo)
+		if path == "" {
+			return p.update("Salvato: dati dell'ente", fn)
+		}
+		return p.editWithLogo(fn, path)
 	})
+}
+
+// logoRemove, typed as the stemma's path, removes the stemma.
+const logoRemove = "nessuno"
+
+// logoGroup is the ente form's stemma page. Locally it asks for the path of
+// a PNG or JPEG (read and checked when the form is saved); over SSH the
+// server's files are not the user's, so it shows the command that sends
+// one on standard input instead.
+func (p *overviewPage) logoGroup(d *enteDraft) *huh.Group {
+	a := p.ctx.Audit.snap.Audit
+	current := "Nessuno stemma caricato."
+	if l := a.Logo; l != nil {
+		current = fmt.Sprintf("Stemma attuale: %s %d×%d, %s.", checklist.EvidenceTypeLabel(l.Type), l.Width, l.Height, checklist.FormatBytes(l.Size))
+	}
+	rule := fmt.Sprintf("Immagine PNG o JPEG (riconosciuta dal contenuto), al massimo %d KiB e %d×%d pixel; compare sul frontespizio di PDF, HTML e ODT.",
+		checklist.MaxLogoBytes>>10, checklist.MaxLogoSide, checklist.MaxLogoSide)
+	if p.ctx.exportRoot != "" {
+		return huh.NewGroup(huh.NewNote().Title("Stemma del comune").Description(current + "\n" + rule +
+			"\nVia SSH lo stemma si carica dal proprio computer:\n  ssh … audit set " + a.ID + " --logo - < stemma.png\n(--no-logo lo toglie)."))
+	}
+	return huh.NewGroup(huh.NewInput().Title("Stemma del comune: percorso del file").
+		Description(current + "\n" + rule + "\nVuoto: resta com'è; «" + logoRemove + "» lo toglie.").
+		Placeholder("es. /home/utente/stemma.png").Value(&d.logo))
+}
+
+// editWithLogo saves the ente's data and the stemma read from path (or
+// removed) in one transaction; a file the rule refuses saves nothing and
+// the status line says why.
+func (p *overviewPage) editWithLogo(fn func(*checklist.Audit) error, path string) tea.Cmd {
+	store, id, user := p.ctx.Store, p.ctx.Audit.id(), p.ctx.User
+	return func() tea.Msg {
+		change := checklist.LogoChange{Set: true}
+		done := "Salvato: dati dell'ente; stemma rimosso"
+		if !strings.EqualFold(path, logoRemove) {
+			data, err := readLogoFile(path)
+			if err != nil {
+				return auditUpdatedMsg{err: err}
+			}
+			change.Name, change.Data = path, data
+			done = "Salvato: dati dell'ente e stemma"
+		}
+		a, err := store.EditAudit(id, user, fn, change)
+		return auditUpdatedMsg{audit: a, done: done, err: err}
+	}
+}
+
+// readLogoFile reads a stemma from a local path: a regular file (a folder,
+// FIFO or device is refused before reading), at most MaxLogoBytes.
+func readLogoFile(path string) ([]byte, error) {
+	return userfile.Read("lo stemma", path, checklist.MaxLogoBytes)
 }
 
 func validatePopulation(s string) error {

@@ -109,7 +109,7 @@ func TestOverviewEditsEnteSedeAndPostazione(t *testing.T) {
 		h.press("backspace")
 	}
 	h.typeText("9876")
-	h.press("enter", "enter", "enter", "enter")
+	h.press("enter", "enter", "enter", "enter", "enter") // sindaco, responsabile, referente, stemma (empty: unchanged)
 	a, err := s.Audit(id)
 	if err != nil {
 		t.Fatal(err)

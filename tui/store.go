@@ -15,6 +15,9 @@ type Store interface {
 	EnsureBuiltin() (*checklist.Catalogue, error)
 	CreateAudit(a checklist.Audit, author string) (checklist.Audit, error)
 	UpdateAudit(id, author, reason string, fn func(*checklist.Audit) error) (checklist.Audit, error)
+	// EditAudit is UpdateAudit and a change of the stemma in one
+	// transaction (the ente form).
+	EditAudit(auditID, author string, fn func(*checklist.Audit) error, logo checklist.LogoChange) (checklist.Audit, error)
 	SetStatus(id string, st checklist.Status, author, reason string, signOff *checklist.SignOff) (checklist.Audit, error)
 	RenameScope(id string, from checklist.Scope, newName, author string) (checklist.Audit, error)
 	RemoveScope(id string, sc checklist.Scope, author string, confirmed bool) (checklist.Audit, int, error)

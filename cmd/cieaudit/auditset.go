@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cieaudit/cieaudit/checklist"
-	"github.com/cieaudit/cieaudit/storage"
 )
 
 // enteFlags are audit set's flags for the ente's data (the TUI ente form's
@@ -48,7 +47,7 @@ Via SSH: ssh … audit set AUDIT --logo - < stemma.png`, checklist.MaxLogoBytes>
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
-			var edit storage.LogoEdit
+			var edit checklist.LogoChange
 			switch {
 			case noLogo && f.Changed("logo"):
 				return usagef("--logo e --no-logo insieme: indicarne uno solo")
@@ -63,7 +62,7 @@ Via SSH: ssh … audit set AUDIT --logo - < stemma.png`, checklist.MaxLogoBytes>
 				if _, err := checklist.CheckLogo(logo, data); err != nil {
 					return err
 				}
-				edit = storage.LogoEdit{Set: true, Name: logo, Data: data}
+				edit = checklist.LogoChange{Set: true, Name: logo, Data: data}
 			}
 			var changes []func(*checklist.Ente)
 			for _, d := range enteFlags {
