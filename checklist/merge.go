@@ -52,8 +52,8 @@ import (
 type MergeSide struct {
 	Value  string    `json:"value"`
 	Note   string    `json:"note,omitempty"`
-	Author string    `json:"author"`
-	At     time.Time `json:"at"`
+	Author string    `json:"author,omitempty"`
+	At     time.Time `json:"at,omitzero"`
 }
 
 // MergeConflict is a record both sides changed to different values since
@@ -423,13 +423,21 @@ func (m *merger) mergeAnswers() {
 		locate: splitScopeItem,
 	}
 	key := func(a Answer) string { return scopeItemKey(a.Scope.String(), a.Item) }
-	local := index(m.local.Answers, key)
-	merged := f.merge(m, local, index(m.incoming.Answers, key))
+	local, incoming := index(m.local.Answers, key), index(m.incoming.Answers, key)
+	merged := f.merge(m, local, incoming)
 	for i := range merged {
 		a := &merged[i]
-		if l, ok := local.rec[key(*a)]; ok && !f.same(l, *a) {
+		l, ok := local.rec[key(*a)]
+		switch {
+		case ok && !f.same(l, *a):
 			// A writer that read the local answer must see it changed.
 			a.Rev = max(a.Rev, l.Rev+1)
+		case ok:
+			// The same answer on both sides: the higher revision, so that
+			// both machines end with the same.
+			if i, ok := incoming.rec[key(*a)]; ok && f.same(i, *a) {
+				a.Rev = max(a.Rev, i.Rev)
+			}
 		}
 	}
 	m.out.Answers = keepInPerimeter(m, merged, func(a Answer) Scope { return a.Scope })
@@ -916,7 +924,7 @@ func (m *merger) renumber(in *Snapshot) *Snapshot {
 			}
 		}
 		slices.SortFunc(all, func(a, b string) int { return cmp.Or(cmp.Compare(idNumber(a), idNumber(b)), cmp.Compare(a, b)) })
-		mapping := map[string]string{}
+		mapping, collided := map[string]string{}, map[string]bool{}
 		for _, id := range all {
 			to := id
 			ck, known := inByID[id]
@@ -928,6 +936,7 @@ func (m *merger) renumber(in *Snapshot) *Snapshot {
 				// creation to tell it apart: the same number.
 			default:
 				to = nextFree(r.prefix, used, all)
+				collided[id] = true
 			}
 			used[strings.ToLower(to)] = true
 			if to != id {
@@ -952,7 +961,7 @@ func (m *merger) renumber(in *Snapshot) *Snapshot {
 			for i := range out.History {
 				r.rename(&out.History[i], "\x00"+from, to)
 			}
-			if slices.Contains(r.ids(in), from) {
+			if collided[from] && slices.Contains(r.ids(in), from) {
 				m.res.Renumbered = append(m.res.Renumbered, Renumbering{Kind: r.kind, From: from, To: to})
 			}
 		}
@@ -984,4 +993,48 @@ func nextFree(prefix string, used map[string]bool, incoming []string) string {
 		all = append(all, id)
 	}
 	return NextID(prefix, append(all, incoming...))
+}
+
+// Sentence describes the conflict in Italian on one line: where, the value
+// kept and the other one, each with who changed it and when (Italian
+// time). Answers are shown as the item's answer kind shows them.
+func (c MergeConflict) Sentence(cat *Catalogue) string {
+	where := c.Item
+	if sc, err := ParseScope(c.Scope); err == nil && c.Scope != "" {
+		where = sc.Label() + ", " + c.Item
+	}
+	if where == "" {
+		where = "dati dell'audit"
+	}
+	show := func(s MergeSide) string {
+		v := s.Value
+		if c.Kind == ChangeAnswer && cat != nil && v != "" {
+			if it := cat.Item(c.Item); it != nil {
+				v = DisplayValue(it, v)
+			}
+		}
+		switch {
+		case v == "" && c.Kind == ChangeAnswer:
+			v = "nessuna risposta"
+		case v == "":
+			v = "assente"
+		}
+		text := "«" + v + "»"
+		if s.Note != "" {
+			text += " con nota «" + s.Note + "»"
+		}
+		if s.Author != "" {
+			text += " di " + s.Author
+		}
+		if !s.At.IsZero() {
+			text += " del " + s.At.In(rome).Format("02/01/2006 15:04:05")
+		}
+		return text
+	}
+	side := "questo database"
+	if c.IncomingWon {
+		side = "la copia importata"
+	}
+	return fmt.Sprintf("%s (%s): tenuto %s (%s, modifica più recente), l'altro valore %s resta nello storico",
+		where, c.Kind, show(c.Kept), side, show(c.Other))
 }

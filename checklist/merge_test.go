@@ -284,6 +284,17 @@ func TestMerge(t *testing.T) {
 				conflicts: []string{" ORG-02 Verdi(carla)/Rossi(bruno) incoming"}},
 		},
 		{
+			name: "a postazione removed on one side stays removed",
+			change: func(local, incoming *copyAt) {
+				local.addPostazione(10, "bruno", "PG02")
+				incoming.s = local.fork().s
+				incoming.s.Audit.Postazioni = incoming.s.Audit.Postazioni[:1]
+				incoming.log(Change{At: minute(20), Author: "carla", Kind: ChangeScope, Scope: "postazione:PG02", Old: "Postazione PG02", New: "rimossa con 0 risposte e valutazioni"})
+				local.answer(21, "bruno", "ente", "ORG-03", "si", "")
+			},
+			want: want{added: 1, postazioni: 1, answers: map[string]string{"ente ORG-03": "si"}},
+		},
+		{
 			name: "postazioni added on both sides",
 			change: func(local, incoming *copyAt) {
 				local.addPostazione(10, "bruno", "PG02")
