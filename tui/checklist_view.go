@@ -173,7 +173,7 @@ func (p *checklistPage) renderList(w, h int) string {
 	}
 	idW := 8
 	markW := 6
-	titleW := max(w-2-idW-1-evidenceMarkW-markW-1, 8)
+	titleW := max(w-2-idW-1-markW-1, 8)
 	lines := make([]string, 0, h)
 	for r := p.offset; r < min(p.offset+h, len(rows)); r++ {
 		row := rows[r]
@@ -200,12 +200,21 @@ func (p *checklistPage) renderList(w, h int) string {
 				flag = st.Inherited.Render("↻") // carried from last year, to re-verify
 			}
 		}
-		mark := st.evidenceMark(p.ctx.Audit.snap.EvidenceCount(at, it.ID)) + flag + st.outcomeMark(it, value)
-		text := pad(it.ID, idW) + " " + pad(it.Title(), titleW) + " "
+		mark := flag + st.outcomeMark(it, value)
+		// The number of files, if any, takes the end of the title's room:
+		// rows without files keep the whole title.
+		title, files := pad(it.Title(), titleW), ""
+		if n := p.ctx.Audit.snap.EvidenceCount(at, it.ID); n > 0 {
+			title, files = pad(it.Title(), titleW-evidenceMarkW), evidenceMark(n)
+		}
+		text := pad(it.ID, idW) + " " + title
 		if row.index == p.cursor {
-			lines = append(lines, st.Cursor.Render("▸ ")+st.Selected.Render(text)+mark)
+			lines = append(lines, st.Cursor.Render("▸ ")+st.Selected.Render(text+files+" ")+mark)
 		} else {
-			lines = append(lines, "  "+text+mark)
+			if files != "" {
+				files = st.Muted.Render(files)
+			}
+			lines = append(lines, "  "+text+files+" "+mark)
 		}
 	}
 	return fit(strings.Join(lines, "\n"), w, h)

@@ -113,7 +113,7 @@ func (p *evidencePage) Update(msg tea.Msg) (Component, tea.Cmd) {
 	case evidenceDoneMsg:
 		p.lastErr = ""
 		if msg.err != nil {
-			p.lastErr = msg.failed + ": " + msg.err.Error()
+			p.lastErr = msg.failed + ": " + msg.reason()
 		} else if msg.added != "" {
 			p.selectID = msg.added
 			p.rebuild()
@@ -252,6 +252,12 @@ type evidenceDoneMsg struct {
 	err          error
 }
 
+// reason is the refusal without the store's "allegato:" prefix, which
+// failed already says.
+func (msg evidenceDoneMsg) reason() string {
+	return strings.TrimPrefix(msg.err.Error(), "allegato: ")
+}
+
 // reloadAfterEvidence is the open audit read again after a committed
 // change to its files (new records and history), then done.
 func reloadAfterEvidence(store Store, id string, done evidenceDoneMsg) tea.Msg {
@@ -266,7 +272,13 @@ func reloadAfterEvidence(store Store, id string, done evidenceDoneMsg) tea.Msg {
 // top by then.
 func (m *Model) evidenceDone(msg evidenceDoneMsg) tea.Cmd {
 	if msg.err != nil {
-		m.say(statusError, msg.failed+": "+msg.err.Error())
+		if _, ok := m.top().(*evidencePage); ok {
+			// The page shows the reason whole; the status line would
+			// cut it and say it twice.
+			m.say(statusError, msg.failed+": il motivo è sotto l'elenco")
+		} else {
+			m.say(statusError, msg.failed+": "+msg.reason())
+		}
 	} else if m.ctx.Audit != nil && m.ctx.Audit.id() == msg.audit {
 		m.say(statusOK, msg.done)
 	}

@@ -226,7 +226,10 @@ func TestEvidenceAddRefused(t *testing.T) {
 		h.press("a")
 		h.typeText("pagina.html")
 		h.press("enter", "enter", "enter")
-		h.requireScreen("NON allegato pagina.html", `tipo di file "text/html" non ammesso`, "ammessi immagini JPEG")
+		h.requireScreen("✗ NON allegato pagina.html: il motivo è sotto l'elenco")
+		if want := `✗ NON allegato pagina.html: tipo di file "text/html" non ammesso: ammessi immagini JPEG`; !strings.Contains(strings.Join(strings.Fields(h.screen()), " "), want) {
+			t.Fatalf("the page does not say %q:\n%s", want, h.screen())
+		}
 		if n := len(evidenceOf(t, s, id)); n != 0 {
 			t.Fatalf("%d files stored", n)
 		}

@@ -135,16 +135,13 @@ func navigate(k NavKeys, msg tea.KeyPressMsg, cursor, n, page int) (_ int, ok bo
 const evidenceMarkW = 4
 
 // evidenceMark is the number of files attached to an item in a checklist
-// row, "[2]" ("99+" past 99), blank when there is none: ASCII, so that
-// it keeps its width in any terminal and font.
-func (s Styles) evidenceMark(n int) string {
-	switch {
-	case n <= 0:
-		return strings.Repeat(" ", evidenceMarkW)
-	case n > 99:
-		return s.Muted.Render(padLeft("99+", evidenceMarkW))
+// row, " [2]" ("99+" past 99), in ASCII so that it keeps its width in any
+// terminal and font.
+func evidenceMark(n int) string {
+	if n > 99 {
+		return padLeft("99+", evidenceMarkW)
 	}
-	return s.Muted.Render(padLeft(fmt.Sprintf("[%d]", n), evidenceMarkW))
+	return padLeft(fmt.Sprintf("[%d]", n), evidenceMarkW)
 }
 
 // percent formats a share with one decimal, Italian style.
