@@ -445,7 +445,9 @@ func (p *evidencePage) emptyText() string {
 func (p *evidencePage) table() string {
 	st := p.ctx.Styles
 	c := evidenceTableColumns(p.w)
-	h := p.listHeight()
+	// As tall as the files, up to the room there is: the selected file's
+	// detail follows right under the last one.
+	h := min(p.listHeight(), len(p.files))
 	lines := []string{st.Label.Render("  " + c.row("ID", "Nome", "Tipo", "Dimens.", "SHA-256", "Autore", "Data"))}
 	p.offset = scrollWindow(p.offset, p.cursor, h, len(p.files))
 	for i := p.offset; i < min(p.offset+h, len(p.files)); i++ {

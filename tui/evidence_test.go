@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -270,6 +271,12 @@ func TestEvidenceRemove(t *testing.T) {
 	if i < 0 || snap.History[i].Author != "giulia" {
 		t.Fatalf("the removal is not in the history: %+v", snap.History)
 	}
+	// The confirm field's own help says y: y accepts too.
+	h.press("D", "y")
+	h.requireScreen("Salvato: tolto al-1", "0 file", "Nessun allegato per questa voce")
+	if n := len(evidenceOf(t, s, id)); n != 0 {
+		t.Fatalf("%d files left", n)
+	}
 }
 
 // TestEvidenceReadOnly: a viewer and a closed audit list the files but
@@ -408,4 +415,28 @@ func TestResolvePath(t *testing.T) {
 			t.Errorf("resolvePath(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// TestEvidenceListScrolls: with more files than rows the selected one stays
+// in view, with its detail under the table.
+func TestEvidenceListScrolls(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	id := createSample(t, s)
+	for i := range 30 {
+		if _, err := s.AddEvidence(id, sedeMunicipio, "FIS-01", fmt.Sprintf("foto-%02d.txt", i+1), "", sampleText, "preparatore"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := newHarness(t, Options{Store: s, AuditID: id}, 80, 24)
+	h.openScope(sedeMunicipio)
+	h.requireScreen("[30]")
+	h.moveTo("FIS-01")
+	h.press("a", "G")
+	h.requireScreen("▸ al-30  foto-30.txt", "al-30 foto-30.txt · testo", "30 file")
+	if strings.Contains(h.screen(), "foto-01.txt") {
+		t.Fatalf("the first file is still shown with the cursor on the last:\n%s", h.screen())
+	}
+	h.press("g")
+	h.requireScreen("▸ al-1   foto-01.txt")
 }

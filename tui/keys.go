@@ -300,8 +300,10 @@ func formKeys() *huh.KeyMap {
 	relabel(&k.Confirm.Next, "avanti")
 	relabel(&k.Confirm.Submit, "conferma")
 	relabel(&k.Confirm.Toggle, "cambia")
+	// s for sì; y too, since huh's confirm field writes "y" in its own
+	// help whatever the keys are.
 	k.Confirm.Accept.SetHelp("s", "Sì")
-	k.Confirm.Accept.SetKeys("s", "S")
+	k.Confirm.Accept.SetKeys("s", "S", "y", "Y")
 	return k
 }
 
