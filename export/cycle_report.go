@@ -1,6 +1,7 @@
 package export
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -9,13 +10,17 @@ import (
 
 // cycleView is the yearly cycle in the report: the operator register
 // (organisation), the events and variations (monitoring), the plan's
-// transmission (validation). The PDF and the HTML render the same rows.
+// adoption and sending (validazione e invio). The PDF, the HTML and the
+// ODT render the same rows.
 type cycleView struct {
-	Operators    tableView
-	Events       tableView
-	Variations   tableView
-	Transmission [][2]string
-	Baselines    []string
+	Operators  tableView
+	Events     tableView
+	Variations tableView
+	// Adoption is the plan's edition, adoption act and protocol; Sending
+	// its transmission to the Prefettura, the receipt that proves it, the
+	// outcome and the term for it.
+	Adoption, Sending [][2]string
+	Baselines         []string
 }
 
 // tableView is a table as text: header and rows of the same width.
@@ -62,17 +67,17 @@ func buildCycleView(snap *checklist.Snapshot) cycleView {
 		v.Variations.Rows = append(v.Variations.Rows, []string{x.ID, checklist.ItalianDate(x.Day), x.Area.Label(), orDash(what), orDash(x.Old), orDash(x.New)})
 	}
 	p := snap.Plan
-	add := func(k, val string) {
+	add := func(to *[][2]string, k, val string) {
 		if val != "" {
-			v.Transmission = append(v.Transmission, [2]string{k, val})
+			*to = append(*to, [2]string{k, val})
 		}
 	}
-	add("Edizione", orDash(p.EditionLabel()))
-	add("Atto di adozione", strings.TrimSpace(p.AdoptedAct+" "+dateOf(p.AdoptedOn)))
-	add("Protocollo", strings.TrimSpace(p.Protocol+" "+dateOf(p.ProtocolOn)))
+	add(&v.Adoption, "Edizione", orDash(p.EditionLabel()))
+	add(&v.Adoption, "Atto di adozione", cmpOr(strings.TrimSpace(p.AdoptedAct+" "+dateOf(p.AdoptedOn)), "non ancora registrato"))
+	add(&v.Adoption, "Protocollo", strings.TrimSpace(p.Protocol+" "+dateOf(p.ProtocolOn)))
 	if p.Sent() {
-		add("Trasmissione alla Prefettura", checklist.ItalianDate(p.SentOn)+", "+p.Channel.Label())
-		add("Ricevuta", p.Receipt)
+		add(&v.Sending, "Trasmissione alla Prefettura", checklist.ItalianDate(p.SentOn)+", "+p.Channel.Label())
+		add(&v.Sending, "Prova dell'invio (ricevuta)", cmpOr(p.Receipt, "non registrata"))
 		outcome := p.Outcome.Label()
 		if p.OutcomeOn != "" {
 			outcome += " (" + checklist.ItalianDate(p.OutcomeOn) + ")"
@@ -80,10 +85,10 @@ func buildCycleView(snap *checklist.Snapshot) cycleView {
 		if p.OutcomeNote != "" {
 			outcome += ": " + p.OutcomeNote
 		}
-		add("Esito della Prefettura", outcome)
-		add("Termine di verifica (30 giorni)", checklist.ItalianDate(p.TermEnds()))
+		add(&v.Sending, "Esito della Prefettura", outcome)
+		add(&v.Sending, "Termine di verifica (30 giorni)", checklist.ItalianDate(p.TermEnds()))
 	} else {
-		add("Trasmissione alla Prefettura", "non ancora registrata")
+		add(&v.Sending, "Trasmissione alla Prefettura", "non ancora registrata")
 	}
 	for _, b := range snap.Baselines {
 		v.Baselines = append(v.Baselines, strconv.Itoa(b.Seq)+". "+editionText(&b)+"; piano come inviato fissato il "+italianDateTime(b.FixedAt))
@@ -175,11 +180,19 @@ func (d *pdfDoc) monitoring(n int) {
 	}
 }
 
-// transmission is the part on the plan's validation and transmission.
-func (d *pdfDoc) transmission(n int) {
-	c := d.rep.Cycle
-	d.part(strconv.Itoa(n)+". Validazione e trasmissione", false)
-	d.keyValue(c.Transmission, 0.34)
+// validation is the part "Validazione e invio" (domain reference §4.2,
+// point 10): the adoption with the signatures that validate the plan, then
+// its sending to the Prefettura with the proof of it and the outcome.
+func (d *pdfDoc) validation(n int) {
+	r := d.rep
+	c := r.Cycle
+	d.part(strconv.Itoa(n)+". "+validationTitle, false)
+	d.paragraph(r.ValidationIntro())
+	d.heading(1, fmt.Sprintf("%d.1 %s", n, adoptionTitle), 40)
+	d.keyValue(c.Adoption, 0.34)
+	d.signatures()
+	d.heading(1, fmt.Sprintf("%d.2 %s", n, sendingTitle), 30)
+	d.keyValue(c.Sending, 0.34)
 	if len(c.Baselines) > 0 {
 		d.heading(2, "Trasmissioni registrate", 10)
 		for _, b := range c.Baselines {

@@ -410,14 +410,14 @@ func TestPDFText(t *testing.T) {
 	want := []string{
 		snap.Audit.Ente.Name, DocumentTitle, Confidential, "Pagina 1 di", "Maria Luisa Però",
 		"Quadro normativo e metodo", "Organizzazione e responsabilità", "Perimetro", "Esito", "Stato attuale",
-		"Analisi dei rischi", "Matrice probabilità × impatto", "Azioni migliorative", "Registro delle modifiche e firme",
+		"Analisi dei rischi", "Matrice probabilità × impatto", "Azioni migliorative", "Registro delle modifiche", "Validazione e invio", "Adozione e firme", "Invio alla Prefettura",
 		"Valutazione", "buona pratica", "Il Sindaco", "Il responsabile della sicurezza", "Perché?", "Delegazione Faggiano",
 		"Lenovo ThinkCentre M720q — s/n PC0ABC12", "L'organizzazione è definita; manca il registro degli incidenti.",
 		"@SUM(A1) — postazione di back office da rivedere.", "Rischio n. 1", "Critico",
 		// The yearly cycle: operators, monitoring, transmission.
 		"Operatori e smart card operatore (SCO)", "Lucia D'Angelo", "SCO-0001", "SCO assegnata a un delegato senza atto di delega",
 		"Monitoraggio: eventi di sicurezza e variazioni", "ev-1", "Password cambiate.", "oltre le 72 ore",
-		"V3", "esito di una misura", "Validazione e trasmissione", "versione beta", "09/03/2026, PEC", "PEC 2026/118",
+		"V3", "esito di una misura", "Validazione e invio", "versione beta", "09/03/2026, PEC", "PEC 2026/118",
 		"Termine di verifica (30 giorni)", "08/04/2026",
 	}
 	for _, it := range snap.Catalogue.Items() {
@@ -920,10 +920,17 @@ func TestHTMLCycleSections(t *testing.T) {
 	}
 	html := buf.String()
 	for _, w := range []string{"Operatori e smart card operatore (SCO)", "Lucia D&#39;Angelo", "9. Monitoraggio: eventi di sicurezza e variazioni",
-		"ev-1", "V4", "10. Validazione e trasmissione", "PEC 2026/118", "11. Allegati", "12. Registro delle modifiche e firme"} {
+		"ev-1", "V4", "10. Validazione e invio", "10.1 Adozione e firme", "Firme", "10.2 Invio alla Prefettura", "Prova dell&#39;invio (ricevuta)", "PEC 2026/118", "11. Allegati", "12. Registro delle modifiche"} {
 		if !strings.Contains(html, w) {
 			t.Errorf("HTML lacks %q", w)
 		}
+	}
+	// One part validates and sends: the signatures sit between the
+	// adoption and the sending, before the annexes and the register.
+	at := func(s string) int { return strings.Index(html, s) }
+	if !(at("10.1 Adozione e firme") < at(`class="signatures"`) && at(`class="signatures"`) < at("10.2 Invio alla Prefettura") &&
+		at("10.2 Invio alla Prefettura") < at("11. Allegati") && at("11. Allegati") < at("12. Registro delle modifiche")) || strings.Count(html, `class="signatures"`) != 1 {
+		t.Error("the signatures are not inside «Validazione e invio», between the adoption and the sending")
 	}
 }
 

@@ -226,6 +226,15 @@ func (d *odtDoc) tableW(headers []string, widths []int, rows [][]string) {
 	d.raw(`</table:table>`)
 }
 
+// keyValues is a two-column table of labels and values, without header.
+func (d *odtDoc) keyValues(kv [][2]string) {
+	rows := make([][]string, len(kv))
+	for i, x := range kv {
+		rows[i] = []string{x[0], x[1]}
+	}
+	d.tableW(nil, []int{34, 66}, rows)
+}
+
 func (d *odtDoc) cycleTable(t tableView, empty string) {
 	if len(t.Rows) == 0 {
 		d.p(empty)
@@ -474,14 +483,22 @@ func odtContent(r *report) []byte {
 	d.cycleTable(r.Cycle.Events, "Nessun evento di sicurezza registrato.")
 	d.heading(2, "Variazioni del piano dopo la trasmissione")
 	d.cycleTable(r.Cycle.Variations, "Nessuna variazione del perimetro, dell'inventario, dell'organizzazione, degli operatori o dell'esito delle misure dopo la trasmissione.")
-	d.heading(1, fmt.Sprintf("%d. Validazione e trasmissione", n+2))
-	var tx [][]string
-	for _, t := range r.Cycle.Transmission {
-		tx = append(tx, []string{t[0], t[1]})
+	d.heading(1, fmt.Sprintf("%d. %s", n+2, validationTitle))
+	d.p(r.ValidationIntro())
+	d.heading(2, fmt.Sprintf("%d.1 %s", n+2, adoptionTitle))
+	d.keyValues(r.Cycle.Adoption)
+	d.heading(3, "Firme")
+	blank := "______________________"
+	d.p("Luogo: " + cmpOr(r.Place, blank) + "    Data: " + cmpOr(r.SignDate, blank))
+	for _, s := range r.Signatures {
+		d.para("Firma", "\n\n"+blank+blank)
+		d.p(joinNonEmpty(" — ", s.Role, s.Name))
+		d.para("Sottotitolo", s.Sentence())
 	}
-	d.table(nil, tx)
+	d.heading(2, fmt.Sprintf("%d.2 %s", n+2, sendingTitle))
+	d.keyValues(r.Cycle.Sending)
 	if len(r.Cycle.Baselines) > 0 {
-		d.heading(2, "Trasmissioni registrate")
+		d.heading(3, "Trasmissioni registrate")
 		d.bullets(r.Cycle.Baselines)
 	}
 	d.heading(1, fmt.Sprintf("%d. Allegati", n+3))
@@ -500,7 +517,7 @@ func odtContent(r *report) []byte {
 		}
 		d.table([]string{"ID", "Misura", "Nome", "Tipo", "Dimensione", "File e SHA-256"}, rows)
 	}
-	d.heading(1, fmt.Sprintf("%d. Registro delle modifiche e firme", n+4))
+	d.heading(1, fmt.Sprintf("%d. Registro delle modifiche", n+4))
 	if r.HistoryTotal == 0 {
 		d.p("Nessuna modifica registrata.")
 	} else {
@@ -518,14 +535,6 @@ func odtContent(r *report) []byte {
 			}
 			d.table([]string{"N.", "Data", "Autore", "Tipo", "Oggetto", "Modifica", "Motivazione"}, rows)
 		}
-	}
-	d.heading(2, "Firme")
-	blank := "______________________"
-	d.p("Luogo: " + cmpOr(r.Place, blank) + "    Data: " + cmpOr(r.SignDate, blank))
-	for _, s := range r.Signatures {
-		d.para("Firma", "\n\n"+blank+blank)
-		d.p(joinNonEmpty(" — ", s.Role, s.Name))
-		d.para("Sottotitolo", s.Sentence())
 	}
 	d.para("Sottotitolo", "Generato da cieaudit il "+r.Generated)
 	d.raw(`</office:text></office:body></office:document-content>`)

@@ -162,7 +162,7 @@ func WritePDF(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Asses
 	d.riskAnalysis()
 	d.actions()
 	d.monitoring(d.rep.ActionsNumber + 1)
-	d.transmission(d.rep.ActionsNumber + 2)
+	d.validation(d.rep.ActionsNumber + 2)
 	d.annexes(d.rep.ActionsNumber + 3)
 	d.register()
 
@@ -950,7 +950,7 @@ func (d *pdfDoc) actions() {
 
 func (d *pdfDoc) register() {
 	r := d.rep
-	d.part(fmt.Sprintf("%d. Registro delle modifiche e firme", r.ActionsNumber+4), false)
+	d.part(fmt.Sprintf("%d. Registro delle modifiche", r.ActionsNumber+4), false)
 	if r.HistoryTotal == 0 {
 		d.paragraph("Nessuna modifica registrata.")
 	} else {
@@ -970,7 +970,6 @@ func (d *pdfDoc) register() {
 			d.table(cols, rows)
 		}
 	}
-	d.signatures()
 }
 
 // evidenceIndex lists, in the Allegati part, the evidence files in
@@ -997,7 +996,7 @@ func (d *pdfDoc) evidenceIndex() {
 func (d *pdfDoc) signatures() {
 	r := d.rep
 	rowsNeeded := (len(r.Signatures) + 1) / 2
-	d.heading(1, "Firme", float64(rowsNeeded)*34+14)
+	d.heading(2, "Firme", float64(rowsNeeded)*34+14)
 	place, date := r.Place, r.SignDate
 	if place == "" {
 		place = "______________________"

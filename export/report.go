@@ -899,6 +899,24 @@ func riskFootnote(r *report) string {
 }
 
 // signatureSentence is what the signer's signature attests.
+// The part "Validazione e invio" and its two sections.
+const (
+	validationTitle = "Validazione e invio"
+	adoptionTitle   = "Adozione e firme"
+	sendingTitle    = "Invio alla Prefettura"
+)
+
+// ValidationIntro opens "Validazione e invio": what validates the plan and
+// what proves it was sent.
+func (r *report) ValidationIntro() string {
+	to := "alla Prefettura - UTG competente"
+	if p := strings.TrimSpace(r.Ente.Prefettura); p != "" {
+		to = "alla " + p
+	}
+	return "Il piano è validato dall'atto di adozione e dalle firme che seguono, ciascuna con ciò che attesta; è poi inviato " + to +
+		", che ha 30 giorni dalla ricezione per l'esito. La ricevuta (consegna PEC o protocollo) è la prova dell'invio."
+}
+
 func signatureSentence(s signature) string {
 	return "Con la firma " + s.Attests
 }
