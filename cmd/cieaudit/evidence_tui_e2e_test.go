@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -78,5 +80,61 @@ func TestServeE2ETUIEvidenceHint(t *testing.T) {
 	list := srv.ssh(t, s.auditor, "anna", "evidence", "list", s.audit, "--json")
 	if list.Code != 0 || !strings.Contains(list.Stdout, `"scope": "ente"`) || !strings.Contains(list.Stdout, `"item": "`+item+`"`) {
 		t.Fatalf("evidence list: exit %d\n%s%s", list.Code, list.Stdout, list.Stderr)
+	}
+}
+
+// TestTUIEvidenceAddByPathEndToEnd attaches a file by its path in the real
+// binary at 80×24: a folder is refused in the form with the CLI's sentence,
+// the file is attached with a note, and evidence list has it.
+func TestTUIEvidenceAddByPathEndToEnd(t *testing.T) {
+	t.Parallel()
+	s, db, id := openDemoPostazione(t, 80, 24)
+	m := tuiCursorItem.FindStringSubmatch(s.waitText("risposte · filtro"))
+	if m == nil {
+		t.Fatalf("no item under the cursor:\n%s", s.capture())
+	}
+	item := m[1]
+	dir := t.TempDir()
+	file := filepath.Join(dir, "foto.pdf")
+	if err := os.WriteFile(file, []byte("%PDF-1.4\n%%EOF\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.send("a")
+	s.waitText("Allegati di " + item)
+	s.send("a")
+	s.waitText("Percorso del file")
+	s.send("-l", dir)
+	s.send("Enter")
+	refusal := "il file da allegare " + dir + " non è un file regolare ma una cartella: indicare un file"
+	s.waitFor(fmt.Sprintf("%q", refusal), func(screen string) bool {
+		return strings.Contains(strings.Join(strings.Fields(screen), " "), refusal)
+	})
+	s.send("C-u")
+	s.send("-l", file)
+	s.send("Enter")
+	s.waitText("Nome dell'allegato")
+	s.send("Enter")
+	s.send("-l", "porta chiusa")
+	s.send("Enter")
+	s.waitText("Salvato: allegato al-1 «foto.pdf» a " + item)
+	s.waitText("Nota: porta chiusa")
+	s.send("Escape")
+	s.waitText("[1]")
+	s.quit()
+
+	var doc struct {
+		Evidence []struct {
+			Scope, Item, Name, Note, Type, Author string
+		} `json:"evidence"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, db, "evidence", "list", id, "--json")), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Evidence) != 1 {
+		t.Fatalf("evidence: %+v", doc.Evidence)
+	}
+	e := doc.Evidence[0]
+	if e.Scope != "postazione:PG0991A01" || e.Item != item || e.Name != "foto.pdf" || e.Note != "porta chiusa" || e.Type != "application/pdf" || e.Author != "e2e" {
+		t.Fatalf("stored %+v", e)
 	}
 }
