@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -308,6 +309,18 @@ type historyRow struct {
 // signature is one signer, with the sentence saying what the signature
 // attests.
 type signature struct{ Role, Name, Attests string }
+
+var (
+	isoDay     = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+	fullDigest = regexp.MustCompile(`\b(sha256 [0-9a-f]{12})[0-9a-f]{52}\b`)
+)
+
+// readableChange is a history text for the report: dates written
+// AAAA-MM-GG as GG/MM/AAAA, SHA-256 digests cut to their first 12 digits.
+func readableChange(s string) string {
+	s = isoDay.ReplaceAllStringFunc(s, checklist.ItalianDate)
+	return fullDigest.ReplaceAllString(s, "$1…")
+}
 
 // historyKeyLimit bounds the changes listed in full in the report: the
 // complete history is in storico.csv and audit.json.
@@ -624,6 +637,9 @@ func buildScopes(snap *checklist.Snapshot) []scopeView {
 				if ans, ok := snap.Answer(sc, it.ID); ok {
 					if ans.Value != "" {
 						row.Outcome = checklist.DisplayValue(it, ans.Value)
+						if it.Answer.Kind == checklist.KindDate {
+							row.Outcome = checklist.ItalianDate(ans.Value) // GG/MM/AAAA, as people write it
+						}
 					}
 					row.OutcomeKey = string(ans.Outcome(it))
 					row.Note = ans.Note
@@ -831,8 +847,11 @@ func buildHistory(r *report, snap *checklist.Snapshot) {
 		if old != "" {
 			change = old + " → " + nw
 		}
-		// The catalogue key ("cie-postazioni@2026.2") is for machines.
+		// The catalogue key ("cie-postazioni@2026.2") is for machines; so
+		// are ISO dates and whole digests, which a narrow column would
+		// split mid-word (the full text is in storico.csv).
 		change = strings.ReplaceAll(change, snap.Catalogue.Key(), snap.Catalogue.Title+" "+snap.Catalogue.Version)
+		change = readableChange(change)
 		key = append(key, historyRow{Seq: c.Seq, At: shortDateTime(c.At), Author: c.Author, Kind: changeKindLabel(c.Kind), What: what, Change: change, Reason: c.Reason})
 	}
 	if len(key) > historyKeyLimit {

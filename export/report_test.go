@@ -2,7 +2,10 @@ package export
 
 import (
 	"bytes"
+	"io"
 	"os"
+	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -130,5 +133,44 @@ func TestPlainChecklistHasNoRiskSection(t *testing.T) {
 	}
 	if !strings.Contains(text, "BOZZA") || !strings.Contains(text, "copertura") {
 		t.Errorf("plain checklist report lacks BOZZA or coverage")
+	}
+}
+
+// TestDateAnswersInItalian: a date answer reads GG/MM/AAAA in the stato
+// attuale of the PDF, the HTML and the ODT, and no ISO date of the fixture
+// reaches the documents' text.
+func TestDateAnswersInItalian(t *testing.T) {
+	snap := fixtureSnapshot()
+	var html, odt bytes.Buffer
+	if err := WriteHTML(&html, snap, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteODT(&odt, snap, nil); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zipReader(odt.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var content []byte
+	for _, f := range zr.File {
+		if f.Name == "content.xml" {
+			rc, _ := f.Open()
+			content, _ = io.ReadAll(rc)
+			rc.Close()
+		}
+	}
+	docs := map[string]string{"HTML": html.String(), "ODT": string(content)}
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		docs["PDF"] = strings.Join(pdfPages(t, snap), "\n")
+	}
+	iso := regexp.MustCompile(`\b20\d\d-[01]\d-[0-3]\d\b`)
+	for name, text := range docs {
+		if !strings.Contains(text, "15/01/2026") {
+			t.Errorf("%s: the date answer 2026-01-15 is not written 15/01/2026", name)
+		}
+		if m := iso.FindString(text); m != "" {
+			t.Errorf("%s: ISO date %s in the text", name, m)
+		}
 	}
 }
