@@ -311,12 +311,18 @@ func resolvePath(s, home, wd string) string {
 // computer to attach FILE to item at scope of the audit, in groups that
 // stay together on a line (a flag and its value).
 func sshEvidenceCommand(addr, auditID string, scope checklist.Scope, item string) []string {
+	return sshCommand(addr, "evidence add "+sshArg(auditID), "--scope "+sshArg(scope.String()), "--item "+sshArg(item), "- < FILE")
+}
+
+// sshCommand is "ssh -p PORT HOST" to the server at addr (the address the
+// client reached, Options.SSHAddr) followed by groups, whose arguments the
+// caller quotes with sshArg; lay it out with shellLines.
+func sshCommand(addr string, groups ...string) []string {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil || host == "" {
 		host, port = "HOST", "PORTA"
 	}
-	return []string{"ssh -p " + port + " " + sshArg(host), "evidence add " + sshArg(auditID),
-		"--scope " + sshArg(scope.String()), "--item " + sshArg(item), "- < FILE"}
+	return append([]string{"ssh -p " + port + " " + sshArg(host)}, groups...)
 }
 
 // shellLines lays out the groups of a shell command in lines of at most w
@@ -404,7 +410,7 @@ func (p *evidencePage) View() string {
 	}
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Allegati di "+p.item.ID) + st.Muted.Render(fmt.Sprintf(" · %s · %d file, %s",
-		p.scope.Label(), len(p.files), checklist.FormatBytes(total))) + "\n")
+		checklist.CleanText(p.scope.Label(), false), len(p.files), checklist.FormatBytes(total))) + "\n")
 	b.WriteString(st.Muted.Render(ansi.Truncate(checklist.CleanText(p.item.Title(), false), p.w, "…")) + "\n")
 	used := 2
 	var under []string
