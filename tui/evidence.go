@@ -115,6 +115,7 @@ func (p *evidencePage) Update(msg tea.Msg) (Component, tea.Cmd) {
 		if msg.err != nil {
 			p.lastErr = msg.failed + ": " + msg.reason()
 		} else if msg.added != "" {
+			p.pathDraft, p.nameDraft, p.noteDraft = "", "", ""
 			p.selectID = msg.added
 			p.rebuild()
 			p.selectID = ""
@@ -154,7 +155,8 @@ func (p *evidencePage) add() tea.Cmd {
 		p.hint, p.lastErr = true, ""
 		return setStatus(statusInfo, "Via SSH il file si allega dal proprio computer: il comando è sotto l'elenco")
 	}
-	p.pathDraft, p.nameDraft, p.noteDraft = "", "", ""
+	// The drafts stay after a refusal, so that a corrected path is not
+	// typed again from scratch; an attachment empties them.
 	// Two steps: the path alone first, so that a refusal shows under it
 	// however small the window; then the name and the note.
 	form := huh.NewForm(

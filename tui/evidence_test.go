@@ -234,6 +234,12 @@ func TestEvidenceAddRefused(t *testing.T) {
 		if n := len(evidenceOf(t, s, id)); n != 0 {
 			t.Fatalf("%d files stored", n)
 		}
+		// a again: the path typed is still there, to correct.
+		h.press("a")
+		if p := h.m.top().(*evidencePage); p.pathDraft != "pagina.html" || h.m.form == nil {
+			t.Fatalf("the form reopened with path %q", p.pathDraft)
+		}
+		h.press("esc")
 		h.press("esc") // hides the refusal first
 		h.requireScreen("Nessun allegato per questa voce")
 		if _, ok := h.m.top().(*evidencePage); !ok {
