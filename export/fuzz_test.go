@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/cieaudit/cieaudit/checklist"
 )
 
 // FuzzCSVRoundTrip writes a row of the answers table, the fuzzed texts in
@@ -78,6 +80,35 @@ func FuzzCSVRoundTrip(f *testing.F) {
 					}
 				}
 			}
+		}
+	})
+}
+
+// FuzzReadBundle feeds the bundle reader arbitrary input (zip archives,
+// documents, anything): it must refuse or accept without panicking,
+// hanging or growing without bound, and what it accepts must be an audit
+// that checklist.CheckImported accepts and that writes audit.json again.
+func FuzzReadBundle(f *testing.F) {
+	snap, contents := smallSnapshot(f)
+	files := bundleOf(f, snap, contents)
+	f.Add(zipOf(f, files))
+	f.Add(files[0].data)
+	f.Add(zipOf(f, files[:1]))
+	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
+	f.Add([]byte(`{"schema":"cieaudit.audit/v2"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		imp, err := ReadBundleFrom(bytes.NewReader(data), ReadOptions{})
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty refusal")
+			}
+			return
+		}
+		if err := checklist.CheckImported(imp); err != nil {
+			t.Fatalf("accepted an audit CheckImported refuses: %v", err)
+		}
+		if err := WriteJSON(io.Discard, imp.Snapshot, nil); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

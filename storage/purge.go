@@ -97,7 +97,7 @@ func (s *Store) Purge(istat, author string) (PurgeReport, error) {
 		if r.UIStates, err = deleteWhere(tx.Bucket(bucketUIState), named); err != nil {
 			return err
 		}
-		for _, name := range [][]byte{bucketDeleted, accessLogBucketName} {
+		for _, name := range [][]byte{bucketDeleted, accessLogBucketName, bucketImports} {
 			n, err := deleteWhere(tx.Bucket(name), named)
 			if err != nil {
 				return err

@@ -62,14 +62,18 @@ var remoteCommands = map[string]checklist.Role{
 	"evidence get":    checklist.RoleViewer,
 	"evidence add":    checklist.RoleAuditor,
 	"evidence remove": checklist.RoleAuditor,
-	"audit delete":    checklist.RoleAdmin,
-	"user add":        checklist.RoleAdmin,
-	"user list":       checklist.RoleAdmin,
-	"user remove":     checklist.RoleAdmin,
-	"user totp":       checklist.RoleAdmin,
-	"log":             checklist.RoleAdmin,
-	"doctor":          checklist.RoleAdmin,
-	"backup":          checklist.RoleAdmin,
+	// import creates an audit as the bundle says, history, authors and
+	// catalogue included: an administrator's, with the bundle on standard
+	// input (import - < fascicolo.zip).
+	"import":       checklist.RoleAdmin,
+	"audit delete": checklist.RoleAdmin,
+	"user add":     checklist.RoleAdmin,
+	"user list":    checklist.RoleAdmin,
+	"user remove":  checklist.RoleAdmin,
+	"user totp":    checklist.RoleAdmin,
+	"log":          checklist.RoleAdmin,
+	"doctor":       checklist.RoleAdmin,
+	"backup":       checklist.RoleAdmin,
 }
 
 // serverFile is a flag that would name a file where the command runs. Over

@@ -116,7 +116,7 @@ Senza sottocomandi apre l'interfaccia a terminale sul database predefinito.`,
 		newRiskCmd(a), newActionCmd(a),
 		newServeCmd(a), newUserCmd(a), newLogCmd(a),
 		newExportCmd(a),
-		newPlanCmd(a), newOperatorCmd(a), newEventCmd(a), newEvidenceCmd(a), newPurgeCmd(a),
+		newPlanCmd(a), newOperatorCmd(a), newEventCmd(a), newEvidenceCmd(a), newPurgeCmd(a), newImportCmd(a),
 		newCycleDocCmd(a, export.DocSheet), newCycleDocCmd(a, export.DocDeclaration), newDeadlinesCmd(a),
 	)
 	installVersion(root)

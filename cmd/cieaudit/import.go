@@ -1,0 +1,95 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cieaudit/cieaudit/checklist"
+	"github.com/cieaudit/cieaudit/export"
+	"github.com/cieaudit/cieaudit/storage"
+)
+
+func newImportCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "import FASCICOLO|CARTELLA|audit.json|-",
+		Short: "Ricrea un audit da un fascicolo esportato (zip, cartella o audit.json)",
+		Long: fmt.Sprintf(`Ricrea in questo database l'audit di un fascicolo esportato con cieaudit export:
+lo zip, la cartella, il solo audit.json, oppure - per lo standard input (zip o
+audit.json, riconosciuti dal contenuto, al massimo %d MiB). L'audit torna com'era:
+stesso ID, storico con numeri, autori e date originali, valutazioni, azioni, piano,
+operatori, eventi, allegati e stemma, vincolato allo stesso catalogo (che il
+fascicolo contiene e che viene memorizzato se manca). Esportandolo di nuovo si
+ottengono gli stessi file.
+Prima di scrivere qualsiasi cosa il fascicolo è verificato per intero: ogni file
+contro SHA256SUMS, l'impronta del catalogo, ogni allegato contro la sua impronta,
+dimensione e tipo, i limiti documentati, i percorsi e le dimensioni delle voci
+dello zip. Un fascicolo danneggiato o manipolato è rifiutato con il nome della voce
+e il database resta com'era. Un audit con lo stesso ID già presente è rifiutato:
+per unire due copie dello stesso audit serve --merge.
+Via SSH (solo amministratori) il fascicolo si passa sullo standard input:
+ssh … import - < fascicolo.zip`, export.MaxBundleStream>>20),
+		Example: `  cieaudit import piano-2026.zip
+  cieaudit import ./piano-2026/
+  cieaudit import - < piano-2026.zip`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			src := args[0]
+			if a.remote && src != "-" {
+				return usagef("via SSH il fascicolo si passa sullo standard input: import - < fascicolo.zip")
+			}
+			s, err := a.open()
+			if err != nil {
+				return err
+			}
+			opts := export.ReadOptions{Catalogue: storedCatalogueLookup(s)}
+			var imp *checklist.ImportedAudit
+			if src == "-" {
+				imp, err = export.ReadBundleFrom(a.stdin, opts)
+			} else {
+				imp, err = export.ReadBundle(src, opts)
+			}
+			if err != nil {
+				return err
+			}
+			au, err := s.ImportAudit(imp, a.author())
+			if err != nil {
+				return err
+			}
+			printImported(a, au, imp)
+			return nil
+		},
+	}
+}
+
+// storedCatalogueLookup finds a catalogue stored in s with digest, for an
+// audit.json imported without its bundle.
+func storedCatalogueLookup(s *storage.Store) func(key, digest string) (*checklist.Catalogue, error) {
+	return func(key, digest string) (*checklist.Catalogue, error) {
+		c, err := s.Catalogue(key)
+		if err != nil {
+			return nil, err
+		}
+		if c.Digest != digest {
+			return nil, fmt.Errorf("il catalogo %s memorizzato ha un'altra impronta (%.12s…)", key, c.Digest)
+		}
+		return c, nil
+	}
+}
+
+// printImported says what was imported: the audit and its counts.
+func printImported(a *app, au checklist.Audit, imp *checklist.ImportedAudit) {
+	n := imp.Counts()
+	fmt.Fprintf(a.stdout, "Importato l'audit %s: %s (ISTAT %s), anno %d, catalogo %s, stato %s.\n",
+		au.ID, checklist.CleanText(au.Ente.Name, false), checklist.CleanText(au.Ente.ISTAT, false), au.Year,
+		checklist.CleanText(au.CatalogueKey(), false), au.Status.Label())
+	parts := []string{
+		fmt.Sprintf("%d risposte", n.Answers), fmt.Sprintf("%d valutazioni", n.Evaluations),
+		fmt.Sprintf("%d voci di storico", n.History), fmt.Sprintf("%d azioni", n.Actions),
+		fmt.Sprintf("%d rischi modificati", n.Overrides), fmt.Sprintf("%d trasmissioni del piano", n.Baselines),
+		fmt.Sprintf("%d operatori", n.Operators), fmt.Sprintf("%d eventi", n.Events),
+		fmt.Sprintf("%d risposte riportate da verificare", n.Carried), fmt.Sprintf("%d allegati", n.Evidence),
+	}
+	fmt.Fprintln(a.stdout, "  "+strings.Join(parts, ", ")+".")
+}
