@@ -95,7 +95,7 @@ func resum(entries []zipEntry) []zipEntry {
 
 // demoWithEvidence is a demo audit (answers, history, plan, operators,
 // events) with two evidence files attached and a third attached then
-// removed, exported as a zip and as a folder.
+// removed, and a stemma, exported as a zip and as a folder.
 func demoWithEvidence(t *testing.T, dir string) (id, zipPath, folder string) {
 	t.Helper()
 	db := filepath.Join(dir, "origine.db")
@@ -104,6 +104,11 @@ func demoWithEvidence(t *testing.T, dir string) (id, zipPath, folder string) {
 	mustRun(t, db, "evidence", "add", id, "--scope", "ente", "--item", "ORG-01", evidenceFixture(t, "relazione.odt"))
 	mustRun(t, db, "evidence", "add", id, "--scope", "ente", "--item", "ORG-01", evidenceFixture(t, "verbale.pdf"))
 	mustRun(t, db, "evidence", "remove", id, "al-2")
+	logo, err := filepath.Abs(filepath.Join("..", "..", "testdata", "logo", "stemma.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, db, "audit", "set", id, "--logo", logo)
 	zipPath = filepath.Join(dir, "origine.zip")
 	mustRun(t, db, "export", id, "--zip", "--out", zipPath)
 	folder = filepath.Join(dir, "origine")
@@ -124,7 +129,7 @@ func TestCLIImportRoundTrip(t *testing.T) {
 	for _, e := range want {
 		names[e.name] = true
 	}
-	for _, n := range []string{export.FileJSON, export.FileSums, "catalogo/" + builtinCatalogueFile(), "evidenze/al-1-" + "", "evidenze/al-3-"} {
+	for _, n := range []string{export.FileJSON, export.FileSums, "catalogo/" + builtinCatalogueFile(), "evidenze/al-1-", "evidenze/al-3-", "stemma.png"} {
 		found := false
 		for name := range names {
 			found = found || strings.HasPrefix(name, n)
@@ -315,5 +320,50 @@ func TestCLIImportRefusesHostileBundles(t *testing.T) {
 				t.Errorf("the empty database holds %d audits after a refused import (%v)", len(list.Audits), err)
 			}
 		})
+	}
+}
+
+// TestCLIImportCarriedChain: an audit carried from last year's (carried
+// answers, upgrade report, predecessor link) comes back whole, and with its
+// predecessor imported first its bundle, comparison with the previous year
+// included, is the same byte for byte.
+func TestCLIImportCarriedChain(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "origine.db")
+	prev := strings.TrimSpace(mustRun(t, db, "demo"))
+	out := mustRun(t, db, "audit", "new", "--from", prev, "--year", "2027", "--auditor", "Ada")
+	next := ""
+	for _, f := range strings.Fields(out) {
+		if len(f) == 8 && f != prev && strings.Trim(f, "23456789abcdefghjkmnpqrstuvwxyz") == "" {
+			next = f
+		}
+	}
+	if next == "" {
+		t.Fatalf("no new audit ID in %q", out)
+	}
+	mustRun(t, db, "answer", next, "--scope", "ente", "--item", "ORG-01", "--value", "si")
+	bundles := map[string]string{}
+	for _, id := range []string{prev, next} {
+		bundles[id] = filepath.Join(dir, id+".zip")
+		mustRun(t, db, "export", id, "--zip", "--out", bundles[id])
+	}
+	target := filepath.Join(dir, "destinazione.db")
+	mustRun(t, target, "import", bundles[prev])
+	if got := mustRun(t, target, "import", bundles[next]); !strings.Contains(got, "risposte riportate da verificare") || strings.Contains(got, " 0 risposte riportate") {
+		t.Errorf("import of the carried audit: %s", got)
+	}
+	again := filepath.Join(dir, "di-nuovo.zip")
+	mustRun(t, target, "export", next, "--zip", "--out", again)
+	a, _ := os.ReadFile(bundles[next])
+	b, _ := os.ReadFile(again)
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		want, got := readZip(t, a), readZip(t, b)
+		for i := range min(len(want), len(got)) {
+			if !bytes.Equal(want[i].data, got[i].data) {
+				t.Errorf("%s differs after the import", want[i].name)
+			}
+		}
+		t.Fatal("the carried audit's bundle is not byte-identical after the import")
 	}
 }

@@ -103,6 +103,11 @@ func TestRemoteTreePerRole(t *testing.T) {
 		{viewer, "evidence remove AUD1 al-1", `non consente "evidence remove"`},
 		{viewer, "evidence get AUD1 al-1 --out /tmp/x", "solo sullo standard output"},
 		{admin, "purge --istat 054001 --yes", `"purge" non disponibile via SSH`},
+		// import writes an audit as the bundle says: an administrator's,
+		// the bundle on standard input.
+		{admin, "import -", ""},
+		{auditor, "import -", `non consente "import"`},
+		{viewer, "import -", `non consente "import"`},
 		// The stemma comes on standard input, never from a server path.
 		{auditor, "audit set AUD1 --logo -", ""},
 		{auditor, "audit set AUD1 --no-logo --sindaco X", ""},
