@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -107,7 +108,80 @@ func CheckImported(imp *ImportedAudit) error {
 	if err := checkImportedEvidence(s, imp.Evidence); err != nil {
 		return err
 	}
-	return checkImportedLogo(s)
+	if err := checkImportedLogo(s); err != nil {
+		return err
+	}
+	return checkImportedTexts(s)
+}
+
+// checkImportedTexts refuses text that CleanText would change on a
+// terminal (control characters, bidirectional overrides, invalid UTF-8):
+// everything cieaudit stores went through it, so such text in a bundle was
+// put there by hand, and it would reach other users' terminals as stored.
+func checkImportedTexts(s *Snapshot) error {
+	parts := []struct {
+		field string
+		v     any
+	}{
+		{"audit", s.Audit}, {"answers", s.Answers}, {"evaluations", s.Evaluations}, {"history", s.History},
+		{"action_plans", s.Actions}, {"overrides", s.Overrides}, {"plan", s.Plan}, {"baselines", s.Baselines},
+		{"operators", s.Operators}, {"events", s.Events}, {"carried", s.Carried}, {"upgrade", s.Upgrade}, {"evidence", s.Evidence},
+	}
+	for _, p := range parts {
+		if at, ok := unsafeTextIn(reflect.ValueOf(p.v), p.field); ok {
+			return fmt.Errorf("%s: testo con caratteri di controllo o non UTF-8, che cieaudit non memorizza mai così", at)
+		}
+	}
+	return nil
+}
+
+// unsafeTextIn finds the first string in v, walking structs (by JSON name),
+// slices, maps and pointers, that holds a rune CleanText escapes.
+func unsafeTextIn(v reflect.Value, at string) (string, bool) {
+	switch v.Kind() {
+	case reflect.String:
+		s := v.String()
+		return at, !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return unsafeRune(r, true) })
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return "", false
+		}
+		return unsafeTextIn(v.Elem(), at)
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if p, ok := unsafeTextIn(v.Index(i), fmt.Sprintf("%s[%d]", at, i)); ok {
+				return p, true
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if p, ok := unsafeTextIn(it.Key(), at); ok {
+				return p, true
+			}
+			if p, ok := unsafeTextIn(it.Value(), fmt.Sprintf("%s[%s]", at, CleanText(fmt.Sprint(it.Key().Interface()), false))); ok {
+				return p, true
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if p, ok := unsafeTextIn(v.Field(i), at+"."+name); ok {
+				return p, true
+			}
+		}
+	}
+	return "", false
 }
 
 // itemAt is the catalogue item answered at scope, or an error naming it.

@@ -222,6 +222,9 @@ func TestReadBundleRefuses(t *testing.T) {
 		{"catalogue digest lies", "catalogue", withJSON(func(s string) string {
 			return strings.Replace(s, `"digest": "`, `"digest": "0`, 1)
 		})},
+		{"terminal escape in a text", "answers[0].author", withJSON(func(s string) string {
+			return strings.Replace(s, `"author": "Ada"`, `"author": "Ada\u001b[2J"`, 1)
+		})},
 		{"header lies about the size", "evidenze/al-1-bomba.png", lyingHeader()},
 		{"too many entries", "voci", tooMany()},
 	} {
