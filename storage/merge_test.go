@@ -47,11 +47,11 @@ func TestMergeAudit(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Without the file's content nothing is written.
-	if _, err := host.MergeAudit(incoming, nil, "giulia"); err == nil || !strings.Contains(err.Error(), "mancante") {
+	if _, err := host.MergeAudit(&checklist.ImportedAudit{Snapshot: incoming}, "giulia"); err == nil || !strings.Contains(err.Error(), "mancante") {
 		t.Fatalf("merge without the file's content: %v", err)
 	}
-	blobs := map[string][]byte{ev.Digest: photo}
-	res, err := host.MergeAudit(incoming, blobs, "giulia")
+	copyOf := &checklist.ImportedAudit{Snapshot: incoming, Evidence: map[string][]byte{ev.Digest: photo}}
+	res, err := host.MergeAudit(copyOf, "giulia")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestMergeAudit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := host.MergeAudit(incoming, blobs, "giulia")
+	again, err := host.MergeAudit(copyOf, "giulia")
 	if err != nil || again.Changed {
 		t.Fatalf("second merge: %+v %v", again, err)
 	}

@@ -12,7 +12,8 @@ import (
 )
 
 func newImportCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var merge, asJSON bool
+	cmd := &cobra.Command{
 		Use:   "import FASCICOLO|CARTELLA|audit.json|-",
 		Short: "Ricrea un audit da un fascicolo esportato (zip, cartella o audit.json)",
 		Long: fmt.Sprintf(`Ricrea in questo database l'audit di un fascicolo esportato con cieaudit export:
@@ -28,16 +29,27 @@ dimensione e tipo, i limiti documentati, i percorsi e le dimensioni delle voci
 dello zip. Un fascicolo danneggiato o manipolato è rifiutato con il nome della voce
 e il database resta com'era. Un audit con lo stesso ID già presente è rifiutato:
 per unire due copie dello stesso audit serve --merge.
-Via SSH (solo amministratori) il fascicolo si passa sullo standard input:
-ssh … import - < fascicolo.zip`, export.MaxBundleStream>>20),
+Con --merge la copia del fascicolo si unisce all'audit già presente (per esempio il
+lavoro fatto fuori linea su un portatile, riportato sul server): lo storico delle due
+copie è unito senza doppioni, ogni risposta prende la modifica più recente e l'altro
+valore resta nello storico, ogni conflitto (la stessa misura cambiata da entrambe le
+parti) è elencato. Importare di nuovo lo stesso fascicolo non cambia nulla. Se l'audit
+non è presente, --merge lo importa come senza l'opzione.
+Via SSH il fascicolo si passa sullo standard input: ssh … import - < fascicolo.zip
+(solo amministratori); un auditor unisce la copia a un audit già presente con
+ssh … import --merge - < fascicolo.zip`, export.MaxBundleStream>>20),
 		Example: `  cieaudit import piano-2026.zip
   cieaudit import ./piano-2026/
-  cieaudit import - < piano-2026.zip`,
+  cieaudit import - < piano-2026.zip
+  cieaudit import --merge piano-portatile.zip`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			src := args[0]
 			if a.remote && src != "-" {
 				return usagef("via SSH il fascicolo si passa sullo standard input: import - < fascicolo.zip")
+			}
+			if asJSON && !merge {
+				return usagef("--json si usa con --merge (import --merge FASCICOLO --json)")
 			}
 			s, err := a.open()
 			if err != nil {
@@ -53,6 +65,9 @@ ssh … import - < fascicolo.zip`, export.MaxBundleStream>>20),
 			if err != nil {
 				return err
 			}
+			if merge {
+				return a.importMerge(s, imp, asJSON)
+			}
 			au, err := s.ImportAudit(imp, a.author())
 			if err != nil {
 				return err
@@ -61,6 +76,9 @@ ssh … import - < fascicolo.zip`, export.MaxBundleStream>>20),
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&merge, "merge", false, "unisce la copia all'audit già presente (se manca, lo importa)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "con --merge: il riepilogo dell'unione in JSON (cieaudit.import-merge/v1)")
+	return cmd
 }
 
 // storedCatalogueLookup finds a catalogue stored in s with digest, for an

@@ -64,8 +64,10 @@ var remoteCommands = map[string]checklist.Role{
 	"evidence remove": checklist.RoleAuditor,
 	// import creates an audit as the bundle says, history, authors and
 	// catalogue included: an administrator's, with the bundle on standard
-	// input (import - < fascicolo.zip).
-	"import":       checklist.RoleAdmin,
+	// input (import - < fascicolo.zip). An auditor may only merge a copy
+	// into an audit the database holds (import --merge -, adminFlags): the
+	// work of a laptop brought back to the jump host.
+	"import":       checklist.RoleAuditor,
 	"audit delete": checklist.RoleAdmin,
 	"user add":     checklist.RoleAdmin,
 	"user list":    checklist.RoleAdmin,
@@ -122,6 +124,14 @@ var editFlags = map[string][]serverFile{
 	},
 }
 
+// adminFlags lists, per command path, the flags fixed for the roles below
+// administrator: for them import exists only with --merge (and merging
+// into an audit the database lacks, which would import it, is refused).
+var adminFlags = map[string][]serverFile{
+	"import": {{flag: "merge", keep: func(v string) bool { return v == "true" }, preset: "true",
+		why: "via SSH il ruolo auditor può solo unire una copia a un audit già presente (ssh … import --merge - < fascicolo.zip): importare un audit nuovo richiede il ruolo amministratore"}},
+}
+
 // remoteFlags are the flags the SSH tree of role removes or restricts on
 // the command at path.
 func remoteFlags(path string, role checklist.Role) []serverFile {
@@ -129,6 +139,9 @@ func remoteFlags(path string, role checklist.Role) []serverFile {
 	drop = append(drop, serverFiles[""]...)
 	if !role.CanEdit() {
 		drop = append(drop, editFlags[path]...)
+	}
+	if !role.CanAdminister() {
+		drop = append(drop, adminFlags[path]...)
 	}
 	return drop
 }
@@ -304,6 +317,7 @@ func newRemoteBackupCmd(a *app) *cobra.Command {
 // returns the reason (nothing has run, nothing was printed) with the exit
 // code; otherwise it returns the command's exit code and a nil reason.
 func (a *app) executeRemote(args []string, role checklist.Role, accept func() error) (code int, refused error) {
+	a.role = role
 	root := newRemoteRootCmd(a, role)
 	accepted := false
 	gate := func() error {

@@ -32,6 +32,11 @@ type app struct {
 	// remote is set for commands run for an SSH session: the files around
 	// the process are the server's, never the user's to read.
 	remote bool
+	// role is the SSH session's role (empty for the local CLI): the
+	// session's command tree already holds only what it may run; role is
+	// for the few decisions that depend on the data (import --merge of an
+	// audit the database lacks).
+	role checklist.Role
 	// started is set once a command's own code runs; errors before that
 	// (unknown command, missing required flag) are usage errors.
 	started bool

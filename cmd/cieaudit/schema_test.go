@@ -33,6 +33,7 @@ var jsonSchemas = map[string]string{
 	"event list":    "event-list",
 	"deadlines":     "deadlines",
 	"evidence list": "evidence-list",
+	"import":        "import-merge",
 }
 
 var (
@@ -152,6 +153,24 @@ func TestJSONOutputsMatchTheirSchemas(t *testing.T) {
 			t.Run(strings.Join(args, " "), func(t *testing.T) {
 				validateJSONOutput(t, name, mustRun(t, db, args...))
 			})
+		}
+	}
+
+	// import --merge --json: a copy changed elsewhere (a conflict on ORG-05,
+	// a renumbered operator), then the same copy again (no change).
+	laptop := filepath.Join(t.TempDir(), "laptop.db")
+	mustRun(t, db, "backup", laptop)
+	mustRun(t, db, "answer", id, "--scope", "ente", "--item", "ORG-05", "--value", "si")
+	mustRun(t, db, "operator", "add", id, "--name", "Luca Server", "--role", "delegato")
+	mustRun(t, laptop, "answer", id, "--scope", "ente", "--item", "ORG-05", "--value", "no", "--note", "manca l'atto")
+	mustRun(t, laptop, "operator", "add", id, "--name", "Lia Portatile", "--role", "ufficiale")
+	bundle := filepath.Join(t.TempDir(), "portatile.zip")
+	mustRun(t, laptop, "export", id, "--out", bundle)
+	for i := range 2 {
+		out := mustRun(t, db, "import", "--merge", bundle, "--json")
+		validateJSONOutput(t, "import-merge", out)
+		if changed := strings.Contains(out, `"changed": true`); changed != (i == 0) || i == 0 && !strings.Contains(out, `"incoming_won": true`) {
+			t.Errorf("import --merge run %d:\n%s", i+1, out)
 		}
 	}
 
