@@ -104,10 +104,15 @@ func TestRemoteTreePerRole(t *testing.T) {
 		{viewer, "evidence get AUD1 al-1 --out /tmp/x", "solo sullo standard output"},
 		{admin, "purge --istat 054001 --yes", `"purge" non disponibile via SSH`},
 		// import writes an audit as the bundle says: an administrator's,
-		// the bundle on standard input.
+		// the bundle on standard input. An auditor only merges a copy into
+		// an audit the database holds: --merge is fixed for that role.
 		{admin, "import -", ""},
-		{auditor, "import -", `non consente "import"`},
+		{admin, "import --merge - --json", ""},
+		{auditor, "import --merge -", ""},
+		{auditor, "import -", ""},
+		{auditor, "import --merge=false -", "può solo unire una copia a un audit già presente"},
 		{viewer, "import -", `non consente "import"`},
+		{viewer, "import --merge -", `non consente "import"`},
 		// The stemma comes on standard input, never from a server path.
 		{auditor, "audit set AUD1 --logo -", ""},
 		{auditor, "audit set AUD1 --no-logo --sindaco X", ""},
