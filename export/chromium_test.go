@@ -50,6 +50,34 @@ func TestHTMLPrintsWithoutBrokenWords(t *testing.T) {
 			t.Errorf("printed page %d lacks BOZZA", i+1)
 		}
 	}
+	// Printed, the HTML is about as long as the PDF and each part starts
+	// on about the same page: the print CSS uses the PDF's sizes and
+	// margins and breaks where the PDF does.
+	pdfText := pdfPages(t, fixtureSnapshot())
+	if d := len(pages) - len(pdfText); d < -max(1, len(pdfText)/10) || d > max(1, len(pdfText)/10) {
+		t.Errorf("printed HTML has %d pages, the PDF %d", len(pages), len(pdfText))
+	}
+	startPage := func(pages []string, title string) int {
+		for i, p := range pages {
+			for _, line := range strings.Split(p, "\n") {
+				if strings.HasPrefix(strings.TrimSpace(line), title) {
+					return i + 1
+				}
+			}
+		}
+		return 0
+	}
+	for _, part := range []string{"2. Quadro normativo", "4. Perimetro", "5. Esito", "6. Stato attuale", "7. Analisi dei rischi", "8. Azioni migliorative", "10. Validazione e invio", "12. Registro delle modifiche"} {
+		h, p := startPage(pages, part), 0
+		for i, text := range pdfText {
+			if strings.Contains(text, part) && p == 0 {
+				p = i + 1
+			}
+		}
+		if h == 0 || p == 0 || h-p < -1 || h-p > 1 {
+			t.Errorf("%q starts on printed page %d of the HTML, page %d of the PDF", part, h, p)
+		}
+	}
 	// Word stems that the old overflow-wrap: anywhere split in narrow
 	// columns; a stem at a line end means the word was broken.
 	for _, stem := range []string{"verificat", "Parzial", "Resp", "Respons", "Medi", "Conformit", "applicabil"} {

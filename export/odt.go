@@ -146,6 +146,12 @@ type odtDoc struct {
 
 func (d *odtDoc) raw(s string) { d.b.WriteString(s) }
 
+// part is a part's heading on a new page: the parts the PDF starts on a
+// new page (2, 6, 7 and the actions); the others follow on the same page.
+func (d *odtDoc) part(s string) {
+	fmt.Fprintf(&d.b, `<text:h text:style-name="Heading_20_1_20_pagina" text:outline-level="1">%s</text:h>`, odtEscape(s))
+}
+
 func (d *odtDoc) heading(level int, s string) {
 	fmt.Fprintf(&d.b, `<text:h text:style-name="Heading_20_%d" text:outline-level="%d">%s</text:h>`, level, level, odtEscape(s))
 }
@@ -183,7 +189,13 @@ func (d *odtDoc) tableW(headers []string, widths []int, rows [][]string) {
 	if cols == 0 {
 		return
 	}
-	d.raw(`<table:table table:style-name="Tabella">`)
+	// A short table stays on one page, as the PDF keeps it; no row is
+	// split across two pages (a row taller than a page still is).
+	style := "Tabella"
+	if size := tableText(rows); len(rows) <= 12 && size < 1500 {
+		style = "TabellaUnita"
+	}
+	fmt.Fprintf(&d.b, `<table:table table:style-name="%s">`, style)
 	if len(widths) == cols {
 		d.n++
 		sum := 0
@@ -213,7 +225,7 @@ func (d *odtDoc) tableW(headers []string, widths []int, rows [][]string) {
 		d.raw(`</table:table-row></table:table-header-rows>`)
 	}
 	for _, r := range rows {
-		d.raw(`<table:table-row>`)
+		d.raw(`<table:table-row table:style-name="Riga">`)
 		for i := range cols {
 			v := ""
 			if i < len(r) {
@@ -233,6 +245,17 @@ func (d *odtDoc) keyValues(kv [][2]string) {
 		rows[i] = []string{x[0], x[1]}
 	}
 	d.tableW(nil, []int{34, 66}, rows)
+}
+
+// tableText is the number of bytes of text in rows.
+func tableText(rows [][]string) int {
+	n := 0
+	for _, r := range rows {
+		for _, c := range r {
+			n += len(c)
+		}
+	}
+	return n
 }
 
 func (d *odtDoc) cycleTable(t tableView, empty string) {
@@ -278,6 +301,8 @@ func odtContent(r *report) []byte {
 	var d odtDoc
 	head := `<?xml version="1.0" encoding="UTF-8"?>` + "\n<office:document-content" + odtNamespaces + `><office:automatic-styles>` +
 		`<style:style style:name="Tabella" style:family="table"><style:table-properties style:width="17cm" table:align="margins" fo:margin-top="0.2cm" fo:margin-bottom="0.3cm"/></style:style>` +
+		`<style:style style:name="TabellaUnita" style:family="table"><style:table-properties style:width="17cm" table:align="margins" fo:margin-top="0.2cm" fo:margin-bottom="0.3cm" style:may-break-between-rows="false"/></style:style>` +
+		`<style:style style:name="Riga" style:family="table-row"><style:table-row-properties fo:keep-together="always"/></style:style>` +
 		`<style:style style:name="Intestazione" style:family="table-cell"><style:table-cell-properties fo:background-color="#e6e6e6" fo:padding="0.08cm" fo:border="0.5pt solid #808080"/></style:style>` +
 		`<style:style style:name="Cella" style:family="table-cell"><style:table-cell-properties fo:padding="0.08cm" fo:border="0.5pt solid #808080"/></style:style>` +
 		`</office:automatic-styles><office:body><office:text>`
@@ -311,7 +336,7 @@ func odtContent(r *report) []byte {
 	d.para("Headline", r.Headline)
 
 	// 2. Quadro normativo e metodo
-	d.heading(1, "2. Quadro normativo e metodo")
+	d.part("2. Quadro normativo e metodo")
 	d.heading(2, "2.1 Riferimenti")
 	d.p(r.NormativeIntro())
 	for _, g := range r.Normative {
@@ -436,7 +461,7 @@ func odtContent(r *report) []byte {
 	}
 
 	// 6. Stato attuale
-	d.heading(1, "6. Stato attuale")
+	d.part("6. Stato attuale")
 	for _, sc := range r.Scopes {
 		d.heading(2, sc.Label)
 		d.para("Sottotitolo", sc.Subtitle)
@@ -464,7 +489,7 @@ func odtContent(r *report) []byte {
 
 	// Azioni, monitoraggio, validazione, allegati, registro e firme
 	n := r.ActionsNumber
-	d.heading(1, fmt.Sprintf("%d. Azioni migliorative", n))
+	d.part(fmt.Sprintf("%d. Azioni migliorative", n))
 	if len(r.Actions) == 0 {
 		d.p("Nessuna misura risulta mancante o parziale.")
 	} else {
@@ -476,7 +501,7 @@ func odtContent(r *report) []byte {
 			}
 			rows = append(rows, []string{strconv.Itoa(a.Rank), a.Priority, what, a.Findings, a.Owner, a.Due, a.Status})
 		}
-		d.tableW([]string{"N.", "Priorità", "Misura", "Dove", "Responsabile", "Scadenza", "Stato"}, []int{5, 11, 34, 18, 12, 10, 10}, rows)
+		d.tableW([]string{"N.", "Priorità", "Misura", "Dove", "Responsabile", "Scadenza", "Stato"}, []int{5, 11, 31, 17, 15, 11, 10}, rows)
 	}
 	d.heading(1, fmt.Sprintf("%d. Monitoraggio: eventi di sicurezza e variazioni", n+1))
 	d.heading(2, "Eventi di sicurezza")
@@ -502,7 +527,7 @@ func odtContent(r *report) []byte {
 		d.bullets(r.Cycle.Baselines)
 	}
 	d.heading(1, fmt.Sprintf("%d. Allegati", n+3))
-	d.p("Allegati al piano, nel pacchetto esportato con questo documento:")
+	d.para("Testo_20_unito", "Allegati al piano, nel pacchetto esportato con questo documento:") // with its table
 	var annex [][]string
 	for _, a := range r.Annexes() {
 		annex = append(annex, []string{a[0], a[1]})
@@ -533,7 +558,7 @@ func odtContent(r *report) []byte {
 			for _, h := range r.HistoryKey {
 				rows = append(rows, []string{strconv.FormatUint(h.Seq, 10), h.At, h.Author, h.Kind, h.What, h.Change, h.Reason})
 			}
-			d.table([]string{"N.", "Data", "Autore", "Tipo", "Oggetto", "Modifica", "Motivazione"}, rows)
+			d.tableW([]string{"N.", "Data", "Autore", "Tipo", "Oggetto", "Modifica", "Motivazione"}, []int{5, 14, 9, 12, 12, 35, 13}, rows)
 		}
 	}
 	d.para("Sottotitolo", "Generato da cieaudit il "+r.Generated)
@@ -596,7 +621,7 @@ func odtComparison(d *odtDoc, c *comparisonView) {
 }
 
 func odtRisks(d *odtDoc, r *report) {
-	d.heading(1, "7. Analisi dei rischi")
+	d.part("7. Analisi dei rischi")
 	d.para("Provvisorio", r.ProvisionalNote)
 	d.heading(2, "7.1 Matrice probabilità × impatto")
 	d.p("Numero di minacce in ogni cella; tra parentesi la fascia del rischio inerente.")
@@ -672,10 +697,11 @@ func odtStyles(r *report) []byte {
 		n := lvl + 1
 		extra := ""
 		if n == 1 {
-			extra = ` fo:break-before="page"`
+			extra = ` fo:margin-top="0.8cm"`
 		}
 		fmt.Fprintf(&b, `<style:style style:name="Heading_20_%d" style:display-name="Heading %d" style:family="paragraph" style:parent-style-name="Heading" style:next-style-name="Text_20_body" style:default-outline-level="%d"><style:paragraph-properties%s/><style:text-properties fo:font-size="%s" fo:font-weight="bold"/></style:style>`, n, n, n, extra, size)
 	}
+	b.WriteString(`<style:style style:name="Heading_20_1_20_pagina" style:display-name="Heading 1 pagina" style:family="paragraph" style:parent-style-name="Heading_20_1" style:next-style-name="Text_20_body" style:default-outline-level="1"><style:paragraph-properties fo:break-before="page"/></style:style>`)
 	para("Title", "Title", "Standard", `fo:text-align="center" fo:margin-top="1cm" fo:margin-bottom="0.4cm"`, `fo:font-size="24pt" fo:font-weight="bold" fo:color="#1f3864"`)
 	para("Subtitle", "Subtitle", "Standard", `fo:text-align="center" fo:margin-bottom="1cm"`, `fo:font-size="12pt" fo:font-style="italic"`)
 	para("Ente", "Ente", "Standard", `fo:text-align="center" fo:margin-top="3cm"`, `fo:font-size="16pt" fo:font-weight="bold"`)
@@ -683,6 +709,7 @@ func odtStyles(r *report) []byte {
 	para("Stemma", "Stemma", "Standard", `fo:text-align="center" fo:margin-top="2cm"`, ``)
 	para("Riservato", "Riservato", "Standard", `fo:text-align="end"`, `fo:font-size="9pt" fo:color="#8b1a1a" fo:font-weight="bold"`)
 	para("Bozza", "Bozza", "Standard", `fo:text-align="center" fo:margin-top="0.5cm"`, `fo:font-size="28pt" fo:color="#c00000" fo:font-weight="bold"`)
+	para("Testo_20_unito", "Text body with next", "Text_20_body", `fo:keep-with-next="always"`, ``)
 	para("Headline", "Headline", "Text_20_body", `fo:margin-top="0.4cm"`, `fo:font-size="11pt" fo:font-weight="bold"`)
 	para("Provvisorio", "Provvisorio", "Text_20_body", ``, `fo:color="#8b1a1a"`)
 	para("Sottotitolo", "Nota", "Text_20_body", ``, `fo:font-size="8.5pt" fo:color="#5a5a5a"`)

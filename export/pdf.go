@@ -111,6 +111,9 @@ func pdfText(s string) string {
 type pdfDoc struct {
 	*fpdf.Fpdf
 	rep *report
+	// broken collects the words of table cells wider than their column,
+	// which fpdf can only split mid-word (checked by the tests).
+	broken []string
 }
 
 // WritePDF writes the report as an A4 PDF with embedded fonts. The creation
@@ -118,6 +121,20 @@ type pdfDoc struct {
 // always gives the same bytes. assessment may be nil, in which case it is
 // computed.
 func WritePDF(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Assessment) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("composizione del PDF non riuscita: %v", r)
+		}
+	}()
+	d, err := renderPDF(snap, assessment)
+	if err != nil {
+		return err
+	}
+	return d.Output(w)
+}
+
+// renderPDF lays the report out; the document is ready for Output.
+func renderPDF(snap *checklist.Snapshot, assessment *checklist.Assessment) (d *pdfDoc, err error) {
 	// fpdf panics on some inputs; pdfText avoids the known ones, and this
 	// turns any other into an error rather than a crash of the TUI or the
 	// SSH server.
@@ -131,7 +148,7 @@ func WritePDF(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Asses
 	}
 	rep := buildReport(snap, assessment)
 	f := fpdf.New("P", "mm", "A4", "")
-	d := &pdfDoc{Fpdf: f, rep: rep}
+	d = &pdfDoc{Fpdf: f, rep: rep}
 	f.AddUTF8FontFromBytes(fontFamily, "", fontRegular)
 	f.AddUTF8FontFromBytes(fontFamily, "B", fontBold)
 	f.SetMargins(marginLeft, marginTop, marginRight)
@@ -167,9 +184,9 @@ func WritePDF(w io.Writer, snap *checklist.Snapshot, assessment *checklist.Asses
 	d.register()
 
 	if err := f.Error(); err != nil {
-		return fmt.Errorf("composizione del PDF: %w", err)
+		return nil, fmt.Errorf("composizione del PDF: %w", err)
 	}
-	return f.Output(w)
+	return d, nil
 }
 
 func (d *pdfDoc) colour(c rgb) { d.SetTextColor(c.r, c.g, c.b) }
@@ -387,7 +404,13 @@ func (d *pdfDoc) tableRow(cols []column, widths []float64, row []cell, zebra *rg
 			continue
 		}
 		d.font(row[i].bold, tableSize)
-		lines[i] = d.SplitText(pdfText(row[i].text), widths[i])
+		text := pdfText(row[i].text)
+		lines[i] = d.SplitText(text, widths[i])
+		for _, w := range strings.Fields(text) {
+			if d.GetStringWidth(w) > widths[i]-2*cellPad {
+				d.broken = append(d.broken, w)
+			}
+		}
 	}
 	for {
 		need := 1
@@ -642,7 +665,13 @@ func (d *pdfDoc) perimeter() {
 		d.table([]column{{"Sede", 0.22, "L"}, {"Indirizzo", 0.38, "L"}, {"Locali", 0.28, "L"}, {"Postazioni", 0.12, "R"}}, rows)
 	}
 	d.macroprocesses()
-	d.heading(1, "4.3 Postazioni e inventario", 30)
+	// With postazioni, the heading needs room for the first one's heading
+	// and table (45 mm) too, or it is left alone at the foot of the page.
+	need := 30.0
+	if len(r.Postazioni) > 0 {
+		need = 60
+	}
+	d.heading(1, "4.3 Postazioni e inventario", need)
 	if len(r.Postazioni) == 0 {
 		d.paragraph("Nessuna postazione registrata.")
 	}
@@ -962,7 +991,9 @@ func (d *pdfDoc) register() {
 		d.table([]column{{"Tipo", 0.5, "L"}, {"Modifiche", 0.2, "R"}}, rows)
 		if len(r.HistoryKey) > 0 {
 			d.heading(1, "Modifiche principali", 20)
-			cols := []column{{"N.", 0.06, "R"}, {"Data", 0.17, "L"}, {"Autore", 0.13, "L"}, {"Tipo", 0.12, "L"}, {"Oggetto", 0.16, "L"}, {"Modifica", 0.2, "L"}, {"Motivazione", 0.16, "L"}}
+			// Modifica holds the long texts: the widest column, so a row is
+			// a few lines, not a page (Motivazione is mostly empty).
+			cols := []column{{"N.", 0.05, "R"}, {"Data", 0.14, "L"}, {"Autore", 0.09, "L"}, {"Tipo", 0.12, "L"}, {"Oggetto", 0.12, "L"}, {"Modifica", 0.35, "L"}, {"Motivazione", 0.13, "L"}}
 			rows := make([][]cell, len(r.HistoryKey))
 			for i, h := range r.HistoryKey {
 				rows[i] = []cell{plain(strconv.FormatUint(h.Seq, 10)), plain(h.At), plain(h.Author), plain(h.Kind), plain(h.What), plain(h.Change), plain(h.Reason)}

@@ -315,11 +315,25 @@ var (
 	fullDigest = regexp.MustCompile(`\b(sha256 [0-9a-f]{12})[0-9a-f]{52}\b`)
 )
 
+// maxChangeRunes bounds a change's text in the report's register: a plan
+// or event entry repeats every field before and after, and a row taller
+// than a page helps no reader (the full text is in storico.csv).
+const maxChangeRunes = 360
+
 // readableChange is a history text for the report: dates written
-// AAAA-MM-GG as GG/MM/AAAA, SHA-256 digests cut to their first 12 digits.
+// AAAA-MM-GG as GG/MM/AAAA, SHA-256 digests cut to their first 12 digits,
+// at most maxChangeRunes characters.
 func readableChange(s string) string {
 	s = isoDay.ReplaceAllStringFunc(s, checklist.ItalianDate)
-	return fullDigest.ReplaceAllString(s, "$1…")
+	s = fullDigest.ReplaceAllString(s, "$1…")
+	if r := []rune(s); len(r) > maxChangeRunes {
+		cut := string(r[:maxChangeRunes])
+		if i := strings.LastIndexAny(cut, " ;"); i > maxChangeRunes/2 {
+			cut = cut[:i]
+		}
+		s = strings.TrimRight(cut, " ;,") + " … (testo completo in storico.csv)"
+	}
+	return s
 }
 
 // historyKeyLimit bounds the changes listed in full in the report: the

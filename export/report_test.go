@@ -174,3 +174,19 @@ func TestDateAnswersInItalian(t *testing.T) {
 		}
 	}
 }
+
+// TestPDFNoWordSplit: no word of a PDF table cell is wider than its column
+// (fpdf would split it mid-word, as the register's dates were: "01/12/202"
+// / "6 22:11"); only unbreakable strings longer than any column may be.
+func TestPDFNoWordSplit(t *testing.T) {
+	snap := logoSnapshot(t, "stemma.png")
+	d, err := renderPDF(snap, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range d.broken {
+		if len([]rune(w)) < 30 {
+			t.Errorf("word %q split mid-word in a table cell", w)
+		}
+	}
+}
