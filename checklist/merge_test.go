@@ -3,6 +3,7 @@ package checklist
 import (
 	"encoding/json"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -491,4 +492,125 @@ func TestMergeHistoryOrder(t *testing.T) {
 	if a.Rev < 1 {
 		t.Errorf("rev %d", a.Rev)
 	}
+}
+
+// TestMergeRandom applies random changes to two copies (answers set and
+// cleared, notes, operators, events, files attached and removed, actions)
+// and checks what must hold for any of them: nothing of either history is
+// lost or doubled, an answer changed on one side only is that side's, and
+// merging again, or back on the other side, adds nothing new.
+func TestMergeRandom(t *testing.T) {
+	items := []string{"ORG-01", "ORG-02", "ORG-03", "ORG-04"}
+	values := []string{"si", "no", "parziale", ""}
+	conflicts, renumbered := 0, 0
+	defer func() {
+		// The seeds must exercise both: a change of seeds that lost them
+		// would test much less.
+		if conflicts == 0 || renumbered == 0 {
+			t.Errorf("%d conflicts, %d renumbered entries over all seeds", conflicts, renumbered)
+		}
+	}()
+	for seed := range uint64(60) {
+		t.Run(strconv.FormatUint(seed, 10), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(seed, 7))
+			local := mergeBase(t)
+			incoming := local.fork()
+			touched := map[*copyAt]map[string]bool{local: {}, incoming: {}}
+			for step := range 30 {
+				c, author := local, "bruno"
+				if r.IntN(2) == 0 {
+					c, author = incoming, "carla"
+				}
+				at := 10 + step // distinct times, interleaved between the sides
+				switch r.IntN(6) {
+				case 0, 1, 2:
+					item := items[r.IntN(len(items))]
+					note := ""
+					if r.IntN(3) == 0 {
+						note = "nota " + strconv.Itoa(step)
+					}
+					n := len(c.s.History)
+					c.answer(at, author, "ente", item, values[r.IntN(len(values))], note)
+					if len(c.s.History) > n { // the answer changed
+						touched[c][item] = true
+					}
+				case 3:
+					c.operator(at, author, "Operatore "+strconv.Itoa(step))
+				case 4:
+					c.evidence(at, author, "foto"+strconv.Itoa(step)+".jpg", strings.Repeat(strconv.Itoa(step%3), 4))
+				case 5:
+					if len(c.s.Evidence) > 0 {
+						c.removeEvidence(at, author, c.s.Evidence[r.IntN(len(c.s.Evidence))].ID)
+					} else {
+						c.action(at, author, items[r.IntN(len(items))], "Resp "+strconv.Itoa(step))
+					}
+				}
+			}
+			res, err := Merge(local.s, incoming.s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conflicts += len(res.Conflicts)
+			renumbered += len(res.Renumbered)
+			got := res.Snapshot
+			checkHistory(t, local.s, incoming.s, got)
+			if n := len(local.s.History) + res.HistoryAdded; n != len(got.History) {
+				t.Errorf("%d entries merged, want %d", len(got.History), n)
+			}
+			for _, item := range items {
+				l, i := touched[local][item], touched[incoming][item]
+				switch {
+				case l && !i:
+					if g, w := value(got, "ente", item), value(local.s, "ente", item); g != w {
+						t.Errorf("%s changed locally only: %q, want %q", item, g, w)
+					}
+				case i && !l:
+					if g, w := value(got, "ente", item), value(incoming.s, "ente", item); g != w {
+						t.Errorf("%s changed on the incoming side only: %q, want %q", item, g, w)
+					}
+				}
+			}
+			ids := map[string]bool{}
+			for _, o := range got.Operators {
+				if ids[o.ID] {
+					t.Errorf("operator %s twice", o.ID)
+				}
+				ids[o.ID] = true
+			}
+			if len(got.Operators) != len(local.s.Operators)+len(incoming.s.Operators)-countCommon(local.s.Operators, incoming.s.Operators) {
+				t.Errorf("%d operators merged from %d and %d", len(got.Operators), len(local.s.Operators), len(incoming.s.Operators))
+			}
+			again, err := Merge(got, incoming.s)
+			if err != nil || again.Changed {
+				t.Fatalf("merging the same copy again: changed %v, %v", again != nil && again.Changed, err)
+			}
+			back, err := Merge(incoming.s, got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, item := range items {
+				if g, w := value(back.Snapshot, "ente", item), value(got, "ente", item); g != w {
+					t.Errorf("back on the other side %s = %q, want %q", item, g, w)
+				}
+			}
+			if len(back.Snapshot.History) != len(got.History) || len(back.Snapshot.Operators) != len(got.Operators) || len(back.Snapshot.Evidence) != len(got.Evidence) {
+				t.Errorf("back on the other side: %d/%d entries, %d/%d operators, %d/%d files",
+					len(back.Snapshot.History), len(got.History), len(back.Snapshot.Operators), len(got.Operators), len(back.Snapshot.Evidence), len(got.Evidence))
+			}
+			if again, err := Merge(back.Snapshot, got); err != nil || again.Changed {
+				t.Errorf("the two machines did not settle: %+v %v", again, err)
+			}
+		})
+	}
+}
+
+// countCommon counts the operators both sides share (same number, same name).
+func countCommon(a, b []Operator) int {
+	n := 0
+	for _, x := range a {
+		if slices.ContainsFunc(b, func(y Operator) bool { return x.ID == y.ID && x.Name == y.Name }) {
+			n++
+		}
+	}
+	return n
 }

@@ -109,6 +109,27 @@ func TestMergeAudit(t *testing.T) {
 		t.Error("a merge that changes nothing rewrote the file")
 	}
 
+	// Closed on the host: a copy with a new answer is refused, nothing written.
+	if _, err := host.SetStatus(a.ID, checklist.StatusClosed, "giulia", "",
+		&checklist.SignOff{Auditors: []string{"Giulia Esposito"}, Place: "Valdoria", Date: "2026-11-20"}); err != nil {
+		t.Fatal(err)
+	}
+	mustSave(t, laptop, a.ID, checklist.Answer{Scope: checklist.EnteScope, Item: "ORG-01", Value: "no", Author: "marco"})
+	later2, err := laptop.Load(a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed, _ := os.ReadFile(host.Path())
+	if _, err := host.MergeAudit(&checklist.ImportedAudit{Snapshot: later2, Evidence: copyOf.Evidence}, "giulia"); err == nil || !strings.Contains(err.Error(), "è chiuso in questo database") {
+		t.Fatalf("merge into a closed audit: %v", err)
+	}
+	if after, _ := os.ReadFile(host.Path()); !bytes.Equal(closed, after) {
+		t.Error("a refused merge rewrote the file")
+	}
+	if _, err := host.SetStatus(a.ID, checklist.StatusInProgress, "giulia", "riapertura", nil); err != nil {
+		t.Fatal(err)
+	}
+
 	// A new attachment on the host takes a number the merged one never had.
 	next, err := host.AddEvidence(a.ID, checklist.EnteScope, "ORG-01", "altro.txt", "", []byte("altro\n"), "giulia")
 	if err != nil || next.ID != "al-2" {
