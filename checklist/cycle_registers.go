@@ -77,7 +77,11 @@ func (o Operator) Findings() []string {
 func OperatorSummary(o Operator) string {
 	parts := []string{o.Name, o.Role.Label()}
 	add := func(label, v string) {
-		if v != "" {
+		switch {
+		case v == "":
+		case len(v) > len(label) && strings.EqualFold(v[:len(label)+1], label+" "):
+			parts = append(parts, v) // "SCO 0991-0001", not "SCO SCO 0991-0001"
+		default:
 			parts = append(parts, label+" "+v)
 		}
 	}

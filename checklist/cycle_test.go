@@ -457,3 +457,20 @@ func TestDeadlines(t *testing.T) {
 		}
 	}
 }
+
+// TestOperatorSummaryLabels: a value that already starts with its label
+// is not labelled twice ("SCO SCO 0991-0001" in the history and the report).
+func TestOperatorSummaryLabels(t *testing.T) {
+	for _, c := range []struct {
+		o    Operator
+		want string
+	}{
+		{Operator{Name: "Anna", Role: RoleRegistrar, SCO: "SCO 0991-0001", Verbale: "verbale di consegna n. 4/2024"}, "Anna; ufficiale d'anagrafe; SCO 0991-0001; verbale di consegna n. 4/2024"},
+		{Operator{Name: "Anna", Role: RoleRegistrar, SCO: "0991-0001", Verbale: "n. 4/2024"}, "Anna; ufficiale d'anagrafe; SCO 0991-0001; verbale n. 4/2024"},
+		{Operator{Name: "Anna", Role: RoleRegistrar, SCO: "SCOX"}, "Anna; ufficiale d'anagrafe; SCO SCOX"},
+	} {
+		if got := OperatorSummary(c.o); got != c.want {
+			t.Errorf("OperatorSummary = %q, want %q", got, c.want)
+		}
+	}
+}

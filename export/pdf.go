@@ -1086,8 +1086,9 @@ func (d *pdfDoc) macroprocesses() {
 func (d *pdfDoc) annexes(n int) {
 	d.part(strconv.Itoa(n)+". Allegati", false)
 	d.paragraph("Allegati al piano, nel pacchetto esportato con questo documento:")
-	rows := make([][]cell, len(annexList))
-	for i, a := range annexList {
+	annexes := d.rep.Annexes()
+	rows := make([][]cell, len(annexes))
+	for i, a := range annexes {
 		rows[i] = []cell{{text: a[0], bold: true}, plain(a[1])}
 	}
 	d.table([]column{{"File", 0.3, "L"}, {"Contenuto", 0.7, "L"}}, rows)

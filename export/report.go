@@ -109,6 +109,9 @@ type report struct {
 
 	// Logo is the ente's stemma on the cover, nil without one.
 	Logo *logoView
+	// CatalogueFile is the catalogue's YAML in the bundle (CatalogueFile),
+	// "" when the snapshot does not hold its text.
+	CatalogueFile string
 }
 
 // logoView is the stemma as the covers show it: the stored bytes, their
@@ -415,6 +418,9 @@ func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
 		Auditors:     a.Auditors,
 		CatalogueRef: cat.Title + ", versione " + cat.Version,
 		Logo:         buildLogo(snap),
+	}
+	if len(cat.Raw) > 0 {
+		r.CatalogueFile = CatalogueFile(cat)
 	}
 	switch {
 	case a.StartDate != "" && a.EndDate != "" && a.StartDate != a.EndDate:
@@ -997,5 +1003,16 @@ var annexList = [][2]string{
 	{"SHA256SUMS", "impronte SHA-256 di ogni file, per verificarne l'integrità"},
 }
 
-// Annexes gives the template the annex list.
-func (r *report) Annexes() [][2]string { return annexList }
+// Annexes gives the renderers the annex list: the fixed files, then the
+// pinned catalogue's YAML and the stemma, which the bundle also carries.
+func (r *report) Annexes() [][2]string {
+	out := slices.Clone(annexList)
+	if r.CatalogueFile != "" {
+		// The folder, not the file: its name is the catalogue's key.
+		out = append(out, [2]string{DirCatalogue + "/", "il catalogo delle misure usato dall'audit (file YAML), esattamente come caricato"})
+	}
+	if r.Logo != nil {
+		out = append(out, [2]string{(&checklist.Logo{Type: r.Logo.Type}).FileName(), "lo stemma dell'ente stampato sul frontespizio"})
+	}
+	return out
+}
