@@ -123,6 +123,7 @@ func Merge(local, incoming *Snapshot) (*MergeResult, error) {
 	m.out = &out
 
 	m.mergeAudit()
+	m.followRenames()
 	m.mergeAnswers()
 	m.mergeEvaluations()
 	m.mergeActions()
@@ -189,6 +190,9 @@ type merger struct {
 	// localOnly and incomingOnly are the entries one side has and the
 	// other has not, in their side's order.
 	localOnly, incomingOnly []Change
+	// renames maps a sede or postazione one side renamed since the shared
+	// history to its new name (followRenames).
+	renames map[Scope]Scope
 	// closedTouched is set when something a closed audit keeps fixed
 	// (answers, evaluations, actions, overrides, perimeter, audit data)
 	// would change.
@@ -404,7 +408,7 @@ func (m *merger) mergeAnswers() {
 		kind: ChangeAnswer, fixed: true, answers: true,
 		touches: func(c Change) []string {
 			if c.Kind == ChangeAnswer || c.Kind == ChangeNote {
-				return []string{scopeItemKey(c.Scope, c.Item)}
+				return []string{scopeItemKey(m.renamedText(c.Scope), c.Item)}
 			}
 			return nil
 		},
@@ -422,12 +426,20 @@ func (m *merger) mergeAnswers() {
 		},
 		locate: splitScopeItem,
 	}
-	key := func(a Answer) string { return scopeItemKey(a.Scope.String(), a.Item) }
+	key := func(a Answer) string { return scopeItemKey(m.renamed(a.Scope).String(), a.Item) }
 	local, incoming := index(m.local.Answers, key), index(m.incoming.Answers, key)
 	merged := f.merge(m, local, incoming)
 	for i := range merged {
 		a := &merged[i]
 		l, ok := local.rec[key(*a)]
+		if to := m.renamed(a.Scope); to != a.Scope {
+			// Follows a rename made on the other side.
+			a.Scope = to
+			if ok && f.same(l, *a) {
+				m.res.AnswersChanged++
+				m.closedTouched = true
+			}
+		}
 		switch {
 		case ok && !f.same(l, *a):
 			// A writer that read the local answer must see it changed.
@@ -461,7 +473,7 @@ func (m *merger) mergeEvaluations() {
 		kind: ChangeEvaluation, fixed: true,
 		touches: func(c Change) []string {
 			if c.Kind == ChangeEvaluation {
-				return []string{scopeItemKey(c.Scope, c.Item)}
+				return []string{scopeItemKey(m.renamedText(c.Scope), c.Item)}
 			}
 			return nil
 		},
@@ -479,8 +491,11 @@ func (m *merger) mergeEvaluations() {
 		},
 		locate: splitScopeItem,
 	}
-	key := func(e Evaluation) string { return scopeItemKey(e.Scope.String(), e.Section) }
+	key := func(e Evaluation) string { return scopeItemKey(m.renamed(e.Scope).String(), e.Section) }
 	merged := f.merge(m, index(m.local.Evaluations, key), index(m.incoming.Evaluations, key))
+	for i := range merged {
+		merged[i].Scope = m.renamed(merged[i].Scope)
+	}
 	m.out.Evaluations = keepInPerimeter(m, merged, func(e Evaluation) Scope { return e.Scope })
 }
 
@@ -546,6 +561,79 @@ func (m *merger) mergeRegisters() {
 	evKey := func(e SecurityEvent) string { return e.ID }
 	m.out.Events = ef.merge(m, index(m.local.Events, evKey), index(m.incoming.Events, evKey))
 	sortByNumber(m.out.Events, evKey)
+	for from, to := range m.renames {
+		r := ScopeRename{From: from, To: to}
+		for i := range m.out.Operators {
+			m.out.Operators[i], _ = r.Operator(m.out.Operators[i])
+		}
+		for i := range m.out.Events {
+			m.out.Events[i], _ = r.Event(m.out.Events[i])
+		}
+	}
+}
+
+// followRenames finds the sedi and postazioni one side renamed since the
+// shared history (the rename's perimetro entry: the new scope, the old
+// one's label) and that the merged perimeter holds under the new name
+// only: the other side's answers, evaluations, files, events, operators
+// and postazioni naming the old one follow the new name, as the rename did
+// on its own side.
+func (m *merger) followRenames() {
+	m.renames = map[Scope]Scope{}
+	for _, list := range [][]Change{m.localOnly, m.incomingOnly} {
+		for _, c := range list {
+			if c.Kind != ChangeScope || c.Scope == "" || !strings.Contains(c.New, "rinominata") {
+				continue
+			}
+			to, err := ParseScope(c.Scope)
+			if err != nil {
+				continue
+			}
+			for _, a := range []*Audit{&m.local.Audit, &m.incoming.Audit} {
+				for _, from := range a.Scopes()[1:] {
+					if from.Kind == to.Kind && from != to && from.Label() == c.Old && !m.out.Audit.HasScope(from) {
+						m.renames[from] = to
+					}
+				}
+			}
+		}
+	}
+	for from := range m.renames {
+		if !m.out.Audit.HasScope(m.renamed(from)) {
+			delete(m.renames, from)
+		}
+	}
+	if len(m.renames) == 0 {
+		return
+	}
+	for i := range m.out.Audit.Postazioni {
+		p := &m.out.Audit.Postazioni[i]
+		p.Sede = m.renamed(Scope{Kind: ScopeSede, Name: p.Sede}).Name
+	}
+}
+
+// renamed is sc under its latest name (renames can follow one another).
+func (m *merger) renamed(sc Scope) Scope {
+	for range len(m.renames) {
+		to, ok := m.renames[sc]
+		if !ok {
+			break
+		}
+		sc = to
+	}
+	return sc
+}
+
+// renamedText is renamed for a scope in its text form.
+func (m *merger) renamedText(s string) string {
+	if len(m.renames) == 0 {
+		return s
+	}
+	sc, err := ParseScope(s)
+	if err != nil {
+		return s
+	}
+	return m.renamed(sc).String()
 }
 
 // sortByNumber orders register entries by the number of their ID.
@@ -601,6 +689,9 @@ func (m *merger) mergeEvidence() {
 	key := func(e Evidence) string { return e.ID }
 	local := index(m.local.Evidence, key)
 	merged := f.merge(m, local, index(m.incoming.Evidence, key))
+	for i := range merged {
+		merged[i].Scope = m.renamed(merged[i].Scope)
+	}
 	merged = keepInPerimeter(m, merged, func(e Evidence) Scope { return e.Scope })
 	sortByNumber(merged, key)
 	for _, e := range merged {

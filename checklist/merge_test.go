@@ -83,6 +83,20 @@ func (c *copyAt) answer(min int, author, scope, item, value, note string) {
 	}
 }
 
+// renamePostazione renames a postazione as storage does: the perimeter, the
+// keys of its answers, one perimetro entry (no answer entries).
+func (c *copyAt) renamePostazione(min int, author, from, to string) {
+	c.s.Audit.Postazioni[slices.IndexFunc(c.s.Audit.Postazioni, func(p Postazione) bool { return p.Code == from })].Code = to
+	for i := range c.s.Answers {
+		if c.s.Answers[i].Scope == (Scope{Kind: ScopePostazione, Name: from}) {
+			c.s.Answers[i].Scope.Name = to
+		}
+	}
+	c.s.Reindex()
+	c.log(Change{At: minute(min), Author: author, Kind: ChangeScope, Scope: "postazione:" + to,
+		Old: "Postazione " + from, New: "Postazione " + to + " (rinominata; 1 risposte e valutazioni spostate)"})
+}
+
 func (c *copyAt) action(min int, author, item, owner string) {
 	if c.s.Actions == nil {
 		c.s.Actions = map[string]ActionPlan{}
@@ -296,6 +310,16 @@ func TestMerge(t *testing.T) {
 			want: want{added: 1, postazioni: 1, answers: map[string]string{"ente ORG-03": "si"}},
 		},
 		{
+			name: "a postazione renamed on one side, answered at its old code on the other",
+			change: func(local, incoming *copyAt) {
+				incoming.renamePostazione(10, "carla", "PG01", "PG09")
+				local.answer(20, "bruno", "postazione:PG01", "TEC-01", "no", "")
+				local.answer(21, "bruno", "postazione:PG01", "TEC-02", "si", "")
+			},
+			want: want{added: 1, changed: 2, postazioni: 1,
+				answers: map[string]string{"postazione:PG09 TEC-01": "no", "postazione:PG09 TEC-02": "si", "postazione:PG01 TEC-01": "(nessuna)"}},
+		},
+		{
 			name: "postazioni added on both sides",
 			change: func(local, incoming *copyAt) {
 				local.addPostazione(10, "bruno", "PG02")
@@ -383,6 +407,9 @@ func TestMerge(t *testing.T) {
 			}
 			if n := len(got.Audit.Postazioni); n != w.postazioni {
 				t.Errorf("%d postazioni, want %d", n, w.postazioni)
+			}
+			if res.Dropped != 0 {
+				t.Errorf("%d records dropped", res.Dropped)
 			}
 			checkHistory(t, local.s, incoming.s, got)
 
