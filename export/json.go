@@ -20,7 +20,10 @@ const SchemaJSON = "cieaudit.audit/v2"
 
 // auditDocument is the layout of audit.json, documented in docs/export.md.
 // It is lossless: everything the snapshot holds is in it, with the pinned
-// catalogue referenced by id, version and digest.
+// catalogue referenced by id, version and digest. importDocument
+// (importbundle.go) reads it back and refuses unknown fields: a field
+// added here is added there too (the import round-trip tests fail
+// otherwise).
 type auditDocument struct {
 	Schema string `json:"schema"`
 	// GeneratedAt is the snapshot's last change, never the wall clock.

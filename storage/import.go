@@ -1,9 +1,12 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -211,65 +214,58 @@ func putImportedCatalogue(tx *bolt.Tx, imp *checklist.ImportedAudit, now time.Ti
 // putRecords writes every per-audit record of imp into the audit's new
 // bucket b, under the keys the audit had, and sets the buckets' sequences
 // so that new history entries, baselines and evidence numbers continue
-// after the imported ones.
+// after the imported ones. Buckets that only some audits have are created
+// only when there is something to put in them, as the writes that fill
+// them do.
 func putRecords(b *bolt.Bucket, imp *checklist.ImportedAudit) error {
 	snap := imp.Snapshot
-	var last uint64
-	hb := b.Bucket(bucketHistory)
-	hb.FillPercent = appendOnlyFill
-	for i := range snap.History {
-		c := &snap.History[i]
-		if err := changeCodec.put(hb, seqKey(c.Seq), c); err != nil {
-			return err
-		}
-		last = c.Seq
-	}
-	if err := hb.SetSequence(last); err != nil {
-		return err
-	}
-	for i := range snap.Answers {
-		a := &snap.Answers[i]
-		if err := answerCodec.put(b.Bucket(bucketAnswers), scopedKey(a.Scope, a.Item), a); err != nil {
-			return err
-		}
-	}
-	for i := range snap.Evaluations {
-		e := &snap.Evaluations[i]
-		if err := evaluationCodec.put(b.Bucket(bucketEvaluations), scopedKey(e.Scope, e.Section), e); err != nil {
-			return err
-		}
-	}
-	for _, p := range snap.Actions {
-		if err := actionCodec.put(b.Bucket(bucketActions), []byte(p.Item), &p); err != nil {
-			return err
-		}
-	}
-	for _, o := range snap.Overrides {
-		if err := overrideCodec.put(b.Bucket(bucketOverrides), []byte(o.Threat), &o); err != nil {
+	scoped := func(a *checklist.Answer) []byte { return scopedKey(a.Scope, a.Item) }
+	for _, put := range []func() error{
+		func() error {
+			return putList(b, bucketHistory, changeCodec, snap.History, func(c *checklist.Change) []byte { return seqKey(c.Seq) })
+		},
+		func() error { return putList(b, bucketAnswers, answerCodec, snap.Answers, scoped) },
+		func() error {
+			return putList(b, bucketEvaluations, evaluationCodec, snap.Evaluations, func(e *checklist.Evaluation) []byte { return scopedKey(e.Scope, e.Section) })
+		},
+		func() error {
+			return putList(b, bucketActions, actionCodec, slices.Collect(maps.Values(snap.Actions)), func(p *checklist.ActionPlan) []byte { return []byte(p.Item) })
+		},
+		func() error {
+			return putList(b, bucketOverrides, overrideCodec, slices.Collect(maps.Values(snap.Overrides)), func(o *checklist.RiskOverride) []byte { return []byte(o.Threat) })
+		},
+		func() error {
+			return putList(b, bucketBaselines, baselineCodec, snap.Baselines, func(x *checklist.Baseline) []byte { return seqKey(uint64(x.Seq)) })
+		},
+		func() error {
+			return putList(b, bucketOperators, operatorCodec, snap.Operators, func(o *checklist.Operator) []byte { return []byte(o.ID) })
+		},
+		func() error {
+			return putList(b, bucketEvents, eventCodec, snap.Events, func(e *checklist.SecurityEvent) []byte { return []byte(e.ID) })
+		},
+		func() error { return putList(b, bucketCarried, carriedCodec, snap.Carried, scoped) },
+	} {
+		if err := put(); err != nil {
 			return err
 		}
 	}
-	if err := putCycle(b, snap); err != nil {
-		return err
-	}
-	if len(snap.Carried) > 0 || snap.Upgrade != nil {
-		cb, err := b.CreateBucket(bucketCarried)
-		if err != nil {
+	if n := len(snap.History); n > 0 {
+		if err := b.Bucket(bucketHistory).SetSequence(snap.History[n-1].Seq); err != nil {
 			return err
 		}
-		for i := range snap.Carried {
-			c := &snap.Carried[i]
-			if err := carriedCodec.put(cb, scopedKey(c.Scope, c.Item), c); err != nil {
-				return err
-			}
+	}
+	if n := len(snap.Baselines); n > 0 {
+		if err := b.Bucket(bucketBaselines).SetSequence(uint64(snap.Baselines[n-1].Seq)); err != nil {
+			return err
+		}
+	}
+	if snap.Plan != (checklist.Plan{}) {
+		if err := putOne(b, bucketPlan, planCodec, keyCurrentPlan, &snap.Plan); err != nil {
+			return err
 		}
 	}
 	if snap.Upgrade != nil {
-		ub, err := b.CreateBucket(bucketCarry)
-		if err != nil {
-			return err
-		}
-		if err := upgradeCodec.put(ub, keyUpgrade, snap.Upgrade); err != nil {
+		if err := putOne(b, bucketCarry, upgradeCodec, keyUpgrade, snap.Upgrade); err != nil {
 			return err
 		}
 	}
@@ -277,66 +273,40 @@ func putRecords(b *bolt.Bucket, imp *checklist.ImportedAudit) error {
 		return err
 	}
 	if snap.LogoData != nil {
-		lb, err := b.CreateBucket(bucketLogoData)
-		if err != nil {
-			return err
-		}
-		return evidenceDataCodec.put(lb, []byte(snap.Audit.Logo.SHA256), &evidenceContent{snap.LogoData})
+		return putOne(b, bucketLogoData, evidenceDataCodec, []byte(snap.Audit.Logo.SHA256), &evidenceContent{snap.LogoData})
 	}
 	return nil
 }
 
-// putCycle writes the plan, baselines and registers, creating only the
-// buckets that have something (as the cycle's writes do).
-func putCycle(b *bolt.Bucket, snap *checklist.Snapshot) error {
-	if snap.Plan != (checklist.Plan{}) {
-		pb, err := b.CreateBucket(bucketPlan)
-		if err != nil {
-			return err
-		}
-		if err := planCodec.put(pb, keyCurrentPlan, &snap.Plan); err != nil {
-			return err
-		}
+// putList stores list in the nested bucket name of b (created if needed,
+// only when list is not empty), each record under key(record). The
+// buckets whose keys only grow are filled full, as their writers do.
+func putList[T any](b *bolt.Bucket, name []byte, c *codec[T], list []T, key func(*T) []byte) error {
+	if len(list) == 0 {
+		return nil
 	}
-	if len(snap.Baselines) > 0 {
-		bb, err := b.CreateBucket(bucketBaselines)
-		if err != nil {
-			return err
-		}
-		bb.FillPercent = appendOnlyFill
-		for i := range snap.Baselines {
-			base := &snap.Baselines[i]
-			if err := baselineCodec.put(bb, seqKey(uint64(base.Seq)), base); err != nil {
-				return err
-			}
-		}
-		if err := bb.SetSequence(uint64(snap.Baselines[len(snap.Baselines)-1].Seq)); err != nil {
-			return err
-		}
+	nb, err := b.CreateBucketIfNotExists(name)
+	if err != nil {
+		return err
 	}
-	if len(snap.Operators) > 0 {
-		ob, err := b.CreateBucket(bucketOperators)
-		if err != nil {
-			return err
-		}
-		for i := range snap.Operators {
-			if err := operatorCodec.put(ob, []byte(snap.Operators[i].ID), &snap.Operators[i]); err != nil {
-				return err
-			}
-		}
+	if bytes.Equal(name, bucketHistory) || bytes.Equal(name, bucketBaselines) {
+		nb.FillPercent = appendOnlyFill
 	}
-	if len(snap.Events) > 0 {
-		eb, err := b.CreateBucket(bucketEvents)
-		if err != nil {
+	for i := range list {
+		if err := c.put(nb, key(&list[i]), &list[i]); err != nil {
 			return err
-		}
-		for i := range snap.Events {
-			if err := eventCodec.put(eb, []byte(snap.Events[i].ID), &snap.Events[i]); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
+}
+
+// putOne stores one record v under key in the nested bucket name of b.
+func putOne[T any](b *bolt.Bucket, name []byte, c *codec[T], key []byte, v *T) error {
+	nb, err := b.CreateBucketIfNotExists(name)
+	if err != nil {
+		return err
+	}
+	return c.put(nb, key, v)
 }
 
 // putEvidence writes the evidence records and contents; the records'
