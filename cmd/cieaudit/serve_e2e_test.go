@@ -219,7 +219,7 @@ type accessEntryJSON struct {
 // want appears: the server writes it when it sees the client go.
 func (p *serveProc) waitRefusal(t *testing.T, admin sshKey, want string) accessEntryJSON {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(minScreenWait)
 	for {
 		entries := p.accessLog(t, admin)
 		for _, e := range entries {
@@ -656,8 +656,16 @@ func (ts *tmuxSession) keys(t *testing.T, keys ...string) {
 }
 
 // waitScreen polls the terminal until it shows want, within d.
+// minScreenWait is the shortest failure bound of waitScreen.
+const minScreenWait = 60 * time.Second
+
 func (ts *tmuxSession) waitScreen(t *testing.T, want string, d time.Duration) string {
 	t.Helper()
+	// d only bounds a failure: the wait returns as soon as the text is on
+	// screen. Under -race on a loaded two-core machine a screen can take
+	// far longer than the caller's estimate, so no bound is shorter than
+	// minScreenWait; a passing run is not slowed by it.
+	d = max(d, minScreenWait)
 	deadline := time.Now().Add(d)
 	for {
 		s := ts.screen(t)

@@ -54,7 +54,7 @@ func (s *tuiTerminal) quit() {
 // after the timeout.
 func (s *tuiTerminal) waitFor(what string, cond func(screen string) bool) string {
 	s.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(minScreenWait)
 	for {
 		screen := s.capture()
 		if cond(screen) {
