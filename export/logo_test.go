@@ -141,3 +141,36 @@ func TestCoverLogo(t *testing.T) {
 		t.Fatal("a stemma printed for an audit without one")
 	}
 }
+
+// TestODTLogoInLibreOffice: LibreOffice Writer opens the ODT with the
+// stemma and prints it on the first page (pdfimages lists the 240×300
+// image there). Skips without LibreOffice or poppler.
+func TestODTLogoInLibreOffice(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("LibreOffice not installed (CI installs libreoffice-writer-nogui)")
+	}
+	if _, err := exec.LookPath("pdfimages"); err != nil {
+		t.Skip("pdfimages not installed (poppler-utils)")
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, FileODT)
+	var odt bytes.Buffer
+	if err := WriteODT(&odt, logoSnapshot(t, "stemma.jpg"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(in, odt.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := exec.Command(soffice, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless",
+		"--convert-to", "pdf", "--outdir", dir, in).CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, b)
+	}
+	out, err := exec.Command("pdfimages", "-f", "1", "-l", "1", "-list", filepath.Join(dir, "piano-sicurezza-cie.pdf")).Output()
+	if err != nil {
+		t.Fatalf("pdfimages: %v", err)
+	}
+	if !regexp.MustCompile(`(?m)^\s+1\s+0\s+image\s+240\s+300\s`).Match(out) {
+		t.Fatalf("LibreOffice's first page has no 240×300 stemma:\n%s", out)
+	}
+}
