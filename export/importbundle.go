@@ -255,13 +255,16 @@ func ReadBundleZip(ra io.ReaderAt, size int64, opts ReadOptions) (*checklist.Imp
 		return nil, fmt.Errorf("l'archivio ha %d voci, oltre le %d di un fascicolo: rifiutato", len(zr.File), MaxBundleEntries)
 	}
 	b := newBundleReader()
+	top := topFolder(zr.File)
 	for _, f := range zr.File {
-		name := f.Name
+		name := strings.TrimPrefix(f.Name, top)
 		mode := f.Mode()
-		if mode.IsDir() && (name == DirEvidence+"/" || name == DirCatalogue+"/") && f.UncompressedSize64 == 0 {
+		if mode.IsDir() && (name == "" || name == DirEvidence+"/" || name == DirCatalogue+"/") && f.UncompressedSize64 == 0 {
 			continue // a folder entry some zip tools add
 		}
 		switch {
+		case mode.IsDir():
+			return nil, fmt.Errorf("voce %q del fascicolo: cartella non prevista (solo %s/ e %s/); il fascicolo è rifiutato", checklist.CleanText(name, false), DirEvidence, DirCatalogue)
 		case mode&fs.ModeSymlink != 0:
 			return nil, fmt.Errorf("voce %q del fascicolo: collegamento simbolico non ammesso; il fascicolo è rifiutato", checklist.CleanText(name, false))
 		case !mode.IsRegular():
@@ -280,6 +283,29 @@ func ReadBundleZip(ra io.ReaderAt, size int64, opts ReadOptions) (*checklist.Imp
 		}
 	}
 	return b.finish(opts)
+}
+
+// topFolder is "NAME/" when every entry of the archive is inside one folder
+// NAME (a bundle folder zipped by hand, `zip -r piano.zip piano/`), else "".
+// Its name is checked with the entries' (checkName), after the prefix is
+// taken off.
+func topFolder(files []*zip.File) string {
+	top := ""
+	for _, f := range files {
+		first, _, ok := strings.Cut(f.Name, "/")
+		switch {
+		case !ok || first == "" || first == DirEvidence || first == DirCatalogue || first == "." || first == "..":
+			return ""
+		case top == "":
+			top = first
+		case first != top:
+			return ""
+		}
+	}
+	if top == "" {
+		return ""
+	}
+	return top + "/"
 }
 
 // ReadBundleDir reads a bundle folder. Only regular files are read, in
