@@ -141,6 +141,25 @@ func TestReadBundleForms(t *testing.T) {
 		{"folder", func() (*checklist.ImportedAudit, error) {
 			return ReadBundle(filepath.Join(dir, "cartella"), ReadOptions{})
 		}},
+		{"folder zipped by hand", func() (*checklist.ImportedAudit, error) {
+			// As zip -r piano.zip piano/ makes it: one top folder, folder entries.
+			var buf bytes.Buffer
+			zw := zip.NewWriter(&buf)
+			for _, d := range []string{"piano/", "piano/catalogo/", "piano/evidenze/"} {
+				if _, err := zw.Create(d); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, f := range files {
+				w, err := zw.Create("piano/" + f.name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w.Write(f.data)
+			}
+			zw.Close()
+			return ReadBundleFrom(&buf, ReadOptions{})
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			imp, err := tc.read()
