@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // This file holds the rules on the values an auditor types: codes, years,
@@ -28,6 +29,22 @@ func (e *FieldError) Error() string { return e.Message }
 
 func fieldErr(field, format string, args ...any) error {
 	return &FieldError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// MaxNameRunes bounds the ente's name and a sede's name, wherever they
+// are typed or imported. The ente's name is in the header of every page of
+// the report (a name of 1 MiB made an export take minutes and gigabytes),
+// and a sede's name is part of the database keys of its answers, which
+// bbolt caps at 32 KiB. The longest Italian comune name is far shorter.
+const MaxNameRunes = 200
+
+// checkNameLength refuses a name of more than MaxNameRunes characters;
+// what is the field's Italian name ("nome dell'ente").
+func checkNameLength(field, what, name string) error {
+	if n := utf8.RuneCountInString(name); n > MaxNameRunes {
+		return fieldErr(field, "%s troppo lungo (%d caratteri): al massimo %d caratteri", what, n, MaxNameRunes)
+	}
+	return nil
 }
 
 // Audit years are bounded the same everywhere: the decree on CIE
@@ -212,6 +229,9 @@ func CheckSedeName(raw string) (string, error) {
 	case strings.ContainsFunc(name, func(r rune) bool { return unsafeRune(r, false) }):
 		return "", fieldErr("sede", "nome della sede %q non valido: contiene caratteri di controllo", CleanText(name, false))
 	}
+	if err := checkNameLength("sede", "nome della sede", name); err != nil {
+		return "", err
+	}
 	return name, nil
 }
 
@@ -335,6 +355,7 @@ func (a *Audit) Validate() error {
 	if strings.TrimSpace(a.Ente.Name) == "" {
 		add("ente.name", fieldErr("ente.name", "nome dell'ente mancante"))
 	}
+	add("ente.name", checkNameLength("ente.name", "nome dell'ente", a.Ente.Name))
 	if a.Ente.ISTAT != "" {
 		_, err := CheckISTAT(a.Ente.ISTAT)
 		add("ente.istat", err)

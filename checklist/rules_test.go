@@ -157,3 +157,47 @@ func TestPerimeterNamesIgnoreCase(t *testing.T) {
 		t.Fatalf("Validate with a case-variant duplicate: %v", err)
 	}
 }
+
+// TestNameLength: the ente's and a sede's names are bounded, the same for
+// every way in (CLI, TUI, import, merge). Past a few thousand characters a
+// sede name no longer fits a database key ("key too large"), and an ente
+// name is in the header of every page: 1 MiB of it took the export two
+// minutes and 5 GB.
+func TestNameLength(t *testing.T) {
+	long := strings.Repeat("è", MaxNameRunes+1)
+	fits := strings.Repeat("è", MaxNameRunes)
+	for _, tc := range []struct {
+		name  string
+		audit Audit
+		want  string // in Validate's message; "" accepted
+	}{
+		{"ente name at the limit", Audit{Ente: Ente{Name: fits}, Year: 2026}, ""},
+		{"ente name too long", Audit{Ente: Ente{Name: long}, Year: 2026}, "ente.name: nome dell'ente troppo lungo"},
+		{"sede name at the limit", Audit{Ente: Ente{Name: "Comune"}, Year: 2026, Sedi: []Sede{{Name: fits}}}, ""},
+		{"sede name too long", Audit{Ente: Ente{Name: "Comune"}, Year: 2026, Sedi: []Sede{{Name: long}}}, "sedi[0].name: nome della sede troppo lungo"},
+		{"sede name of 40 000 bytes", Audit{Ente: Ente{Name: "Comune"}, Year: 2026, Sedi: []Sede{{Name: strings.Repeat("M", 40000)}}}, "al massimo 200 caratteri"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.audit.Validate()
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("Validate: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("Validate: %v, want %q", err, tc.want)
+			case err != nil && len(err.Error()) > 300:
+				t.Fatalf("the message repeats the name: %d bytes", len(err.Error()))
+			}
+		})
+	}
+	// The functions the CLI and the TUI call give the same sentence.
+	if _, err := CheckSedeName(long); err == nil || !strings.Contains(err.Error(), "nome della sede troppo lungo") {
+		t.Errorf("CheckSedeName: %v", err)
+	}
+	a := Audit{Ente: Ente{Name: "Comune"}, Year: 2026, Sedi: []Sede{{Name: "Municipio"}}}
+	if _, _, err := a.RenameSede("Municipio", long); err == nil {
+		t.Error("RenameSede accepted a name too long")
+	}
+	if _, err := a.AddPostazione(Postazione{Code: "PG0540A01", Sede: long}, true); err == nil {
+		t.Error("AddPostazione created a sede with a name too long")
+	}
+}

@@ -273,6 +273,15 @@ func TestCLIImportRefusesHostileBundles(t *testing.T) {
 		{"listed file missing", edit(func(es []zipEntry) []zipEntry {
 			return slices.DeleteFunc(es, func(e zipEntry) bool { return e.name == "risposte.csv" })
 		}), "risposte.csv"},
+		// Names past the limit (checklist.MaxNameRunes): a sede of 40 000
+		// characters made bbolt refuse the key ("key too large", in English,
+		// from inside the write), an ente of 1 MiB an export of 5 GB.
+		{"sede name too long", edit(func(es []zipEntry) []zipEntry {
+			return resum(replace(export.FileJSON, bytes.ReplaceAll(jsonDoc, []byte("Municipio"), bytes.Repeat([]byte("M"), 40000)))(es))
+		}), "sedi[0].name: nome della sede troppo lungo"},
+		{"ente name too long", edit(func(es []zipEntry) []zipEntry {
+			return resum(replace(export.FileJSON, bytes.Replace(jsonDoc, []byte(`"name": "Comune di Valdoria"`), []byte(`"name": "`+strings.Repeat("E", 1<<20)+`"`), 1))(es))
+		}), "ente.name: nome dell'ente troppo lungo"},
 	}
 	// A database that already holds an audit: a refused import leaves its
 	// file byte for byte as it was.
