@@ -149,6 +149,11 @@ func Merge(local, incoming *Snapshot) (*MergeResult, error) {
 	if la.Status == StatusClosed && m.closedTouched {
 		return nil, fmt.Errorf("l'audit %s è chiuso in questo database: riaprirlo prima di unire risposte, valutazioni, azioni o perimetro", la.ID)
 	}
+	if out.Audit.Status == StatusClosed && la.Status != StatusClosed && m.localKept {
+		// The copy's close would seal changes made here that its signers
+		// never saw.
+		return nil, fmt.Errorf("la copia importata è chiusa, ma in questo database l'audit %s ha risposte, valutazioni, azioni o perimetro che la copia non contiene e che la chiusura non comprende: riaprire l'audit sull'altra macchina, unirvi prima questo database e chiuderlo di nuovo", la.ID)
+	}
 	if ia.UpdatedAt.After(out.Audit.UpdatedAt) {
 		out.Audit.UpdatedAt = ia.UpdatedAt
 	}
@@ -197,6 +202,9 @@ type merger struct {
 	// (answers, evaluations, actions, overrides, perimeter, audit data)
 	// would change.
 	closedTouched bool
+	// localKept is the mirror: a fixed record where this side's value,
+	// which the incoming copy lacks, is kept.
+	localKept bool
 }
 
 // changeIdentity is what makes two history entries the same entry.
@@ -342,6 +350,8 @@ func (f family[T]) merge(m *merger, local, incoming keyed[T]) []T {
 				if f.fixed {
 					m.closedTouched = true
 				}
+			} else if f.fixed && (lok != iok || !f.sameValue(lr, ir)) {
+				m.localKept = true
 			}
 		}
 		if winOK {
