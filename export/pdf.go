@@ -354,12 +354,10 @@ func plain(s string) cell { return cell{text: s} }
 // table draws a table whose rows grow to fit wrapped text and continue on
 // the next page, with the header row repeated, when they do not fit.
 func (d *pdfDoc) table(cols []column, rows [][]cell) {
-	widths := make([]float64, len(cols))
-	for i, c := range cols {
-		widths[i] = c.width * contentWidth
-	}
-	// Keep the header with its whole first row (or a page of it).
-	d.ensure(min(d.rowHeight(cols, widths, rows)+tableLine+2*cellPad+2, pageBottom-marginTop-12))
+	widths := columnWidths(cols)
+	// Keep the header with its whole first row (or a page of it). A
+	// heading over a short table asks for the whole table (tableNeed).
+	d.ensure(d.firstRowNeed(cols, rows))
 	d.tableHeader(cols, widths)
 	for i, row := range rows {
 		var bg *rgb
@@ -654,15 +652,17 @@ func (d *pdfDoc) organisation() {
 func (d *pdfDoc) perimeter() {
 	r := d.rep
 	d.part("4. Perimetro", false)
-	d.heading(1, "4.1 Sedi", 15)
 	if len(r.Sedi) == 0 {
+		d.heading(1, "4.1 Sedi", 15)
 		d.paragraph("Nessuna sede registrata.")
 	} else {
 		rows := make([][]cell, len(r.Sedi))
 		for i, s := range r.Sedi {
 			rows[i] = []cell{{text: s.Name, bold: true}, plain(s.Address), plain(s.Rooms), plain(strconv.Itoa(s.Postazioni))}
 		}
-		d.table([]column{{"Sede", 0.22, "L"}, {"Indirizzo", 0.38, "L"}, {"Locali", 0.28, "L"}, {"Postazioni", 0.12, "R"}}, rows)
+		cols := []column{{"Sede", 0.22, "L"}, {"Indirizzo", 0.38, "L"}, {"Locali", 0.28, "L"}, {"Postazioni", 0.12, "R"}}
+		d.heading(1, "4.1 Sedi", d.tableNeed(cols, rows)+2)
+		d.table(cols, rows)
 	}
 	d.macroprocesses()
 	// With postazioni, the heading needs room for the first one's heading
@@ -704,9 +704,9 @@ func (d *pdfDoc) outcome() {
 		}
 		return rows
 	}
-	d.heading(1, "5.1 Conformità per categoria", 20)
+	d.heading(1, "5.1 Conformità per categoria", d.tableNeed(cols, rowsOf(r.ComplianceByCategory))+2)
 	d.table(cols, rowsOf(r.ComplianceByCategory))
-	d.heading(1, "5.2 Conformità per livello", 20)
+	d.heading(1, "5.2 Conformità per livello", d.tableNeed(cols, rowsOf(r.ComplianceByLevel))+2)
 	d.table(cols, rowsOf(r.ComplianceByLevel))
 	t := r.ComplianceTotal
 	d.ensure(20)
@@ -1070,7 +1070,6 @@ func (d *pdfDoc) macroprocesses() {
 	if len(r.Macroprocesses) == 0 {
 		return
 	}
-	d.heading(1, "4.2 Macroprocessi", 30)
 	rows := make([][]cell, len(r.Macroprocesses))
 	for i, m := range r.Macroprocesses {
 		pct := m.Percent
@@ -1079,7 +1078,9 @@ func (d *pdfDoc) macroprocesses() {
 		}
 		rows[i] = []cell{{text: m.Label, bold: true}, plain(m.Description), plain(strconv.Itoa(m.Counted)), plain(m.Coverage), {text: pct, bold: true}}
 	}
-	d.table([]column{{"Macroprocesso", 0.2, "L"}, {"Che cosa comprende", 0.45, "L"}, {"Misure", 0.09, "R"}, {"Copertura", 0.12, "R"}, {"Conformità", 0.14, "R"}}, rows)
+	cols := []column{{"Macroprocesso", 0.2, "L"}, {"Che cosa comprende", 0.45, "L"}, {"Misure", 0.09, "R"}, {"Copertura", 0.12, "R"}, {"Conformità", 0.14, "R"}}
+	d.heading(1, "4.2 Macroprocessi", 30)
+	d.table(cols, rows)
 }
 
 // annexes lists the files of the bundle that go with the plan.
@@ -1096,6 +1097,37 @@ func (d *pdfDoc) annexes(n int) {
 }
 
 // rowHeight is the height of the first of rows, at least one line.
+func columnWidths(cols []column) []float64 {
+	widths := make([]float64, len(cols))
+	for i, c := range cols {
+		widths[i] = c.width * contentWidth
+	}
+	return widths
+}
+
+// tableNeed is the room a heading asks for over a table: a short table
+// (at most 8 rows, 80 mm) whole, as the HTML's table.keep, rather than its
+// last rows alone overleaf; a longer one its header and first row.
+func (d *pdfDoc) tableNeed(cols []column, rows [][]cell) float64 {
+	widths := columnWidths(cols)
+	need := d.rowHeight(cols, widths, rows)
+	if len(rows) <= 8 {
+		total := 0.0
+		for i := range rows {
+			total += d.rowHeight(cols, widths, rows[i:i+1])
+		}
+		if total <= 80 {
+			need = total
+		}
+	}
+	return min(need+tableLine+2*cellPad+2, pageBottom-marginTop-12)
+}
+
+// firstRowNeed is the room of a table's header and first row.
+func (d *pdfDoc) firstRowNeed(cols []column, rows [][]cell) float64 {
+	return min(d.rowHeight(cols, columnWidths(cols), rows)+tableLine+2*cellPad+2, pageBottom-marginTop-12)
+}
+
 func (d *pdfDoc) rowHeight(cols []column, widths []float64, rows [][]cell) float64 {
 	n := 1
 	if len(rows) > 0 {
