@@ -24,7 +24,8 @@ type Logo struct {
 
 // Limits of the stemma (docs/export.md, "Stemma"). The size bounds what the
 // audit and every bundle carry; the sides bound the memory of decoding it
-// (at most 2048×2048 pixels, 16 MiB as RGBA), and are checked from the
+// (at most 2048×2048 pixels: 16 MiB as 8-bit RGBA, 32 MiB for a 16-bit
+// PNG), and are checked from the
 // image's header before any pixel is decoded, so a small file that claims
 // an enormous image (a decompression bomb) is refused without work.
 const (
