@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	stdhtml "html"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -172,5 +173,21 @@ func TestODTLogoInLibreOffice(t *testing.T) {
 	}
 	if !regexp.MustCompile(`(?m)^\s+1\s+0\s+image\s+240\s+300\s`).Match(out) {
 		t.Fatalf("LibreOffice's first page has no 240×300 stemma:\n%s", out)
+	}
+}
+
+// TestLogoFit: the stemma keeps its shape within 40 × 28 mm, and a strip
+// is still at least 1 mm a side.
+func TestLogoFit(t *testing.T) {
+	for _, c := range []struct {
+		w, h         int
+		wantW, wantH float64
+	}{
+		{240, 300, 22.4, 28}, {400, 100, 40, 10}, {100, 100, 28, 28}, {2048, 1, 40, 1}, {1, 2048, 1, 28},
+	} {
+		w, h := (&logoView{Width: c.w, Height: c.h}).fit()
+		if math.Abs(w-c.wantW) > 0.01 || math.Abs(h-c.wantH) > 0.01 {
+			t.Errorf("%d×%d px: %.2f×%.2f mm, want %.2f×%.2f", c.w, c.h, w, h, c.wantW, c.wantH)
+		}
 	}
 }

@@ -131,7 +131,9 @@ func (l *logoView) fit() (w, h float64) {
 	if h > logoMaxHeight {
 		w, h = logoMaxHeight*float64(l.Width)/float64(l.Height), logoMaxHeight
 	}
-	return w, h
+	// A 2048×1 strip would be drawn 0.02 mm high: at least 1 mm a side,
+	// which every renderer (and the ODT's two-decimal centimetres) keeps.
+	return max(w, 1), max(h, 1)
 }
 
 // buildLogo is the cover's stemma; nil without one, or when its bytes
