@@ -3,7 +3,9 @@ package checklist
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // Problem is one thing wrong in a catalogue file, located at file:line:column.
@@ -77,3 +79,29 @@ func IsBuiltinDigest(digest string) bool {
 }
 
 func sha(b []byte) string { return digest(b) }
+
+// builtinDigests maps the key (id@version) of every embedded catalogue to
+// its digest, parsed once.
+var builtinDigests = sync.OnceValue(func() map[string][]string {
+	out := map[string][]string{}
+	for _, e := range BuiltinSources {
+		if c, err := Parse(e.Source, e.Filename); err == nil {
+			out[c.Key()] = append(out[c.Key()], c.Digest)
+		}
+	}
+	return out
+})
+
+// CheckBuiltinKey refuses a catalogue that takes the id and version of a
+// catalogue embedded in the binary with other content: stored, it would
+// stand in for the built-in one (whose questions are the ministry's) and
+// the built-in could no longer be stored beside it. A changed catalogue
+// gets its own id or version. Storage calls it before storing any
+// catalogue; the import reader calls it to name the bundle's file.
+func CheckBuiltinKey(c *Catalogue) error {
+	digests, ok := builtinDigests()[c.Key()]
+	if !ok || slices.Contains(digests, c.Digest) {
+		return nil
+	}
+	return fmt.Errorf("stesso ID e versione di un catalogo integrato ma contenuto diverso (impronta %.12s…): un catalogo modificato deve cambiare id o version", c.Digest)
+}

@@ -545,6 +545,9 @@ func bundleCatalogue(doc *importDocument, files *bundleFiles, opts ReadOptions) 
 		if cat.Key() != key || ref.File != CatalogueFile(cat) {
 			return nil, nil, fmt.Errorf("%s: il catalogo dichiara %s, audit.json indica %s", ref.File, checklist.CleanText(cat.Key(), false), checklist.CleanText(key, false))
 		}
+		if err := checklist.CheckBuiltinKey(cat); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", ref.File, err)
+		}
 		return cat, src, nil
 	}
 	for _, e := range checklist.BuiltinSources {

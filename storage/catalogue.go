@@ -102,6 +102,9 @@ func (s *Store) SaveCatalogue(src []byte, filename string) (*checklist.Catalogue
 		return nil, err
 	}
 	key := c.Key()
+	if err := checklist.CheckBuiltinKey(c); err != nil {
+		return nil, fmt.Errorf("catalogo %s: %w", key, err)
+	}
 	// The common case, a catalogue stored long ago, is answered under a
 	// shared lock: reading commands and read-only copies never write.
 	stored := false

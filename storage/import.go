@@ -192,6 +192,9 @@ func (s *Store) putImported(tx *bolt.Tx, imp *checklist.ImportedAudit, author st
 // audit's digest.
 func putImportedCatalogue(tx *bolt.Tx, imp *checklist.ImportedAudit, now time.Time) error {
 	cat := imp.Snapshot.Catalogue
+	if err := checklist.CheckBuiltinKey(cat); err != nil {
+		return fmt.Errorf("catalogo %s: %w", cat.Key(), err)
+	}
 	key := cat.Key()
 	if imp.CatalogueSource == nil {
 		_, err := readCatalogue(tx, key, cat.Digest)

@@ -279,6 +279,21 @@ func TestCLIImportRefusesHostileBundles(t *testing.T) {
 		{"sede name too long", edit(func(es []zipEntry) []zipEntry {
 			return resum(replace(export.FileJSON, bytes.ReplaceAll(jsonDoc, []byte("Municipio"), bytes.Repeat([]byte("M"), 40000)))(es))
 		}), "sedi[0].name: nome della sede troppo lungo"},
+		// The catalogue changed and its digest changed to match in
+		// audit.json: under the built-in's id and version it was stored in
+		// an empty database, which then refused to store the real one.
+		{"built-in catalogue changed, digest consistent", edit(func(es []zipEntry) []zipEntry {
+			for i := range es {
+				if strings.HasPrefix(es[i].name, export.DirCatalogue+"/") {
+					old := sha256.Sum256(es[i].data)
+					es[i].data = bytes.Replace(es[i].data, []byte("title: "), []byte("title: MODIFICATO "), 1)
+					sum := sha256.Sum256(es[i].data)
+					es = replace(export.FileJSON, bytes.ReplaceAll(jsonDoc, []byte(hex.EncodeToString(old[:])), []byte(hex.EncodeToString(sum[:]))))(es)
+					break
+				}
+			}
+			return resum(es)
+		}), "catalogo/cie-postazioni@2026.2.yaml: stesso ID e versione di un catalogo integrato"},
 		{"ente name too long", edit(func(es []zipEntry) []zipEntry {
 			return resum(replace(export.FileJSON, bytes.Replace(jsonDoc, []byte(`"name": "Comune di Valdoria"`), []byte(`"name": "`+strings.Repeat("E", 1<<20)+`"`), 1))(es))
 		}), "ente.name: nome dell'ente troppo lungo"},
