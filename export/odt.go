@@ -165,6 +165,10 @@ func (d *odtDoc) para(style, s string) {
 
 func (d *odtDoc) p(s string) { d.para("Text_20_body", s) }
 
+// lead is a paragraph that introduces a table: kept on the table's page,
+// so that its heading is not left at the foot of the previous one.
+func (d *odtDoc) lead(s string) { d.para("Testo_20_unito", s) }
+
 func (d *odtDoc) bullets(items []string) {
 	if len(items) == 0 {
 		return
@@ -397,7 +401,7 @@ func odtContent(r *report) []byte {
 	d.table([]string{"Ruolo", "Nominativo"}, roles)
 	d.heading(2, "Operatori e smart card operatore (SCO)")
 	if len(r.Cycle.Operators.Rows) > 0 {
-		d.p("La SCO è personale e spetta agli ufficiali d'anagrafe o ai loro delegati formali (circ. 4/2017).")
+		d.lead("La SCO è personale e spetta agli ufficiali d'anagrafe o ai loro delegati formali (circ. 4/2017).")
 	}
 	d.cycleTable(r.Cycle.Operators, "Nessun operatore registrato (cieaudit operator add).")
 
@@ -449,7 +453,7 @@ func odtContent(r *report) []byte {
 	if len(r.NonConformities) == 0 {
 		d.p("Nessuna misura prevista da una norma risulta mancante o parziale.")
 	} else {
-		d.p("Misure previste da una fonte normativa con esito no o parziale, con il riferimento che le prevede.")
+		d.lead("Misure previste da una fonte normativa con esito no o parziale, con il riferimento che le prevede.")
 		var rows [][]string
 		for _, n := range r.NonConformities {
 			rows = append(rows, []string{n.ItemID, n.Title, n.Outcome, n.Findings, n.Reference})
@@ -527,7 +531,7 @@ func odtContent(r *report) []byte {
 		d.bullets(r.Cycle.Baselines)
 	}
 	d.heading(1, fmt.Sprintf("%d. Allegati", n+3))
-	d.para("Testo_20_unito", "Allegati al piano, nel pacchetto esportato con questo documento:") // with its table
+	d.lead("Allegati al piano, nel pacchetto esportato con questo documento:")
 	var annex [][]string
 	for _, a := range r.Annexes() {
 		annex = append(annex, []string{a[0], a[1]})
@@ -535,7 +539,7 @@ func odtContent(r *report) []byte {
 	d.tableW([]string{"File", "Contenuto"}, []int{30, 70}, annex)
 	if len(r.Evidence) > 0 {
 		d.heading(2, "Evidenze allegate alle misure")
-		d.p("I file allegati sono nella cartella evidenze/ del fascicolo; lo SHA-256 di ciascuno è anche in SHA256SUMS.")
+		d.lead("I file allegati sono nella cartella evidenze/ del fascicolo; lo SHA-256 di ciascuno è anche in SHA256SUMS.")
 		var rows [][]string
 		for _, e := range r.Evidence {
 			rows = append(rows, []string{e.ID, e.Where, joinNonEmpty("\n", e.Name, e.Note), e.Type, e.Size, joinNonEmpty("\n", e.File, e.Digest)})
@@ -546,7 +550,7 @@ func odtContent(r *report) []byte {
 	if r.HistoryTotal == 0 {
 		d.p("Nessuna modifica registrata.")
 	} else {
-		d.p(fmt.Sprintf("%d modifiche registrate dal %s al %s; l'elenco completo è in storico.csv.", r.HistoryTotal, r.HistoryFirst, r.HistoryLast))
+		d.lead(fmt.Sprintf("%d modifiche registrate dal %s al %s; l'elenco completo è in storico.csv.", r.HistoryTotal, r.HistoryFirst, r.HistoryLast))
 		var rows [][]string
 		for _, h := range r.HistoryCounts {
 			rows = append(rows, []string{h.Kind, strconv.Itoa(h.Count)})
@@ -624,7 +628,7 @@ func odtRisks(d *odtDoc, r *report) {
 	d.part("7. Analisi dei rischi")
 	d.para("Provvisorio", r.ProvisionalNote)
 	d.heading(2, "7.1 Matrice probabilità × impatto")
-	d.p("Numero di minacce in ogni cella; tra parentesi la fascia del rischio inerente.")
+	d.lead("Numero di minacce in ogni cella; tra parentesi la fascia del rischio inerente.")
 	head := []string{"Impatto ↑ / Probabilità →"}
 	for _, p := range r.Matrix.Probabilities {
 		head = append(head, fmt.Sprintf("%d — %s", p.Value, p.Label))
@@ -639,7 +643,7 @@ func odtRisks(d *odtDoc, r *report) {
 	}
 	d.table(head, rows)
 	d.heading(2, "7.2 Rischio residuo per il Comune")
-	d.p("Per ogni minaccia, il rischio residuo più alto tra le postazioni, che ereditano le misure della loro sede e dell'ente, e l'intervallo tra la postazione migliore e la peggiore.")
+	d.lead("Per ogni minaccia, il rischio residuo più alto tra le postazioni, che ereditano le misure della loro sede e dell'ente, e l'intervallo tra la postazione migliore e la peggiore.")
 	rows = nil
 	for _, c := range r.ComuneRisks {
 		threat := c.ThreatID + " " + c.Threat
