@@ -93,17 +93,73 @@ func ReadBundle(name string, opts ReadOptions) (*checklist.ImportedAudit, error)
 // ReadBundleFrom reads a zip archive or an audit.json from r (standard
 // input), told apart by content, at most MaxBundleStream bytes.
 func ReadBundleFrom(r io.Reader, opts ReadOptions) (*checklist.ImportedAudit, error) {
-	data, err := readLimited(r, MaxBundleStream, "standard input")
+	data, err := readChunks(r, MaxBundleStream, "standard input")
 	if err != nil {
 		return nil, err
 	}
-	if isZip(data) {
-		return ReadBundleZip(bytes.NewReader(data), int64(len(data)), opts)
+	head := make([]byte, min(data.size, 512))
+	data.ReadAt(head, 0)
+	if isZip(head) {
+		return ReadBundleZip(data, data.size, opts)
 	}
-	if !bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("{")) {
+	if !bytes.HasPrefix(bytes.TrimLeft(head, " \t\r\n"), []byte("{")) {
 		return nil, fmt.Errorf("lo standard input non è né un fascicolo zip né un audit.json")
 	}
-	return ReadAuditJSON(data, opts)
+	if data.size > MaxAuditJSONBytes {
+		return nil, fmt.Errorf("%s sullo standard input supera il limite di %d MiB", FileJSON, MaxAuditJSONBytes>>20)
+	}
+	doc := make([]byte, data.size)
+	data.ReadAt(doc, 0)
+	return ReadAuditJSON(doc, opts)
+}
+
+// chunks is a stream read whole in fixed-size pieces: unlike io.ReadAll,
+// which grows one slice by copying it (over twice the stream's size at
+// its peak, per SSH session), it holds the stream's bytes and no more.
+type chunks struct {
+	bufs [][]byte
+	size int64
+}
+
+const chunkSize = 1 << 20
+
+// readChunks reads r whole, refusing more than limit bytes.
+func readChunks(r io.Reader, limit int64, what string) (*chunks, error) {
+	c := &chunks{}
+	for {
+		buf := make([]byte, chunkSize)
+		n, err := io.ReadFull(r, buf)
+		if n > 0 {
+			c.bufs = append(c.bufs, buf[:n])
+			if c.size += int64(n); c.size > limit {
+				return nil, fmt.Errorf("%s supera il limite di %d MiB per un fascicolo da importare", what, limit>>20)
+			}
+		}
+		switch {
+		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+			return c, nil
+		case err != nil:
+			return nil, fmt.Errorf("lettura di %s: %w", what, err)
+		}
+	}
+}
+
+// ReadAt implements io.ReaderAt for the zip reader.
+func (c *chunks) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("offset negativo")
+	}
+	n := 0
+	for n < len(p) && off < c.size {
+		buf := c.bufs[off/chunkSize]
+		m := copy(p[n:], buf[off%chunkSize:])
+		n += m
+		off += int64(m)
+	}
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
 }
 
 func isZip(head []byte) bool {
