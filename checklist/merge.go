@@ -608,6 +608,19 @@ func (m *merger) followRenames() {
 			}
 		}
 	}
+	// A sede kept under another spelling of its name (mergeAudit unites
+	// names that differ only in case) is a rename of the other spelling.
+	for _, a := range []*Audit{&m.local.Audit, &m.incoming.Audit} {
+		for _, sd := range a.Sedi {
+			from := Scope{Kind: ScopeSede, Name: sd.Name}
+			if _, ok := m.renames[from]; ok || m.out.Audit.HasScope(from) {
+				continue
+			}
+			if kept := m.out.Audit.FindSede(sd.Name); kept != nil {
+				m.renames[from] = Scope{Kind: ScopeSede, Name: kept.Name}
+			}
+		}
+	}
 	for from := range m.renames {
 		if !m.out.Audit.HasScope(m.renamed(from)) {
 			delete(m.renames, from)
@@ -882,18 +895,27 @@ func (m *merger) mergeAudit() {
 		for _, s := range scopes {
 			field := strings.ToLower(s.Kind.Label()) + " " + s.Name + "."
 			if c.Scope == s.String() || c.Old == s.Label() || strings.Contains(c.Old, field) || strings.Contains(c.New, field) {
-				keys = append(keys, s.String())
+				keys = append(keys, perimeterKey(s))
 			}
 		}
 		return keys
 	}
+	// A conflict names the sede or postazione as one side spells it.
+	locate := func(k string) (string, string) {
+		for _, s := range scopes {
+			if perimeterKey(s) == k {
+				return s.String(), ""
+			}
+		}
+		return k, ""
+	}
 	sf := family[Sede]{kind: ChangeScope, fixed: true, touches: touches, same: jsonEqual[Sede], sameValue: jsonEqual[Sede],
-		side: lastChangeSide[Sede], locate: func(k string) (string, string) { return k, "" }}
-	sedeKey := func(s Sede) string { return Scope{Kind: ScopeSede, Name: s.Name}.String() }
+		side: lastChangeSide[Sede], locate: locate}
+	sedeKey := func(s Sede) string { return perimeterKey(Scope{Kind: ScopeSede, Name: s.Name}) }
 	out.Sedi = sf.merge(m, index(la.Sedi, sedeKey), index(ia.Sedi, sedeKey))
 	pf := family[Postazione]{kind: ChangeScope, fixed: true, touches: touches, same: jsonEqual[Postazione], sameValue: jsonEqual[Postazione],
-		side: lastChangeSide[Postazione], locate: func(k string) (string, string) { return k, "" }}
-	posKey := func(p Postazione) string { return Scope{Kind: ScopePostazione, Name: p.Code}.String() }
+		side: lastChangeSide[Postazione], locate: locate}
+	posKey := func(p Postazione) string { return perimeterKey(Scope{Kind: ScopePostazione, Name: p.Code}) }
 	out.Postazioni = pf.merge(m, index(la.Postazioni, posKey), index(ia.Postazioni, posKey))
 	if out.Sedi == nil && la.Sedi != nil {
 		out.Sedi = []Sede{}
@@ -901,6 +923,14 @@ func (m *merger) mergeAudit() {
 	if out.Postazioni == nil && la.Postazioni != nil {
 		out.Postazioni = []Postazione{}
 	}
+}
+
+// perimeterKey identifies a sede or postazione in the merge. Names and
+// codes ignore case, as everywhere else: the same sede added on both
+// sides, typed in another case, is one record (followRenames moves what
+// the other spelling holds).
+func perimeterKey(s Scope) string {
+	return Scope{Kind: s.Kind, Name: strings.ToLower(s.Name)}.String()
 }
 
 // renumber returns a copy of incoming whose operators, events and files
@@ -1102,7 +1132,10 @@ func nextFree(prefix string, used map[string]bool, incoming []string) string {
 func (c MergeConflict) Sentence(cat *Catalogue) string {
 	where := c.Item
 	if sc, err := ParseScope(c.Scope); err == nil && c.Scope != "" {
-		where = sc.Label() + ", " + c.Item
+		where = sc.Label()
+		if c.Item != "" {
+			where += ", " + c.Item
+		}
 	}
 	if where == "" {
 		where = "dati dell'audit"
