@@ -592,11 +592,8 @@ func (m *merger) followRenames() {
 	m.renames = map[Scope]Scope{}
 	for _, list := range [][]Change{m.localOnly, m.incomingOnly} {
 		for _, c := range list {
-			if c.Kind != ChangeScope || c.Scope == "" || !strings.Contains(c.New, "rinominata") {
-				continue
-			}
-			to, err := ParseScope(c.Scope)
-			if err != nil {
+			to, ok := renameTarget(c)
+			if !ok {
 				continue
 			}
 			for _, a := range []*Audit{&m.local.Audit, &m.incoming.Audit} {
@@ -608,6 +605,7 @@ func (m *merger) followRenames() {
 			}
 		}
 	}
+	m.renamedOnBothSides()
 	// A sede kept under another spelling of its name (mergeAudit unites
 	// names that differ only in case) is a rename of the other spelling.
 	for _, a := range []*Audit{&m.local.Audit, &m.incoming.Audit} {
@@ -632,6 +630,107 @@ func (m *merger) followRenames() {
 	for i := range m.out.Audit.Postazioni {
 		p := &m.out.Audit.Postazioni[i]
 		p.Sede = m.renamed(Scope{Kind: ScopeSede, Name: p.Sede}).Name
+	}
+}
+
+// renameTarget is the scope a rename entry gave its new name to.
+func renameTarget(c Change) (Scope, bool) {
+	if c.Kind != ChangeScope || c.Scope == "" || !strings.Contains(c.New, "rinominata") {
+		return Scope{}, false
+	}
+	to, err := ParseScope(c.Scope)
+	return to, err == nil
+}
+
+// renamedOnBothSides settles a sede or postazione renamed on each side to
+// a different name: the newer rename wins (an exact tie by the entries'
+// content, so both machines choose alike), the other name is followed to
+// it and leaves the perimeter, and the conflict is listed when the two
+// renames meet for the first time. The machine whose rename lost, merging
+// the winner's copy later, finds the two in its history and settles alike.
+func (m *merger) renamedOnBothSides() {
+	type rename struct {
+		c    Change
+		to   Scope
+		side int // 0 shared, 1 local only, 2 incoming only
+	}
+	byOld := map[string][]rename{}
+	for i, list := range [][]Change{m.local.History, m.incomingOnly} {
+		localOnly := map[string]bool{}
+		if i == 0 {
+			for _, c := range m.localOnly {
+				localOnly[changeIdentity(c)] = true
+			}
+		}
+		for _, c := range list {
+			to, ok := renameTarget(c)
+			if !ok {
+				continue
+			}
+			side := 2
+			if i == 0 {
+				side = 0
+				if localOnly[changeIdentity(c)] {
+					side = 1
+				}
+			}
+			byOld[c.Old] = append(byOld[c.Old], rename{c, to, side})
+		}
+	}
+	all := append(slices.Clone(m.local.History), m.incomingOnly...)
+	// recreated reports whether the scope a rename took its name from was
+	// created again between two renames: then they followed one another.
+	recreated := func(kind ScopeKind, oldLabel string, from, to time.Time) bool {
+		for _, name := range []string{strings.TrimPrefix(oldLabel, kind.Label()+" "), oldLabel} {
+			if (Scope{Kind: kind, Name: name}).Label() != oldLabel {
+				continue
+			}
+			field := strings.ToLower(kind.Label()) + " " + name + ".name: "
+			if kind == ScopePostazione {
+				field = strings.ToLower(kind.Label()) + " " + name + ".code: "
+			}
+			for _, c := range all {
+				if c.Kind == ChangeScope && c.At.After(from) && c.At.Before(to) && strings.Contains(c.New, field) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	out := &m.out.Audit
+	for old, list := range byOld {
+		win := &list[0]
+		for i := range list[1:] {
+			r := &list[i+1]
+			if newer, _ := decide(&win.c, &r.c, true, true, time.Time{}, time.Time{}); newer {
+				win = r
+			}
+		}
+		for i := range list {
+			lose := &list[i]
+			if perimeterKey(lose.to) == perimeterKey(win.to) || lose.to.Kind != win.to.Kind || recreated(win.to.Kind, old, lose.c.At, win.c.At) {
+				continue
+			}
+			m.renames[lose.to] = win.to
+			had := out.HasScope(lose.to)
+			if lose.to.Kind == ScopeSede {
+				out.Sedi = slices.DeleteFunc(out.Sedi, func(s Sede) bool { return s.Name == lose.to.Name })
+			} else {
+				out.Postazioni = slices.DeleteFunc(out.Postazioni, func(p Postazione) bool { return p.Code == lose.to.Name })
+			}
+			if m.local.Audit.HasScope(lose.to) {
+				// This side held the losing name: its perimeter changes.
+				m.res.RecordsChanged++
+				m.closedTouched = true
+			} else if had {
+				m.localKept = true
+			}
+			if win.side != 0 && lose.side != 0 && win.side != lose.side {
+				m.res.Conflicts = append(m.res.Conflicts, MergeConflict{Kind: ChangeScope, Scope: win.to.String(), IncomingWon: win.side == 2,
+					Kept:  MergeSide{Value: win.c.New, Author: win.c.Author, At: win.c.At},
+					Other: MergeSide{Value: lose.c.New, Author: lose.c.Author, At: lose.c.At}})
+			}
+		}
 	}
 }
 
