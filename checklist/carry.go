@@ -86,8 +86,9 @@ func (r UpgradeReport) Lines() []string {
 	if r.Upgraded() {
 		out[0] += " → " + r.To
 	}
-	out = append(out, fmt.Sprintf("  %s da verificare, %d valutazioni, %d azioni non completate, %d operatori",
-		Risposte(r.Carried), r.Evaluations, r.Actions, r.Operators))
+	out = append(out, fmt.Sprintf("  %s da verificare, %s, %s, %s",
+		Risposte(r.Carried), Count(r.Evaluations, "valutazione", "valutazioni"),
+		Count(r.Actions, "azione non completata", "azioni non completate"), Count(r.Operators, "operatore", "operatori")))
 	list := func(head string, items []UpgradeItem) {
 		if len(items) == 0 {
 			return
@@ -119,12 +120,7 @@ func (r UpgradeReport) Lines() []string {
 }
 
 // Risposte is "1 risposta" or "n risposte".
-func Risposte(n int) string {
-	if n == 1 {
-		return "1 risposta"
-	}
-	return fmt.Sprintf("%d risposte", n)
-}
+func Risposte(n int) string { return Count(n, "risposta", "risposte") }
 
 // CarryReason is the reason kept in the history when a carried answer is
 // confirmed as it was.

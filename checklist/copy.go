@@ -86,12 +86,7 @@ func BulkReason(o Outcome, n int) string {
 }
 
 // Voci is "1 voce" or "n voci".
-func Voci(n int) string {
-	if n == 1 {
-		return "1 voce"
-	}
-	return fmt.Sprintf("%d voci", n)
-}
+func Voci(n int) string { return Count(n, "voce", "voci") }
 
 // PlanBulk lists what answering o to every item of items at scope would do.
 // Only esito items answered at scope itself take part; "non applicabile"

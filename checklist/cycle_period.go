@@ -460,7 +460,7 @@ func Deadlines(snap *Snapshot, today string) []Deadline {
 		if v.Allowed() {
 			add("dichiarazione", fmt.Sprintf("Dichiarazione del Sindaco, %s: nessun evento né variazione (oppure scheda trimestrale)", qq.Label()), qq.Due())
 		} else {
-			add("scheda", fmt.Sprintf("Scheda di attuazione e monitoraggio, %s: %d eventi, %d variazioni", qq.Label(), len(v.Events), len(v.Variations)), qq.Due())
+			add("scheda", fmt.Sprintf("Scheda di attuazione e monitoraggio, %s: %s, %s", qq.Label(), Count(len(v.Events), "evento", "eventi"), Count(len(v.Variations), "variazione", "variazioni")), qq.Due())
 		}
 	}
 	switch vs := Variations(snap); {
@@ -473,7 +473,7 @@ func Deadlines(snap *Snapshot, today string) []Deadline {
 				n++
 			}
 		}
-		add("piano", fmt.Sprintf("Aggiornamento del piano da trasmettere: %d variazioni dopo l'ultima trasmissione", n), "")
+		add("piano", "Aggiornamento del piano da trasmettere: "+Count(n, "variazione", "variazioni")+" dopo l'ultima trasmissione", "")
 	case snap.Plan.Sent():
 		// The update cadence is disputed (six-monthly or yearly, §7.3): the
 		// yearly one of the service sheets is the reminder.

@@ -279,11 +279,7 @@ func (a *Assessment) ProvisionalNote() string {
 	if a.Unverified == 0 {
 		return ""
 	}
-	noun := "verifiche"
-	if a.Unverified == 1 {
-		noun = "verifica"
-	}
-	s := fmt.Sprintf("Quadro provvisorio: %d %s su %d (%s) ancora da fare", a.Unverified, noun, a.Expected, percentWhole(a.UnverifiedShare()))
+	s := fmt.Sprintf("Quadro provvisorio: %s su %d (%s) ancora da fare", Count(a.Unverified, "verifica", "verifiche"), a.Expected, percentWhole(a.UnverifiedShare()))
 	if len(a.Risks) > 0 {
 		s += "; le misure non verificate contano come non attuate, quindi i rischi possono solo scendere"
 	}

@@ -13,11 +13,13 @@ import (
 type comparisonView struct {
 	Previous   string // "audit ab12cd34 del 2025"
 	ToReverify int
-	Counts     string
-	Improved   []diffRow
-	Worsened   []diffRow
-	Open       []openRow
-	Perimeter  []string
+	// ReverifyNote is reverifyNote(ToReverify), for the HTML.
+	ReverifyNote string
+	Counts       string
+	Improved     []diffRow
+	Worsened     []diffRow
+	Open         []openRow
+	Perimeter    []string
 	// Years and Categories make the table (and, with Chart, the chart) of
 	// compliance per category over the years, oldest first.
 	Years      []int
@@ -43,7 +45,7 @@ func buildComparison(snap *checklist.Snapshot) *comparisonView {
 	}
 	v := &comparisonView{
 		Previous:   fmt.Sprintf("audit %s del %d", c.Diff.Old.ID, c.Diff.Old.Year),
-		ToReverify: c.ToReverify, Counts: c.Diff.CountsLine(), Chart: c.Chart(),
+		ToReverify: c.ToReverify, ReverifyNote: reverifyNote(c.ToReverify), Counts: c.Diff.CountsLine(), Chart: c.Chart(),
 	}
 	rows := func(items []checklist.ItemDiff) []diffRow {
 		out := make([]diffRow, len(items))
@@ -115,8 +117,8 @@ func (d *pdfDoc) comparison() {
 	}
 	d.heading(1, "5.4 Confronto con l'audit precedente", 30)
 	text := "Rispetto all'" + v.Previous + ": " + v.Counts + "."
-	if v.ToReverify > 0 {
-		text += fmt.Sprintf(" %d risposte riportate dall'anno precedente sono ancora da riverificare e contano come non verificate.", v.ToReverify)
+	if n := reverifyNote(v.ToReverify); n != "" {
+		text += " " + n
 	}
 	d.paragraph(text)
 	head := v.yearHeader()

@@ -351,19 +351,7 @@ func odtContent(r *report) []byte {
 		}
 		d.bullets(acts)
 	}
-	switch {
-	case r.GoodPracticeItems > 0 || r.PartlyInferredItems > 0:
-		var s []string
-		if r.GoodPracticeItems > 0 {
-			s = append(s, fmt.Sprintf("%d misure del catalogo sono buone pratiche dedotte dall'esperienza e non requisiti di legge: nel documento sono contrassegnate con «buona pratica».", r.GoodPracticeItems))
-		}
-		if r.PartlyInferredItems > 0 {
-			s = append(s, fmt.Sprintf("%d misure poggiano su una fonte normativa ma aggiungono requisiti dedotti: sono contrassegnate con «in parte buona pratica».", r.PartlyInferredItems))
-		}
-		d.p(strings.Join(s, " "))
-	default:
-		d.p("Tutte le misure del catalogo poggiano su una fonte normativa.")
-	}
+	d.p(originNote(r.GoodPracticeItems, r.PartlyInferredItems))
 	d.heading(2, "2.2 Metodo")
 	const complianceMethod = "La conformità è (sì + ½ × parziale) ÷ (sì + no + parziale): le misure non applicabili e le risposte descrittive non entrano nel calcolo. Una misura prevista da una norma con esito no o parziale è una non conformità ed è elencata per prima tra le azioni."
 	if !r.RiskModel {
@@ -550,7 +538,7 @@ func odtContent(r *report) []byte {
 	if r.HistoryTotal == 0 {
 		d.p("Nessuna modifica registrata.")
 	} else {
-		d.lead(fmt.Sprintf("%d modifiche registrate dal %s al %s; l'elenco completo è in storico.csv.", r.HistoryTotal, r.HistoryFirst, r.HistoryLast))
+		d.lead(r.HistoryNote)
 		var rows [][]string
 		for _, h := range r.HistoryCounts {
 			rows = append(rows, []string{h.Kind, strconv.Itoa(h.Count)})
@@ -580,8 +568,8 @@ func cmpOr(s, fallback string) string {
 func odtComparison(d *odtDoc, c *comparisonView) {
 	d.heading(2, "5.4 Confronto con l'audit precedente")
 	line := "Rispetto all'" + c.Previous + ": " + c.Counts + "."
-	if c.ToReverify > 0 {
-		line += fmt.Sprintf(" %d risposte riportate dall'anno precedente sono ancora da riverificare e contano come non verificate.", c.ToReverify)
+	if n := reverifyNote(c.ToReverify); n != "" {
+		line += " " + n
 	}
 	d.p(line)
 	var rows [][]string

@@ -610,7 +610,7 @@ func (d *pdfDoc) normative() {
 		}
 	}
 	d.SetY(d.GetY() + 2)
-	d.paragraph(originParagraph(r))
+	d.paragraph(r.OriginNote)
 	d.heading(1, "2.2 Metodo", 20)
 	if !r.RiskModel {
 		d.paragraph("Il catalogo è una checklist di conformità senza modello di rischio: il documento riporta le risposte, la conformità e le azioni, non un'analisi dei rischi.")
@@ -730,20 +730,6 @@ func (d *pdfDoc) outcome() {
 		rows[i] = []cell{{text: nc.ItemID, bold: true}, plain(nc.Title), {text: nc.Outcome, bold: true, colour: &colourNo}, plain(nc.Findings), plain(nc.Reference)}
 	}
 	d.table([]column{{"ID", 0.09, "L"}, {"Misura", 0.3, "L"}, {"Esito", 0.1, "L"}, {"Dove", 0.2, "L"}, {"Riferimento", 0.31, "L"}}, rows)
-}
-
-// originParagraph says how many measures are good practice, or only in
-// part law, and how the document marks them.
-func originParagraph(r *report) string {
-	switch {
-	case r.GoodPracticeItems > 0 && r.PartlyInferredItems > 0:
-		return fmt.Sprintf("%d misure del catalogo sono buone pratiche dedotte dall'esperienza e non requisiti di legge, contrassegnate «buona pratica»; %d poggiano su una fonte normativa ma aggiungono requisiti dedotti, contrassegnate «in parte buona pratica».", r.GoodPracticeItems, r.PartlyInferredItems)
-	case r.GoodPracticeItems > 0:
-		return fmt.Sprintf("%d misure del catalogo sono buone pratiche dedotte dall'esperienza e non requisiti di legge: nel documento sono contrassegnate con «buona pratica».", r.GoodPracticeItems)
-	case r.PartlyInferredItems > 0:
-		return fmt.Sprintf("%d misure del catalogo poggiano su una fonte normativa ma aggiungono requisiti dedotti: sono contrassegnate «in parte buona pratica».", r.PartlyInferredItems)
-	}
-	return "Tutte le misure del catalogo poggiano su una fonte normativa."
 }
 
 // complianceBars draws one horizontal bar per group: a quick picture of
@@ -983,7 +969,7 @@ func (d *pdfDoc) register() {
 	if r.HistoryTotal == 0 {
 		d.paragraph("Nessuna modifica registrata.")
 	} else {
-		d.paragraph(fmt.Sprintf("%d modifiche registrate dal %s al %s; l'elenco completo è in storico.csv.", r.HistoryTotal, r.HistoryFirst, r.HistoryLast))
+		d.paragraph(r.HistoryNote)
 		rows := make([][]cell, len(r.HistoryCounts))
 		for i, c := range r.HistoryCounts {
 			rows[i] = []cell{plain(c.Kind), plain(strconv.Itoa(c.Count))}

@@ -94,6 +94,11 @@ type report struct {
 	HistoryTotal  int
 	HistoryFirst  string
 	HistoryLast   string
+	// HistoryNote opens part 12: how many changes, over which span.
+	HistoryNote string
+	// OriginNote says how many measures are good practice, or only in part
+	// law, and how the document marks them.
+	OriginNote string
 
 	Signatures []signature
 
@@ -358,13 +363,19 @@ func mustLoadLocation(name string) *time.Location {
 var italianMonths = [...]string{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
 	"luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"}
 
-// italianDate renders a time as "9 marzo 2026" in Italian local time.
+// italianDate renders a time as "9 marzo 2026" in Italian local time; the
+// first of the month is written "1° dicembre 2026", as Italian usage wants
+// ("il 1° dicembre", "dal 1° dicembre": never "il 1 dicembre").
 func italianDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	t = t.In(rome)
-	return fmt.Sprintf("%d %s %d", t.Day(), italianMonths[t.Month()-1], t.Year())
+	day := strconv.Itoa(t.Day())
+	if t.Day() == 1 {
+		day = "1°"
+	}
+	return fmt.Sprintf("%s %s %d", day, italianMonths[t.Month()-1], t.Year())
 }
 
 // italianDateTime renders a time as "9 marzo 2026, ore 11:50".
@@ -494,6 +505,7 @@ func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
 			r.PartlyInferredItems++
 		}
 	}
+	r.OriginNote = originNote(r.GoodPracticeItems, r.PartlyInferredItems)
 
 	r.RiskModel = as.RiskModel
 	r.ActionsNumber = 8
@@ -625,11 +637,11 @@ func headline(t complianceRow) string {
 		return "Nessuna misura da verificare."
 	}
 	if !t.HasPercent {
-		return fmt.Sprintf("Conformità non ancora calcolabile: verificate %d misure su %d (copertura %s).", t.Verified, t.Counted, t.Coverage)
+		return fmt.Sprintf("Conformità non ancora calcolabile: %s %s su %d (copertura %s).", checklist.Plural(t.Verified, "verificata", "verificate"), checklist.Count(t.Verified, "misura", "misure"), t.Counted, t.Coverage)
 	}
-	s := fmt.Sprintf("Conformità %s su %d misure verificate di %d (copertura %s)", t.Percent, t.Verified, t.Counted, t.Coverage)
+	s := fmt.Sprintf("Conformità %s su %s di %d (copertura %s)", t.Percent, checklist.Count(t.Verified, "misura verificata", "misure verificate"), t.Counted, t.Coverage)
 	if t.Provisional {
-		return s + ": dato provvisorio, " + strconv.Itoa(t.Counted-t.Verified) + " misure ancora da verificare."
+		return s + ": dato provvisorio, " + checklist.Count(t.Counted-t.Verified, "misura", "misure") + " ancora da verificare."
 	}
 	return s + "."
 }
@@ -838,6 +850,11 @@ func buildHistory(r *report, snap *checklist.Snapshot) {
 	}
 	r.HistoryFirst = italianDateTime(history[0].At)
 	r.HistoryLast = italianDateTime(history[len(history)-1].At)
+	span := "dal " + r.HistoryFirst + " al " + r.HistoryLast
+	if r.HistoryFirst == r.HistoryLast {
+		span = "il " + r.HistoryFirst
+	}
+	r.HistoryNote = checklist.Count(r.HistoryTotal, "modifica registrata", "modifiche registrate") + " " + span + "; l'elenco completo è in storico.csv."
 	counts := map[checklist.ChangeKind]int{}
 	for _, c := range history {
 		counts[c.Kind]++
@@ -1017,4 +1034,35 @@ func (r *report) Annexes() [][2]string {
 		out = append(out, [2]string{(&checklist.Logo{Type: r.Logo.Type}).FileName(), "lo stemma dell'ente stampato sul frontespizio"})
 	}
 	return out
+}
+
+// originNote says how many measures are good practice, or only in part
+// law, and how the document marks them (part 2.1 of every format).
+func originNote(goodPractice, partly int) string {
+	var s []string
+	if goodPractice > 0 {
+		s = append(s, checklist.Count(goodPractice,
+			"misura del catalogo è una buona pratica dedotta dall'esperienza e non un requisito di legge: nel documento è contrassegnata con «buona pratica».",
+			"misure del catalogo sono buone pratiche dedotte dall'esperienza e non requisiti di legge: nel documento sono contrassegnate con «buona pratica»."))
+	}
+	if partly > 0 {
+		s = append(s, checklist.Count(partly,
+			"misura poggia su una fonte normativa ma aggiunge requisiti dedotti: è contrassegnata con «in parte buona pratica».",
+			"misure poggiano su una fonte normativa ma aggiungono requisiti dedotti: sono contrassegnate con «in parte buona pratica»."))
+	}
+	if len(s) == 0 {
+		return "Tutte le misure del catalogo poggiano su una fonte normativa."
+	}
+	return strings.Join(s, " ")
+}
+
+// reverifyNote is the comparison's sentence on the answers carried from
+// the previous year still to be verified again, "" when there are none.
+func reverifyNote(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return checklist.Count(n,
+		"risposta riportata dall'anno precedente è ancora da riverificare e conta come non verificata.",
+		"risposte riportate dall'anno precedente sono ancora da riverificare e contano come non verificate.")
 }

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cieaudit/cieaudit/checklist"
 )
@@ -96,7 +97,9 @@ func TestHeadline(t *testing.T) {
 		wantNot string
 	}{
 		{checklist.AnswerCounts{Yes: 3, No: 1}, "Conformità 75% su 4 misure verificate di 4 (copertura 100%).", "provvisorio"},
-		{checklist.AnswerCounts{Yes: 1, Unanswered: 3}, "Conformità 100% su 1 misure verificate di 4 (copertura 25%): dato provvisorio, 3 misure ancora da verificare.", ""},
+		{checklist.AnswerCounts{Yes: 1, Unanswered: 3}, "Conformità 100% su 1 misura verificata di 4 (copertura 25%): dato provvisorio, 3 misure ancora da verificare.", ""},
+		{checklist.AnswerCounts{Yes: 2, No: 1, Unanswered: 1}, "Conformità 66,7% su 3 misure verificate di 4 (copertura 75%): dato provvisorio, 1 misura ancora da verificare.", ""},
+		{checklist.AnswerCounts{Informative: 1, Unanswered: 1}, "Conformità non ancora calcolabile: verificata 1 misura su 2 (copertura 50%).", ""},
 		{checklist.AnswerCounts{Unanswered: 2}, "Conformità non ancora calcolabile: verificate 0 misure su 2 (copertura 0%).", ""},
 		{checklist.AnswerCounts{}, "Nessuna misura da verificare.", ""},
 	}
@@ -188,5 +191,33 @@ func TestPDFNoWordSplit(t *testing.T) {
 		if len([]rune(w)) < 30 {
 			t.Errorf("word %q split mid-word in a table cell", w)
 		}
+	}
+}
+
+// Every count in the report's sentences agrees with its number (no "1
+// misure", "1 modifiche"), and the first of the month is "1°".
+func TestReportSentencesAgree(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{originNote(1, 0), "1 misura del catalogo è una buona pratica dedotta dall'esperienza e non un requisito di legge: nel documento è contrassegnata con «buona pratica»."},
+		{originNote(0, 1), "1 misura poggia su una fonte normativa ma aggiunge requisiti dedotti: è contrassegnata con «in parte buona pratica»."},
+		{originNote(2, 3), "2 misure del catalogo sono buone pratiche dedotte dall'esperienza e non requisiti di legge: nel documento sono contrassegnate con «buona pratica». 3 misure poggiano su una fonte normativa ma aggiungono requisiti dedotti: sono contrassegnate con «in parte buona pratica»."},
+		{originNote(0, 0), "Tutte le misure del catalogo poggiano su una fonte normativa."},
+		{reverifyNote(1), "1 risposta riportata dall'anno precedente è ancora da riverificare e conta come non verificata."},
+		{reverifyNote(0), ""},
+		{italianDate(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)), "1° dicembre 2026"},
+		{italianDate(time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC)), "9 marzo 2026"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	var r report
+	snap := fixtureSnapshot()
+	snap.History = []checklist.Change{{Seq: 1, At: at, Kind: checklist.ChangeAudit}}
+	buildHistory(&r, snap)
+	if want := "1 modifica registrata il 1° dicembre 2026, ore 11:00; l'elenco completo è in storico.csv."; r.HistoryNote != want {
+		t.Errorf("history note %q, want %q", r.HistoryNote, want)
 	}
 }

@@ -43,7 +43,7 @@ func (s *Store) RenameScope(id string, from checklist.Scope, newName, author str
 			return err
 		}
 		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeScope, Scope: renamed.String(),
-			Old: old.Label(), New: fmt.Sprintf("%s (rinominata; %d risposte e valutazioni spostate)", renamed.Label(), n)}); err != nil {
+			Old: old.Label(), New: fmt.Sprintf("%s (rinominata; %s)", renamed.Label(), checklist.Count(n, "risposta o valutazione spostata", "risposte e valutazioni spostate"))}); err != nil {
 			return err
 		}
 		if err := at.renameInRegisters(checklist.ScopeRename{From: old, To: renamed}, author); err != nil {
@@ -66,7 +66,7 @@ type ErrNeedsConfirmation struct {
 }
 
 func (e *ErrNeedsConfirmation) Error() string {
-	return fmt.Sprintf("%s ha %d risposte o valutazioni registrate: la rimozione le elimina, confermarla esplicitamente (restano nello storico)", e.Scope.Label(), e.Records)
+	return fmt.Sprintf("%s ha %s: la rimozione %s, confermarla esplicitamente (%s nello storico)", e.Scope.Label(), checklist.Count(e.Records, "risposta o valutazione registrata", "risposte o valutazioni registrate"), checklist.Plural(e.Records, "la elimina", "le elimina"), checklist.Plural(e.Records, "resta", "restano"))
 }
 
 // RemoveScope removes a sede (without postazioni) or a postazione of an
@@ -89,7 +89,7 @@ func (s *Store) RemoveScope(id string, sc checklist.Scope, author string, confir
 			return err
 		}
 		if err := at.record(checklist.Change{Author: author, Kind: checklist.ChangeScope, Scope: gone.String(),
-			Old: gone.Label(), New: fmt.Sprintf("rimossa con %d risposte e valutazioni", n)}); err != nil {
+			Old: gone.Label(), New: "rimossa con " + checklist.Count(n, "risposta o valutazione", "risposte e valutazioni")}); err != nil {
 			return err
 		}
 		result, removed = at.audit, n

@@ -71,7 +71,7 @@ func TestRenameAndRemoveScopes(t *testing.T) {
 			perimeter = append(perimeter, h.Old+" → "+h.New)
 		}
 	}
-	if want := "Postazione PG0991A01 → Postazione PG0991A09 (rinominata; 1 risposte e valutazioni spostate)|Postazione PG0991A09 → rimossa con 1 risposte e valutazioni"; strings.Join(perimeter, "|") != want {
+	if want := "Postazione PG0991A01 → Postazione PG0991A09 (rinominata; 1 risposta o valutazione spostata)|Postazione PG0991A09 → rimossa con 1 risposta o valutazione"; strings.Join(perimeter, "|") != want {
 		t.Fatalf("history of the perimeter:\n%s\nwant\n%s", strings.Join(perimeter, "\n"), want)
 	}
 }

@@ -120,7 +120,7 @@ func (p *checklistPage) confirmPlan(plan checklist.AnswerPlan, what string) tea.
 		opts = append(opts, huh.NewOption("Sì, solo "+checklist.Voci(nFill)+" ancora da verificare", planFill))
 	}
 	if nOver > 0 {
-		opts = append(opts, huh.NewOption(fmt.Sprintf("Sì, %s, sostituendo anche %d risposte diverse già date", checklist.Voci(nFill+nOver), nOver), planOverwrite))
+		opts = append(opts, huh.NewOption(fmt.Sprintf("Sì, %s, sostituendo anche %s", checklist.Voci(nFill+nOver), checklist.Count(nOver, "risposta diversa già data", "risposte diverse già date")), planOverwrite))
 	}
 	opts = append(opts, huh.NewOption("No, annulla", planCancel))
 	p.valueDraft = opts[0].Value

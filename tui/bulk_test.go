@@ -28,7 +28,7 @@ func TestCopyFromAnotherPostazione(t *testing.T) {
 	h.requireScreen("Copiare le risposte in Postazione PG02 da:", "Postazione PG01 (3/6 risposte)")
 	h.press("enter")
 	h.requireScreen("Senza risposta: 2; con una risposta diversa: 1; già uguali: 0",
-		"Sì, solo 2 voci ancora da verificare", "Sì, 3 voci, sostituendo anche 1 risposte diverse già date")
+		"Sì, solo 2 voci ancora da verificare", "Sì, 3 voci, sostituendo anche 1 risposta diversa già data")
 	h.press("enter")
 	want := map[string]string{"FIS-03": "si", "TEC-01": "parziale", "TEC-02": "si"}
 	for item, v := range want {

@@ -88,7 +88,7 @@ func (p *closePage) signForm() tea.Cmd {
 	pr := p.ctx.Audit.snap.AuditProgress()
 	warn := "Tutte le voci hanno una risposta."
 	if pr.Unanswered > 0 {
-		warn = fmt.Sprintf("Attenzione: %d voci non sono verificate e resteranno tali nel rapporto.", pr.Unanswered)
+		warn = "Attenzione: " + checklist.Count(pr.Unanswered, "voce non è verificata e resterà tale", "voci non sono verificate e resteranno tali") + " nel rapporto."
 	}
 	form := huh.NewForm(huh.NewGroup(
 		huh.NewNote().Title("Firma e chiusura").Description(warn+" Un audit chiuso non si modifica finché non viene riaperto con una motivazione."),

@@ -626,7 +626,7 @@ func (p *overviewPage) removeForm(sc checklist.Scope) tea.Cmd {
 	p.perim = perimeterDraft{}
 	desc := "Non ha risposte né valutazioni."
 	if n > 0 {
-		desc = fmt.Sprintf("Ha %d risposte e valutazioni: saranno eliminate con la %s (la rimozione resta nello storico).", n, strings.ToLower(sc.Kind.Label()))
+		desc = fmt.Sprintf("Ha %s: %s con la %s (la rimozione resta nello storico).", checklist.Count(n, "risposta o valutazione", "risposte e valutazioni"), checklist.Plural(n, "sarà eliminata", "saranno eliminate"), strings.ToLower(sc.Kind.Label()))
 	}
 	form := huh.NewForm(huh.NewGroup(
 		huh.NewConfirm().Title("Rimuovere " + strings.ToLower(sc.Kind.Label()) + " " + sc.Name + "?").Description(desc).

@@ -412,7 +412,7 @@ func TestOverviewRenamesAndRemovesScopes(t *testing.T) {
 
 	ov.selectScope(renamed)
 	h.press("D")
-	h.requireScreen("Rimuovere postazione PG09?", "Ha 1 risposte e valutazioni")
+	h.requireScreen("Rimuovere postazione PG09?", "Ha 1 risposta o valutazione: sarà eliminata")
 	h.press("enter") // the default is Annulla
 	h.requireScreen("Rimozione annullata")
 	h.press("D", "h", "enter") // h moves to Rimuovi

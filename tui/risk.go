@@ -221,7 +221,7 @@ func (p *riskPage) View() string {
 		b.WriteString(st.Selected.Render(" Azioni migliorative ") + st.Muted.Render("  checklist di conformità senza modello di rischio"))
 	}
 	if a.Unverified > 0 {
-		b.WriteString(st.Partial.Render(fmt.Sprintf("  provvisorio: %d verifiche su %d da fare", a.Unverified, a.Expected)))
+		b.WriteString(st.Partial.Render(fmt.Sprintf("  provvisorio: %s su %d da fare", checklist.Count(a.Unverified, "verifica", "verifiche"), a.Expected)))
 	}
 	b.WriteString("\n\n")
 	if p.actions {
@@ -353,10 +353,7 @@ func (p *riskPage) explain(w int) string {
 		lines = append(lines, line)
 	}
 	if r.Provisional {
-		note := fmt.Sprintf("Provvisorio: %d misure non verificate contano come non attuate.", len(r.Missing))
-		if len(r.Missing) == 1 {
-			note = "Provvisorio: 1 misura non verificata conta come non attuata."
-		}
+		note := "Provvisorio: " + checklist.Count(len(r.Missing), "misura non verificata conta come non attuata.", "misure non verificate contano come non attuate.")
 		lines = append(lines, st.Partial.Render(note))
 	}
 	return strings.Join(lines, "\n")
@@ -398,6 +395,6 @@ func (p *riskPage) actionsView(h int) string {
 			b.WriteString("  " + row + "\n")
 		}
 	}
-	b.WriteString(st.Muted.Render(fmt.Sprintf("  %d azioni · NC = non conformità normativa, in testa · invio per assegnare responsabile, scadenza e stato", len(acts))))
+	b.WriteString(st.Muted.Render("  " + checklist.Count(len(acts), "azione", "azioni") + " · NC = non conformità normativa, in testa · invio per assegnare responsabile, scadenza e stato"))
 	return b.String()
 }

@@ -183,10 +183,10 @@ func newCatalogCmd(a *app) *cobra.Command {
 				return err
 			}
 			if !c.HasRiskModel() {
-				fmt.Fprintf(a.stdout, "%s: valido (%s, checklist di conformità senza modello di rischio, %d misure)\n", args[0], c.Key(), len(c.Items()))
+				fmt.Fprintf(a.stdout, "%s: valido (%s, checklist di conformità senza modello di rischio, %s)\n", args[0], c.Key(), checklist.Count(len(c.Items()), "misura", "misure"))
 				return nil
 			}
-			fmt.Fprintf(a.stdout, "%s: valido (%s, %d minacce, %d misure)\n", args[0], c.Key(), len(c.Threats), len(c.Items()))
+			fmt.Fprintf(a.stdout, "%s: valido (%s, %s, %s)\n", args[0], c.Key(), checklist.Count(len(c.Threats), "minaccia", "minacce"), checklist.Count(len(c.Items()), "misura", "misure"))
 			return nil
 		},
 	})

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cieaudit/cieaudit/checklist"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -46,7 +47,7 @@ func exactArgs(n int) cobra.PositionalArgs {
 func maxArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) > n {
-			return usagef("argomento inatteso %q per %q: al massimo %s (un testo con spazi va tra virgolette)", args[n], cmd.CommandPath(), plural(n, "argomento", "argomenti"))
+			return usagef("argomento inatteso %q per %q: al massimo %s (un testo con spazi va tra virgolette)", args[n], cmd.CommandPath(), checklist.Count(n, "argomento", "argomenti"))
 		}
 		return nil
 	}
@@ -57,13 +58,6 @@ func wantArgs(n int) string {
 		return "serve 1 argomento"
 	}
 	return fmt.Sprintf("servono %d argomenti", n)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 func unknownCommand(cmd *cobra.Command, name string) error {
@@ -144,7 +138,7 @@ func checkRequiredFlags(cmd *cobra.Command) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	return usagef("%s: %s (vedere %s --help)", plural(len(missing), "opzione obbligatoria mancante", "opzioni obbligatorie mancanti"),
+	return usagef("%s: %s (vedere %s --help)", checklist.Count(len(missing), "opzione obbligatoria mancante", "opzioni obbligatorie mancanti"),
 		strings.Join(missing, ", "), cmd.CommandPath())
 }
 
