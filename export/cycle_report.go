@@ -64,7 +64,7 @@ func buildCycleView(snap *checklist.Snapshot) cycleView {
 		if x.Scope != "" {
 			what = strings.TrimSpace(what + " (" + scopeLabel(x.Scope) + ")")
 		}
-		v.Variations.Rows = append(v.Variations.Rows, []string{x.ID, checklist.ItalianDate(x.Day), x.Area.Label(), orDash(what), orDash(x.Old), orDash(x.New)})
+		v.Variations.Rows = append(v.Variations.Rows, []string{x.ID, checklist.ItalianDate(x.Day), x.Area.Label(), orDash(what), orDash(readableFields(x.Old)), orDash(readableFields(x.New))})
 	}
 	p := snap.Plan
 	add := func(to *[][2]string, k, val string) {

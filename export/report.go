@@ -878,9 +878,12 @@ func buildHistory(r *report, snap *checklist.Snapshot) {
 			what = strings.TrimSpace(scopeLabel(c.Scope) + " " + c.Item)
 		}
 		old, nw := c.Old, c.New
-		if c.Kind == checklist.ChangeStatus {
+		switch c.Kind {
+		case checklist.ChangeStatus:
 			// Statuses are stored as keys ("in_corso"): people read labels.
 			old, nw = checklist.Status(old).Label(), checklist.Status(nw).Label()
+		case checklist.ChangeAudit, checklist.ChangeScope:
+			old, nw = readableFields(old), readableFields(nw)
 		}
 		change := nw
 		if old != "" {
@@ -1065,4 +1068,60 @@ func reverifyNote(n int) string {
 	return checklist.Count(n,
 		"risposta riportata dall'anno precedente è ancora da riverificare e conta come non verificata.",
 		"risposte riportate dall'anno precedente sono ancora da riverificare e contano come non verificate.")
+}
+
+// fieldLabels names in Italian the stored keys of the ente, a sede and a
+// postazione, as the history records their changes ("postazione
+// PG01.hardware.pc: …", see storage's diffAudit).
+var fieldLabels = map[string]string{
+	"name": "nome", "istat": "codice ISTAT", "province": "provincia", "prefettura": "Prefettura",
+	"population": "popolazione", "sindaco": "sindaco", "responsabile_sicurezza": "responsabile della sicurezza",
+	"referente_cie": "referente CIE", "address": "indirizzo", "rooms": "locali", "code": "codice",
+	"sede": "sede", "room": "locale", "office": "tipo", "os": "sistema operativo", "notes": "note",
+	"pc": "PC", "lettore_impronte": "lettore di impronte", "lettore_smart_card": "lettore smart card",
+	"multifunzione": "multifunzione", "lettore_barcode": "lettore di codici a barre", "altro": "altro apparato",
+}
+
+// readableFields rewrites the stored keys of an audit or perimeter change
+// for people: "postazione PG01.hardware.pc: Dell" becomes "postazione PG01,
+// PC: Dell", "ente.sindaco: Anna Rossi" becomes "sindaco: Anna Rossi" and
+// an office key its label. A part whose key is not one of those known is
+// left as it is (the full text is in storico.csv).
+func readableFields(s string) string {
+	parts := strings.Split(s, "; ")
+	for i, part := range parts {
+		key, value, ok := strings.Cut(part, ": ")
+		if !ok {
+			continue
+		}
+		owner, path, ok := strings.Cut(key, ".")
+		if !ok || owner == "" {
+			continue
+		}
+		var labels []string
+		last := ""
+		for seg := range strings.SplitSeq(path, ".") {
+			if seg == "hardware" {
+				continue
+			}
+			l, known := fieldLabels[seg]
+			if !known {
+				labels = nil
+				break
+			}
+			labels, last = append(labels, l), seg
+		}
+		if len(labels) == 0 {
+			continue
+		}
+		if last == "office" {
+			value = checklist.Office(value).Label()
+		}
+		label := strings.Join(labels, ", ")
+		if owner != "ente" {
+			label = owner + ", " + label
+		}
+		parts[i] = label + ": " + value
+	}
+	return strings.Join(parts, "; ")
 }

@@ -221,3 +221,24 @@ func TestReportSentencesAgree(t *testing.T) {
 		t.Errorf("history note %q, want %q", r.HistoryNote, want)
 	}
 }
+
+// The register and the variations show the ente's, a sede's and a
+// postazione's fields by their Italian names, never the stored keys.
+func TestReadableFields(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"postazione PS001A01.code: PS001A01; postazione PS001A01.sede: Municipio; sede Municipio.name: Municipio",
+			"postazione PS001A01, codice: PS001A01; postazione PS001A01, sede: Municipio; sede Municipio, nome: Municipio"},
+		{"postazione PG01.hardware.lettore_smart_card: Bit4id; postazione PG01.office: back",
+			"postazione PG01, lettore smart card: Bit4id; postazione PG01, tipo: Back office"},
+		{"ente.responsabile_sicurezza: Dott. Luca Verdi; anno: 2026", "responsabile della sicurezza: Dott. Luca Verdi; anno: 2026"},
+		{"sede Delegazione Frazione Colle.address: Via dei Mulini 14, 06099 Valdoria (PG)", "sede Delegazione Frazione Colle, indirizzo: Via dei Mulini 14, 06099 Valdoria (PG)"},
+		{"D.M. 2/8/2005: art. 8", "D.M. 2/8/2005: art. 8"},
+		{"stemma: immagine PNG 300×360", "stemma: immagine PNG 300×360"},
+		{"Sì", "Sì"},
+	}
+	for _, tt := range tests {
+		if got := readableFields(tt.in); got != tt.want {
+			t.Errorf("readableFields(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
