@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -68,8 +69,9 @@ var (
 // register numbers, and every evidence file (its record, its content's
 // digest, size and type, the documented limits) and the stemma against its
 // bytes. The error names the field, as audit.json spells it
-// ("answers[3].value: …").
-func CheckImported(imp *ImportedAudit) error {
+// ("answers[3].value: …"). now is the importing machine's clock: no
+// record may be dated after it (checkImportedTimes).
+func CheckImported(imp *ImportedAudit, now time.Time) error {
 	s := imp.Snapshot
 	if s == nil || s.Catalogue == nil {
 		return fmt.Errorf("audit senza catalogo")
@@ -109,6 +111,9 @@ func CheckImported(imp *ImportedAudit) error {
 		return err
 	}
 	if err := checkImportedLogo(s); err != nil {
+		return err
+	}
+	if err := checkImportedTimes(s, now); err != nil {
 		return err
 	}
 	return checkImportedTexts(s)

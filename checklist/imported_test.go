@@ -59,7 +59,7 @@ func validImport(t *testing.T) *ImportedAudit {
 }
 
 func TestCheckImported(t *testing.T) {
-	if err := CheckImported(validImport(t)); err != nil {
+	if err := CheckImported(validImport(t), importNow); err != nil {
 		t.Fatalf("valid audit refused: %v", err)
 	}
 	tests := []struct {
@@ -95,17 +95,42 @@ func TestCheckImported(t *testing.T) {
 			i.Snapshot.Audit.Logo = &Logo{SHA256: strings.Repeat("a", 64), Type: "image/png", Size: 1, Width: 1, Height: 1}
 		}, "audit.logo"},
 		{"terminal escape in a note", func(i *ImportedAudit) { i.Snapshot.Answers[1].Note = "ok\x1b]0;titolo\x07" }, "answers[1].note"},
+		{"history dated 9999", func(i *ImportedAudit) {
+			i.Snapshot.History[2].At = time.Date(9999, 12, 31, 23, 0, 0, 0, time.UTC)
+		}, "history[2].at: data 01/01/10000"},
+		{"answer past the clock's tolerance", func(i *ImportedAudit) {
+			i.Snapshot.Answers[1].At = importNow.Add(MaxClockSkew + time.Second)
+		}, "answers[1].at: data 10/03/2026 11:00:01 nel futuro"},
+		{"evaluation in the future", func(i *ImportedAudit) {
+			i.Snapshot.Evaluations = []Evaluation{{Scope: EnteScope, Section: "ORG", Text: "ok", Author: "Ada", At: importNow.AddDate(3, 0, 0)}}
+		}, "evaluations[0].at"},
+		{"evidence in the future", func(i *ImportedAudit) { i.Snapshot.Evidence[0].At = importNow.AddDate(0, 0, 2) }, "evidence[0].at"},
+		{"audit updated in the future", func(i *ImportedAudit) { i.Snapshot.Audit.UpdatedAt = importNow.AddDate(1, 0, 0) }, "audit.updated_at"},
+		{"event on a future day", func(i *ImportedAudit) { i.Snapshot.Events[0].At = "2030-01-02T10:00" }, "events[0].at: giorno 02/01/2030 nel futuro (oggi è il 10/03/2026)"},
+		{"operator revoked tomorrow", func(i *ImportedAudit) { i.Snapshot.Operators[0].RevokedOn = "2026-03-11" }, "operators[0].revoked_on"},
+		{"plan adopted in the future", func(i *ImportedAudit) { i.Snapshot.Plan.AdoptedOn = "2027-01-01" }, "plan.adopted_on"},
 		{"bidi override in an event", func(i *ImportedAudit) { i.Snapshot.Events[0].Description = "a\u202eb" }, "events[0].description"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			imp := validImport(t)
 			tt.edit(imp)
-			err := CheckImported(imp)
+			err := CheckImported(imp, importNow)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err %v, want one naming %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestCheckImportedClockTolerance: a record up to MaxClockSkew ahead of the
+// importing machine's clock is accepted (a laptop's clock a little ahead).
+func TestCheckImportedClockTolerance(t *testing.T) {
+	imp := validImport(t)
+	imp.Snapshot.Answers[0].At = importNow.Add(MaxClockSkew)
+	imp.Snapshot.Audit.UpdatedAt = importNow.Add(MaxClockSkew)
+	if err := CheckImported(imp, importNow); err != nil {
+		t.Fatalf("record within the tolerance refused: %v", err)
 	}
 }
 
@@ -119,3 +144,7 @@ func TestEvidenceSequence(t *testing.T) {
 		t.Errorf("EvidenceSequence of an audit without files = %d", n)
 	}
 }
+
+// importNow is the importing machine's clock in these tests: a day after
+// validImport's records.
+var importNow = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cieaudit/cieaudit/checklist"
 )
@@ -104,7 +105,7 @@ func FuzzReadBundle(f *testing.F) {
 			}
 			return
 		}
-		if err := checklist.CheckImported(imp); err != nil {
+		if err := checklist.CheckImported(imp, time.Now()); err != nil {
 			t.Fatalf("accepted an audit CheckImported refuses: %v", err)
 		}
 		if err := WriteJSON(io.Discard, imp.Snapshot, nil); err != nil {

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -55,6 +56,16 @@ type ReadOptions struct {
 	// bare audit.json, or a bundle written before bundles carried it).
 	// Built-in catalogues are found without it; nil refuses the others.
 	Catalogue func(key, digest string) (*checklist.Catalogue, error)
+	// Now is the importing machine's clock, after which no record of the
+	// bundle may be dated (checklist.MaxClockSkew); zero means time.Now.
+	Now time.Time
+}
+
+func (o ReadOptions) now() time.Time {
+	if o.Now.IsZero() {
+		return time.Now()
+	}
+	return o.Now
 }
 
 // ReadBundle reads the bundle at name: a folder, a zip archive or an
@@ -546,7 +557,7 @@ func decodeBundle(data []byte, files *bundleFiles, opts ReadOptions) (*checklist
 		return nil, err
 	}
 	imp.Snapshot = snap
-	if err := checklist.CheckImported(imp); err != nil {
+	if err := checklist.CheckImported(imp, opts.now()); err != nil {
 		return nil, fmt.Errorf("%s: %w", FileJSON, err)
 	}
 	return imp, nil

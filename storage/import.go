@@ -141,7 +141,7 @@ func loadImported(tx *bolt.Tx, id string) (*checklist.ImportedAudit, error) {
 // putImported writes imp as a new audit bucket (none may exist under its
 // ID) and its index entry, and appends the imports journal entry.
 func (s *Store) putImported(tx *bolt.Tx, imp *checklist.ImportedAudit, author string, replaced bool) (checklist.Audit, error) {
-	if err := checklist.CheckImported(imp); err != nil {
+	if err := checklist.CheckImported(imp, s.opts.Now()); err != nil {
 		return checklist.Audit{}, err
 	}
 	snap := imp.Snapshot

@@ -55,7 +55,7 @@ ssh … import --merge - < fascicolo.zip`, export.MaxBundleStream>>20),
 			if err != nil {
 				return err
 			}
-			opts := export.ReadOptions{Catalogue: storedCatalogueLookup(s)}
+			opts := export.ReadOptions{Catalogue: storedCatalogueLookup(s), Now: a.now()}
 			var imp *checklist.ImportedAudit
 			if src == "-" {
 				imp, err = export.ReadBundleFrom(a.stdin, opts)

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/cieaudit/cieaudit/export"
+)
+
+// firstAtIn rewrites the first "at" of audit.json's list section to at.
+func firstAtIn(t *testing.T, doc []byte, section, at string) []byte {
+	t.Helper()
+	start := bytes.Index(doc, []byte(`"`+section+`": [`))
+	loc := regexp.MustCompile(`"at": "[^"]*"`).FindIndex(doc[start:])
+	if start < 0 || loc == nil {
+		t.Fatalf("audit.json has no %s with a time", section)
+	}
+	out := append([]byte(nil), doc[:start+loc[0]]...)
+	out = append(out, `"at": "`+at+`"`...)
+	return append(out, doc[start+loc[1]:]...)
+}
+
+// bundleWithJSON is the bundle entries with audit.json replaced by doc and
+// SHA256SUMS written again to match.
+func bundleWithJSON(t *testing.T, entries []zipEntry, doc []byte) []byte {
+	t.Helper()
+	out := make([]zipEntry, len(entries))
+	copy(out, entries)
+	for i := range out {
+		if out[i].name == export.FileJSON {
+			out[i].data = doc
+		}
+	}
+	return writeZip(t, resum(out))
+}
+
+// TestCLIImportRefusesFutureTimes: a bundle with a record dated in the
+// future (which would win every merge) is refused by import and by import
+// --merge into the database that holds the audit, naming the field and the
+// time, and the database file is left byte for byte as it was.
+func TestCLIImportRefusesFutureTimes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	_, zipPath, _ := demoWithEvidence(t, dir)
+	original, err := os.ReadFile(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries := readZip(t, original)
+	var doc []byte
+	for _, e := range entries {
+		if e.name == export.FileJSON {
+			doc = e.data
+		}
+	}
+	cases := []struct {
+		name, section, at, want string
+	}{
+		{"history in 9999", "history", "9999-12-31T12:00:00Z", "history[0].at: data 31/12/9999 13:00:00 nel futuro"},
+		{"answer in 2099", "answers", "2099-06-01T10:00:00Z", "answers[0].at: data 01/06/2099 12:00:00 nel futuro"},
+		{"evaluation next year", "evaluations", "2099-01-01T00:00:00Z", "evaluations[0].at"},
+		{"event in 2099", "events", "2099-05-06T09:15", "events[0].at: giorno 06/05/2099 nel futuro"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			bundle := filepath.Join(t.TempDir(), "futuro.zip")
+			if err := os.WriteFile(bundle, bundleWithJSON(t, entries, firstAtIn(t, doc, tc.section, tc.at)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			db := filepath.Join(t.TempDir(), "origine.db")
+			src, err := os.ReadFile(filepath.Join(dir, "origine.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(db, src, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			empty := filepath.Join(t.TempDir(), "vuoto.db")
+			for _, run := range []struct {
+				db   string
+				args []string
+			}{
+				{empty, []string{"import", bundle}},
+				{db, []string{"import", "--merge", bundle}},
+			} {
+				r := runCLI(t, run.db, run.args...)
+				if r.Code != 1 || !strings.Contains(r.Stderr, tc.want) || r.Stdout != "" {
+					t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 1 naming %q", run.args, r.Code, r.Stdout, r.Stderr, tc.want)
+				}
+			}
+			if after, err := os.ReadFile(db); err != nil || !bytes.Equal(after, src) {
+				t.Errorf("a refused merge changed the database file (%v)", err)
+			}
+		})
+	}
+}
