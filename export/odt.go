@@ -439,7 +439,7 @@ func odtContent(r *report) []byte {
 	d.p(r.TotalsLine())
 	d.heading(2, "5.3 Non conformità normative")
 	if len(r.NonConformities) == 0 {
-		d.p("Nessuna misura prevista da una norma risulta mancante o parziale.")
+		d.p(r.NoNonConformity())
 	} else {
 		d.lead("Misure previste da una fonte normativa con esito no o parziale, con il riferimento che le prevede.")
 		var rows [][]string

@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -718,10 +719,14 @@ func (d *pdfDoc) outcome() {
 		c.Label = "Livello " + strings.ToLower(c.Label)
 		bars = append(bars, c)
 	}
-	d.complianceBars(bars)
+	if slices.ContainsFunc(bars, func(c complianceRow) bool { return c.HasPercent }) {
+		// A chart of empty bars (nothing verified yet) says nothing and
+		// took a page of its own.
+		d.complianceBars(bars)
+	}
 	d.heading(1, "5.3 Non conformità normative", 20)
 	if len(r.NonConformities) == 0 {
-		d.paragraph("Nessuna misura prevista da una norma risulta mancante o parziale.")
+		d.paragraph(r.NoNonConformity())
 		return
 	}
 	d.paragraph("Misure previste da una fonte normativa con esito no o parziale, con il riferimento che le prevede.")

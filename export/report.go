@@ -941,7 +941,27 @@ func (r *report) coverFacts() [][2]string {
 
 // totalsLine is the count of answers behind the overall compliance.
 func totalsLine(t complianceRow) string {
-	return fmt.Sprintf("Sì %d, no %d, parziale %d, non applicabile %d, non verificato %d.", t.Yes, t.No, t.Partial, t.NotApplicable, t.Unanswered)
+	s := fmt.Sprintf("Sì %d, no %d, parziale %d, non applicabile %d", t.Yes, t.No, t.Partial, t.NotApplicable)
+	if t.Informative > 0 {
+		// Descriptive answers (a date, a number) are verified but enter no
+		// compliance: without them the line would not add up to the total.
+		s += fmt.Sprintf(", risposte descrittive %d", t.Informative)
+	}
+	return s + fmt.Sprintf(", non verificato %d.", t.Unanswered)
+}
+
+// noNonConformity is part 5.3 when no normative measure is no or partial:
+// while measures are unverified it says the list is not final, and with
+// nothing verified that no non-conformity can be known yet.
+func noNonConformity(t complianceRow) string {
+	switch {
+	case t.Counted > 0 && t.Verified == 0:
+		return "Nessuna misura è ancora verificata: le non conformità normative non sono ancora note."
+	case t.Provisional:
+		return "Nessuna misura prevista da una norma risulta mancante o parziale tra quelle verificate finora; " +
+			checklist.Count(t.Counted-t.Verified, "misura è", "misure sono") + " ancora da verificare."
+	}
+	return "Nessuna misura prevista da una norma risulta mancante o parziale."
 }
 
 // riskFootnote explains the marks used in the risk table, and only those.
@@ -986,6 +1006,7 @@ func signatureSentence(s signature) string {
 // same words as the PDF.
 func (r *report) CoverFacts() [][2]string { return r.coverFacts() }
 func (r *report) TotalsLine() string      { return totalsLine(r.ComplianceTotal) }
+func (r *report) NoNonConformity() string { return noNonConformity(r.ComplianceTotal) }
 func (r *report) RiskFootnote() string    { return riskFootnote(r) }
 func (s signature) Sentence() string      { return signatureSentence(s) }
 

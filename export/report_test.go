@@ -242,3 +242,28 @@ func TestReadableFields(t *testing.T) {
 		}
 	}
 }
+
+// 5.3 never says "no non-conformity" as a final word while measures are
+// unverified, and the totals line adds up to the measures counted.
+func TestNoNonConformityAndTotals(t *testing.T) {
+	tests := []struct {
+		counts      checklist.AnswerCounts
+		none, total string
+	}{
+		{checklist.AnswerCounts{Unanswered: 140}, "Nessuna misura è ancora verificata: le non conformità normative non sono ancora note.",
+			"Sì 0, no 0, parziale 0, non applicabile 0, non verificato 140."},
+		{checklist.AnswerCounts{Yes: 2, Informative: 1, Unanswered: 1}, "Nessuna misura prevista da una norma risulta mancante o parziale tra quelle verificate finora; 1 misura è ancora da verificare.",
+			"Sì 2, no 0, parziale 0, non applicabile 0, risposte descrittive 1, non verificato 1."},
+		{checklist.AnswerCounts{Yes: 3, NotApplicable: 1}, "Nessuna misura prevista da una norma risulta mancante o parziale.",
+			"Sì 3, no 0, parziale 0, non applicabile 1, non verificato 0."},
+	}
+	for _, tt := range tests {
+		row := complianceView(checklist.Compliance{Counts: tt.counts})
+		if got := noNonConformity(row); got != tt.none {
+			t.Errorf("noNonConformity(%+v) = %q, want %q", tt.counts, got, tt.none)
+		}
+		if got := totalsLine(row); got != tt.total {
+			t.Errorf("totalsLine(%+v) = %q, want %q", tt.counts, got, tt.total)
+		}
+	}
+}
