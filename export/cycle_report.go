@@ -136,6 +136,11 @@ func dateOf(day string) string {
 
 // tableOf draws a tableView in the PDF.
 func (d *pdfDoc) tableOf(t tableView) {
+	d.table(t.pdf())
+}
+
+// pdf is the table as the PDF's columns and cells.
+func (t tableView) pdf() ([]column, [][]cell) {
 	cols := make([]column, len(t.Headers))
 	for i, h := range t.Headers {
 		cols[i] = column{h, t.Widths[i], "L"}
@@ -147,7 +152,7 @@ func (d *pdfDoc) tableOf(t tableView) {
 			rows[i][j] = plain(c)
 		}
 	}
-	d.table(cols, rows)
+	return cols, rows
 }
 
 // operators is the operator register, in the organisation part.
@@ -165,19 +170,21 @@ func (d *pdfDoc) operators() {
 func (d *pdfDoc) monitoring(n int) {
 	c := d.rep.Cycle
 	d.part(strconv.Itoa(n)+". Monitoraggio: eventi di sicurezza e variazioni", false)
-	d.heading(1, "Eventi di sicurezza", 20)
-	if len(c.Events.Rows) == 0 {
-		d.paragraph("Nessun evento di sicurezza registrato.")
-	} else {
-		d.ensure(45)
-		d.tableOf(c.Events)
+	// A heading over a table asks for the table's first rows (the whole
+	// of a short one), so it is never left alone at a page's foot.
+	titled := func(title string, t tableView, none string) {
+		if len(t.Rows) == 0 {
+			d.heading(1, title, 20)
+			d.paragraph(none)
+			return
+		}
+		cols, rows := t.pdf()
+		d.heading(1, title, d.tableNeed(cols, rows)+2)
+		d.table(cols, rows)
 	}
-	d.heading(1, "Variazioni del piano dopo la trasmissione", 20)
-	if len(c.Variations.Rows) == 0 {
-		d.paragraph("Nessuna variazione del perimetro, dell'inventario, dell'organizzazione, degli operatori o dell'esito delle misure dopo la trasmissione.")
-	} else {
-		d.tableOf(c.Variations)
-	}
+	titled("Eventi di sicurezza", c.Events, "Nessun evento di sicurezza registrato.")
+	titled("Variazioni del piano dopo la trasmissione", c.Variations,
+		"Nessuna variazione del perimetro, dell'inventario, dell'organizzazione, degli operatori o dell'esito delle misure dopo la trasmissione.")
 }
 
 // validation is the part "Validazione e invio" (domain reference §4.2,

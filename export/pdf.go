@@ -115,6 +115,15 @@ type pdfDoc struct {
 	// broken collects the words of table cells wider than their column,
 	// which fpdf can only split mid-word (checked by the tests).
 	broken []string
+	// lastHeading is where the latest heading ended; lone collects the
+	// headings a page ended right after, with nothing of theirs below
+	// (checked by the tests).
+	lastHeading struct {
+		page  int
+		y     float64
+		title string
+	}
+	lone []string
 }
 
 // WritePDF writes the report as an A4 PDF with embedded fonts. The creation
@@ -233,6 +242,9 @@ func (d *pdfDoc) draftMark() {
 }
 
 func (d *pdfDoc) footer() {
+	if h := d.lastHeading; h.title != "" && h.page == d.PageNo() && d.GetY() == h.y {
+		d.lone = append(d.lone, h.title)
+	}
 	d.SetY(pageHeight - 13)
 	d.draw(colourRule)
 	d.SetLineWidth(0.2)
@@ -289,6 +301,7 @@ func (d *pdfDoc) heading(level int, title string, need float64) {
 	d.MultiCell(contentWidth, size*0.5, pdfText(title), "", "L", false)
 	d.SetY(d.GetY() + 1.2)
 	d.colour(colourInk)
+	d.lastHeading.page, d.lastHeading.y, d.lastHeading.title = d.PageNo(), d.GetY(), title
 }
 
 func (d *pdfDoc) paragraph(text string) {
@@ -393,6 +406,11 @@ func (d *pdfDoc) tableHeader(cols []column, widths []float64) {
 		x += widths[i]
 	}
 	d.SetXY(marginLeft, y+h)
+	if d.lastHeading.page == d.PageNo() && d.lastHeading.y == y {
+		// A table's header row right under a heading is still the heading
+		// for the test of lone headings: content is a table's rows.
+		d.lastHeading.y = y + h
+	}
 	d.colour(colourInk)
 }
 

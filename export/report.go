@@ -370,7 +370,11 @@ func italianDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	t = t.In(rome)
+	return longDay(t.In(rome))
+}
+
+// longDay is t's calendar day in words, "9 marzo 2026" or "1° dicembre 2026".
+func longDay(t time.Time) string {
 	day := strconv.Itoa(t.Day())
 	if t.Day() == 1 {
 		day = "1°"
@@ -401,7 +405,7 @@ func calendarDate(s string) string {
 	if err != nil {
 		return s
 	}
-	return fmt.Sprintf("%d %s %d", d.Day(), italianMonths[d.Month()-1], d.Year())
+	return longDay(d)
 }
 
 // orDash is the text shown for a missing value.

@@ -267,3 +267,30 @@ func TestNoNonConformityAndTotals(t *testing.T) {
 		}
 	}
 }
+
+// TestPDFNoLoneHeading: no page ends with a heading whose content is all
+// overleaf (the demo's "Variazioni del piano dopo la trasmissione" sat at
+// the foot of page 32, its table on 33). An event's description grows a
+// line at a time so the later headings fall at every height of a page.
+func TestPDFNoLoneHeading(t *testing.T) {
+	base := fixtureSnapshot()
+	for n := 0; n < 80; n++ {
+		snap := fixtureSnapshot()
+		// A postazione added after the transmission: a variation whose row
+		// is several lines tall, as the demo's was.
+		// It is the table's first row, so the whole row must fit under the
+		// heading.
+		snap.History = append([]checklist.Change{{Seq: 900, At: base.Baselines[0].FixedAt.Add(time.Second), Author: "root",
+			Kind: checklist.ChangeScope, New: "postazione PG0991A03.code: PG0991A03; postazione PG0991A03.hardware.pc: Dell OptiPlex 7010; postazione PG0991A03.sede: Municipio"}}, snap.History...)
+		e := base.Events[0]
+		e.ID, e.Description = "ev-2", strings.Repeat("Guasto del lettore ", n+1)
+		snap.Events = append(snap.Events, e)
+		d, err := renderPDF(snap, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range d.lone {
+			t.Errorf("event of %d words: heading %q alone at the foot of a page", 3*(n+1), h)
+		}
+	}
+}
