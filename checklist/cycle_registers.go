@@ -392,9 +392,11 @@ func momentAfter(a, b string) bool {
 
 // EventSummary is the one-line text of an event kept in the history.
 func EventSummary(e SecurityEvent) string {
-	parts := []string{ItalianDate(e.At), e.Scope.Label(), e.Description}
+	// A sentence's own full stop is dropped before the "; " that joins
+	// the parts ("due giorni.; minaccia T11" before).
+	parts := []string{ItalianDate(e.At), e.Scope.Label(), sentence(e.Description)}
 	add := func(label, v string) {
-		if v != "" {
+		if v = sentence(v); v != "" {
 			parts = append(parts, label+" "+v)
 		}
 	}
@@ -403,10 +405,13 @@ func EventSummary(e SecurityEvent) string {
 	add("azioni:", e.Actions)
 	add("notificato a", e.NoticesLabel())
 	parts = append(parts, "stato "+string(e.Status))
-	add("chiuso il", e.ClosedOn)
+	add("chiuso il", ItalianDate(e.ClosedOn))
 	add("nota di chiusura:", e.CloseNote)
 	return strings.Join(parts, "; ")
 }
+
+// sentence is s without the one full stop that ends it.
+func sentence(s string) string { return strings.TrimSuffix(strings.TrimSpace(s), ".") }
 
 // NormaliseEvent checks a new event against the audit and its catalogue.
 func NormaliseEvent(e SecurityEvent, a *Audit, cat *Catalogue, today string) (SecurityEvent, error) {

@@ -474,3 +474,14 @@ func TestOperatorSummaryLabels(t *testing.T) {
 		}
 	}
 }
+
+// An event's history line joins its parts without ".;" and dates the
+// closing in Italian.
+func TestEventSummaryPunctuation(t *testing.T) {
+	e := SecurityEvent{At: "2026-05-06T09:15", Scope: Scope{Kind: ScopeEnte}, Description: "Guasto del lettore.",
+		Threat: "T11", Actions: "Assistenza chiamata.", Status: EventClosed, ClosedOn: "2026-05-08", CloseNote: "Lettore sostituito."}
+	want := "06/05/2026 09:15; Ente; Guasto del lettore; minaccia T11; azioni: Assistenza chiamata; stato chiuso; chiuso il 08/05/2026; nota di chiusura: Lettore sostituito"
+	if got := EventSummary(e); got != want {
+		t.Errorf("EventSummary = %q\nwant %q", got, want)
+	}
+}
