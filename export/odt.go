@@ -646,7 +646,16 @@ func odtRisks(d *odtDoc, r *report) {
 	}
 	d.tableW([]string{"Minaccia", "P", "I", "Inerente", "Residuo", "Fascia", "Dove"}, []int{32, 5, 5, 10, 12, 12, 24}, rows)
 	d.para("Sottotitolo", r.RiskFootnote())
-	d.heading(2, "7.3 Rischi principali")
+	if len(r.MacroRisks) > 0 {
+		d.heading(2, "7.3 Rischio per macroprocesso")
+		d.lead(macroRiskIntro)
+		var mrows [][]string
+		for _, m := range r.MacroRisks {
+			mrows = append(mrows, []string{m.Label, m.Threats, m.Residual, m.Band, m.Threat})
+		}
+		d.tableW([]string{"Macroprocesso", "Minacce", "Residuo più alto", "Fascia", "Minaccia"}, []int{22, 14, 16, 10, 38}, mrows)
+	}
+	d.heading(2, "7.4 Rischi principali")
 	for _, t := range r.Top {
 		d.heading(3, fmt.Sprintf("Rischio n. %d — %s (%s)", t.Rank, t.Threat, t.Scope))
 		d.p(t.Description)

@@ -861,7 +861,22 @@ func (d *pdfDoc) riskAnalysis() {
 	if note := riskFootnote(r); note != "" {
 		d.muted(note)
 	}
-	d.heading(1, "7.3 Rischi principali", 30)
+	if len(r.MacroRisks) > 0 {
+		mcols := []column{{"Macroprocesso", 0.22, "L"}, {"Minacce", 0.14, "R"}, {"Residuo più alto", 0.19, "R"}, {"Fascia", 0.1, "L"}, {"Minaccia", 0.35, "L"}}
+		mrows := make([][]cell, len(r.MacroRisks))
+		for i, m := range r.MacroRisks {
+			row := []cell{{text: m.Label, bold: true}, plain(m.Threats), {text: m.Residual, bold: true}, plain(m.Band), plain(m.Threat)}
+			if m.BandColour != "" {
+				c := parseColour(m.BandColour)
+				row[3] = cell{text: m.Band, bold: true, fill: &c, badge: true}
+			}
+			mrows[i] = row
+		}
+		d.heading(1, "7.3 Rischio per macroprocesso", d.tableNeed(mcols, mrows)+12)
+		d.paragraph(macroRiskIntro)
+		d.table(mcols, mrows)
+	}
+	d.heading(1, "7.4 Rischi principali", 30)
 	for _, t := range r.Top {
 		d.heading(2, fmt.Sprintf("Rischio n. %d — %s (%s)", t.Rank, t.Threat, t.Scope), 25)
 		if t.Description != "" {

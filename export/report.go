@@ -81,8 +81,11 @@ type report struct {
 
 	Scopes []scopeView
 
-	Matrix          matrixView
-	ComuneRisks     []riskRow
+	Matrix      matrixView
+	ComuneRisks []riskRow
+	// MacroRisks is 7.3: the risk by macroprocess (empty without a risk
+	// model).
+	MacroRisks      []macroRiskRow
 	Top             []topRisk
 	Provisional     bool
 	ProvisionalNote string
@@ -280,6 +283,17 @@ type riskRow struct {
 	// the complete scopes ("2,3–4,6 su 3 postazioni"), empty for one.
 	Where, Spread string
 }
+
+// macroRiskRow is one macroprocess of 7.3: how many threats its measures
+// counter and the highest of their residual risks for the comune.
+type macroRiskRow struct {
+	Label, Threats             string
+	Threat                     string
+	Residual, Band, BandColour string
+}
+
+// macroRiskIntro opens 7.3.
+const macroRiskIntro = "Per ogni macroprocesso, le minacce contrastate dalle sue misure e il rischio residuo più alto tra quelle per il Comune."
 
 type topRisk struct {
 	Rank                       int
@@ -519,6 +533,20 @@ func buildReport(snap *checklist.Snapshot, as *checklist.Assessment) *report {
 	r.Scopes = buildScopes(snap)
 	r.Matrix = buildMatrix(cat.Risk, as)
 	r.ComuneRisks = buildComuneRisks(as)
+	for _, m := range as.RiskByMacroprocess(cat) {
+		row := macroRiskRow{Label: m.Macro.Label(), Threats: strconv.Itoa(m.Threats), Threat: "—", Residual: "—", Band: "—"}
+		if m.Provisional > 0 {
+			row.Threats += " (" + strconv.Itoa(m.Provisional) + " provv.)"
+		}
+		if w := m.Worst; w != nil {
+			row.Threat = w.Threat.ID + " " + w.Threat.Name
+			row.Residual, row.Band, row.BandColour = checklist.FormatRisk(w.Worst.Residual), w.Worst.Band.Label, w.Worst.Band.Colour
+			if w.Worst.Provisional {
+				row.Residual += " (provv.)"
+			}
+		}
+		r.MacroRisks = append(r.MacroRisks, row)
+	}
 	for i := range as.Top {
 		r.Top = append(r.Top, buildTopRisk(i+1, &as.Top[i]))
 	}
@@ -1011,6 +1039,7 @@ func signatureSentence(s signature) string {
 func (r *report) CoverFacts() [][2]string { return r.coverFacts() }
 func (r *report) TotalsLine() string      { return totalsLine(r.ComplianceTotal) }
 func (r *report) NoNonConformity() string { return noNonConformity(r.ComplianceTotal) }
+func (r *report) MacroRiskIntro() string  { return macroRiskIntro }
 func (r *report) RiskFootnote() string    { return riskFootnote(r) }
 func (s signature) Sentence() string      { return signatureSentence(s) }
 

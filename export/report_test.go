@@ -294,3 +294,25 @@ func TestPDFNoLoneHeading(t *testing.T) {
 		}
 	}
 }
+
+// Part 7 has the risk by macroprocess, in every format; a plain
+// checklist has none (TestPlainChecklistHasNoRiskSection).
+func TestRiskByMacroprocessInReports(t *testing.T) {
+	snap := fixtureSnapshot()
+	r := buildReport(snap, checklist.Assess(snap))
+	if len(r.MacroRisks) != len(checklist.Macroprocesses) {
+		t.Fatalf("%d macroprocess rows, want %d", len(r.MacroRisks), len(checklist.Macroprocesses))
+	}
+	var html bytes.Buffer
+	if err := WriteHTML(&html, snap, nil); err != nil {
+		t.Fatal(err)
+	}
+	pages := strings.Join(pdfPages(t, snap), "\n")
+	for name, text := range map[string]string{"HTML": html.String(), "PDF": pages} {
+		for _, want := range []string{"7.3 Rischio per macroprocesso", "7.4 Rischi principali", checklist.MacroIssue.Label()} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s lacks %q", name, want)
+			}
+		}
+	}
+}
