@@ -105,6 +105,12 @@ var ErrNeedsJustification = errors.New("la risposta \"non applicabile\" richiede
 // returns its canonical form. A "non applicabile" answer needs a note.
 func NormaliseValue(it *Item, raw, note string) (string, error) {
 	raw = strings.TrimSpace(raw)
+	if err := CheckTextLength("risposta", raw); err != nil {
+		return "", err
+	}
+	if err := CheckTextLength("nota", note); err != nil {
+		return "", err
+	}
 	switch it.Answer.Kind {
 	case KindOutcome, "":
 		o, err := ParseOutcome(raw)

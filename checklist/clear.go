@@ -15,6 +15,9 @@ func IsClearing(raw string) bool { return strings.TrimSpace(raw) == "" }
 // front end (CLI, TUI, storage): an empty value clears the answer, anything
 // else must be a valid value for the item.
 func NormaliseAnswer(it *Item, raw, note string) (string, error) {
+	if err := CheckTextLength("nota", note); err != nil {
+		return "", err
+	}
 	if IsClearing(raw) {
 		return "", nil
 	}

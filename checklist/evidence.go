@@ -183,8 +183,12 @@ func NewEvidence(a *Audit, cat *Catalogue, scope Scope, item, name, note string,
 	if name, err = EvidenceName(name); err != nil {
 		return Evidence{}, err
 	}
+	note = CleanText(strings.TrimSpace(note), true)
+	if err := CheckTextLength("nota dell'allegato", note); err != nil {
+		return Evidence{}, err
+	}
 	sum := sha256.Sum256(data)
-	e := Evidence{Scope: scope, Item: it.ID, Name: name, Note: CleanText(strings.TrimSpace(note), true),
+	e := Evidence{Scope: scope, Item: it.ID, Name: name, Note: note,
 		Type: mime, Size: int64(len(data)), Digest: hex.EncodeToString(sum[:])}
 	if len(existing) >= MaxEvidenceFiles {
 		return Evidence{}, fmt.Errorf("l'audit ha già %d allegati, il massimo", MaxEvidenceFiles)

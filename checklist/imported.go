@@ -119,8 +119,9 @@ func CheckImported(imp *ImportedAudit, now time.Time) error {
 	return checkImportedTexts(s)
 }
 
-// checkImportedTexts refuses text that CleanText would change on a
-// terminal (control characters, bidirectional overrides, invalid UTF-8):
+// checkImportedTexts refuses text longer than MaxTextBytes, and text that
+// CleanText would change on a terminal (control characters, bidirectional
+// overrides, invalid UTF-8):
 // everything cieaudit stores went through it, so such text in a bundle was
 // put there by hand, and it would reach other users' terminals as stored.
 func checkImportedTexts(s *Snapshot) error {
@@ -133,7 +134,10 @@ func checkImportedTexts(s *Snapshot) error {
 		{"operators", s.Operators}, {"events", s.Events}, {"carried", s.Carried}, {"upgrade", s.Upgrade}, {"evidence", s.Evidence},
 	}
 	for _, p := range parts {
-		if at, ok := unsafeTextIn(reflect.ValueOf(p.v), p.field); ok {
+		if at, long, ok := unsafeTextIn(reflect.ValueOf(p.v), p.field); ok {
+			if long != nil {
+				return long
+			}
 			return fmt.Errorf("%s: testo con caratteri di controllo o non UTF-8, che cieaudit non memorizza mai così", at)
 		}
 	}
@@ -141,30 +145,38 @@ func checkImportedTexts(s *Snapshot) error {
 }
 
 // unsafeTextIn finds the first string in v, walking structs (by JSON name),
-// slices, maps and pointers, that holds a rune CleanText escapes.
-func unsafeTextIn(v reflect.Value, at string) (string, bool) {
+// slices, maps and pointers, that holds a rune CleanText escapes or is
+// longer than MaxTextBytes (then long is CheckTextLength's error).
+func unsafeTextIn(v reflect.Value, at string) (where string, long error, found bool) {
 	switch v.Kind() {
 	case reflect.String:
 		s := v.String()
-		return at, !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return unsafeRune(r, true) })
+		limit := MaxTextBytes
+		if strings.HasPrefix(at, "history[") {
+			limit = MaxHistoryTextBytes
+		}
+		if err := checkTextBytes(at, s, limit); err != nil {
+			return at, err, true
+		}
+		return at, nil, !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return unsafeRune(r, true) })
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
-			return "", false
+			return "", nil, false
 		}
 		return unsafeTextIn(v.Elem(), at)
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			if p, ok := unsafeTextIn(v.Index(i), fmt.Sprintf("%s[%d]", at, i)); ok {
-				return p, true
+			if p, long, ok := unsafeTextIn(v.Index(i), fmt.Sprintf("%s[%d]", at, i)); ok {
+				return p, long, true
 			}
 		}
 	case reflect.Map:
 		for it := v.MapRange(); it.Next(); {
-			if p, ok := unsafeTextIn(it.Key(), at); ok {
-				return p, true
+			if p, long, ok := unsafeTextIn(it.Key(), at); ok {
+				return p, long, true
 			}
-			if p, ok := unsafeTextIn(it.Value(), fmt.Sprintf("%s[%s]", at, CleanText(fmt.Sprint(it.Key().Interface()), false))); ok {
-				return p, true
+			if p, long, ok := unsafeTextIn(it.Value(), fmt.Sprintf("%s[%s]", at, CleanText(fmt.Sprint(it.Key().Interface()), false))); ok {
+				return p, long, true
 			}
 		}
 	case reflect.Struct:
@@ -181,12 +193,12 @@ func unsafeTextIn(v reflect.Value, at string) (string, bool) {
 			if name == "" {
 				name = f.Name
 			}
-			if p, ok := unsafeTextIn(v.Field(i), at+"."+name); ok {
-				return p, true
+			if p, long, ok := unsafeTextIn(v.Field(i), at+"."+name); ok {
+				return p, long, true
 			}
 		}
 	}
-	return "", false
+	return "", nil, false
 }
 
 // itemAt is the catalogue item answered at scope, or an error naming it.
@@ -220,6 +232,9 @@ func checkAnswerList(s *Snapshot, field string, list []Answer, carried bool) err
 			return fmt.Errorf("%s: seconda risposta per %s (%s)", at, it.ID, CleanText(ans.Scope.String(), false))
 		}
 		seen[key] = true
+		if err := CheckTextLength(at+".note", ans.Note); err != nil {
+			return err
+		}
 		if _, err := NormaliseAnswer(it, ans.Value, ans.Note); err != nil {
 			return fmt.Errorf("%s.value: %w", at, err)
 		}

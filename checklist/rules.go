@@ -408,6 +408,7 @@ func (a *Audit) Validate() error {
 			add(path+".sede", fieldErr("sede", "sede «%s» della postazione %s non presente nell'audit", p.Sede, p.Code))
 		}
 		add(path+".office", CheckOffice(p.Office))
+		add(path+".notes", CheckTextLength("note della postazione", p.Notes))
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("dati dell'audit non validi: %s", strings.Join(problems, "; "))

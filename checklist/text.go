@@ -51,3 +51,32 @@ func unsafeRune(r rune, multiline bool) bool {
 	}
 	return false
 }
+
+// MaxTextBytes bounds every free text an audit holds (an answer's note or
+// text, a section's evaluation, an evidence file's note, and on import
+// every text of the bundle), wherever it is typed or imported: about 30
+// pages of typed text, far more than a note needs, while a note of 100 MiB
+// took 740 MB of memory to import and would reach every report. Bytes, not
+// characters: memory and the database are what it protects.
+const MaxTextBytes = 64 << 10
+
+// CheckTextLength refuses a text longer than MaxTextBytes; what is the
+// field's Italian name ("nota", "valutazione").
+func CheckTextLength(what, s string) error { return checkTextBytes(what, s, MaxTextBytes) }
+
+// MaxHistoryTextBytes bounds the old and new text of one history entry in
+// an imported bundle: an entry holds texts bounded by MaxTextBytes, or the
+// perimeter's change in one edit (every postazione added), which has no
+// fixed bound but stays far below this.
+const MaxHistoryTextBytes = 4 << 20
+
+func checkTextBytes(what, s string, limit int) error {
+	if len(s) > limit {
+		unit := fmt.Sprintf("%d KiB", limit>>10)
+		if limit%(1<<20) == 0 {
+			unit = fmt.Sprintf("%d MiB", limit>>20)
+		}
+		return fmt.Errorf("%s: testo troppo lungo (%d byte), al massimo %d byte (%s)", what, len(s), limit, unit)
+	}
+	return nil
+}

@@ -254,6 +254,9 @@ func (at *auditTx) saveEvaluation(e checklist.Evaluation) error {
 		return err
 	}
 	e.Text = checklist.CleanText(e.Text, true)
+	if err := checklist.CheckTextLength("valutazione", e.Text); err != nil {
+		return err
+	}
 	if prev.Text == e.Text {
 		return nil
 	}

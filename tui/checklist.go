@@ -544,7 +544,7 @@ func (p *checklistPage) answerWithNote(it *checklist.Item, o checklist.Outcome) 
 	form := huh.NewForm(huh.NewGroup(
 		newText().Title("Nota").
 			Description("Risposta: " + o.Label() + ". Invio salva risposta e nota, alt+invio va a capo.").
-			Value(&p.noteDraft),
+			Value(&p.noteDraft).Validate(textLimit("nota")),
 	))
 	return openForm(it.ID+" — "+strings.ToLower(o.Label())+" con nota", form, func() tea.Cmd {
 		cmd := p.save(it, string(o), strings.TrimSpace(p.noteDraft), false)
@@ -603,7 +603,7 @@ func (p *checklistPage) answerNotApplicable() tea.Cmd {
 			if strings.TrimSpace(s) == "" {
 				return checklist.ErrNeedsJustification
 			}
-			return nil
+			return textLimit("nota")(s)
 		}),
 	))
 	return openForm(it.ID+" — non applicabile", form, func() tea.Cmd {
@@ -653,7 +653,7 @@ func (p *checklistPage) valueFormOn(it *checklist.Item, choice string) tea.Cmd {
 		field = huh.NewInput().Title(it.Question).Value(&p.valueDraft).Validate(validate)
 	}
 	form := huh.NewForm(huh.NewGroup(field,
-		newText().Title("Nota").Description("Facoltativa. Invio conferma, alt+invio va a capo.").Value(&p.noteDraft),
+		newText().Title("Nota").Description("Facoltativa. Invio conferma, alt+invio va a capo.").Value(&p.noteDraft).Validate(textLimit("nota")),
 	))
 	return openForm(it.ID+" — risposta", form, func() tea.Cmd {
 		value, err := checklist.NormaliseValue(it, p.valueDraft, p.noteDraft)
@@ -698,7 +698,7 @@ func (p *checklistPage) editNote() tea.Cmd {
 				if answered && cur.Value == string(checklist.OutcomeNotApplicable) && strings.TrimSpace(s) == "" {
 					return checklist.ErrNeedsJustification
 				}
-				return nil
+				return textLimit("nota")(s)
 			}),
 	))
 	return openForm(it.ID+" — nota", form, func() tea.Cmd {
@@ -746,7 +746,7 @@ func (p *checklistPage) editEvaluation() tea.Cmd {
 			if strings.TrimSpace(s) == "" && cur.Text == "" {
 				return errors.New("la valutazione è vuota")
 			}
-			return nil
+			return textLimit("valutazione")(s)
 		}),
 	))
 	return openForm("Valutazione della sezione "+sec.ID, form, func() tea.Cmd {

@@ -199,6 +199,12 @@ func validateYear(s string) error {
 	return err
 }
 
+// textLimit is a form field's Validate for free text: the store's rule
+// (checklist.CheckTextLength) on the text as it will be kept.
+func textLimit(what string) func(string) error {
+	return func(s string) error { return checklist.CheckTextLength(what, checklist.CleanText(s, true)) }
+}
+
 func required(what string) func(string) error {
 	return func(s string) error {
 		if strings.TrimSpace(s) == "" {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cieaudit/cieaudit/checklist"
 	"github.com/cieaudit/cieaudit/export"
 )
 
@@ -97,4 +98,60 @@ func TestCLIImportRefusesFutureTimes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCLITextLimits: a note past checklist.MaxTextBytes is refused by
+// answer, evidence add and import (naming the field), and nothing is saved.
+func TestCLITextLimits(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "note.db")
+	id := strings.TrimSpace(mustRun(t, db, "demo"))
+	long := strings.Repeat("n", checklist.MaxTextBytes+1)
+	mustRun(t, db, "export", id, "--zip", "--out", filepath.Join(dir, "prima.zip"))
+	entries := readZip(t, mustRead(t, filepath.Join(dir, "prima.zip")))
+	var doc []byte
+	for _, e := range entries {
+		if e.name == export.FileJSON {
+			doc = e.data
+		}
+	}
+	// The first answer's note, or a note added to it.
+	i := bytes.Index(doc, []byte(`"answers": [`))
+	j := bytes.Index(doc[i:], []byte(`"author": `))
+	noted := append(append(append([]byte(nil), doc[:i+j]...), `"note": "`+long+`", `...), doc[i+j:]...)
+	bundle := filepath.Join(dir, "nota-lunga.zip")
+	if err := os.WriteFile(bundle, bundleWithJSON(t, entries, noted), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := mustRead(t, db)
+	cases := []struct {
+		name string
+		db   string
+		args []string
+		want string
+	}{
+		{"answer", db, []string{"answer", id, "--scope", "ente", "--item", "ORG-01", "--value", "si", "--note", long}, "nota: testo troppo lungo (65537 byte), al massimo 65536 byte (64 KiB)"},
+		{"evidence add", db, []string{"evidence", "add", id, "--scope", "ente", "--item", "ORG-01", evidenceFixture(t, "armadio.png"), "--note", long}, "nota dell'allegato: testo troppo lungo"},
+		{"import", filepath.Join(dir, "vuoto.db"), []string{"import", bundle}, "answers[0].note: testo troppo lungo (65537 byte)"},
+		{"import --merge", db, []string{"import", "--merge", bundle}, "answers[0].note: testo troppo lungo"},
+	}
+	for _, tc := range cases {
+		r := runCLI(t, tc.db, tc.args...)
+		if r.Code != 1 || !strings.Contains(r.Stderr, tc.want) || r.Stdout != "" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %.300q; want exit 1 naming %q", tc.name, r.Code, r.Stdout, r.Stderr, tc.want)
+		}
+	}
+	if !bytes.Equal(mustRead(t, db), before) {
+		t.Error("a refused text changed the database file")
+	}
+}
+
+func mustRead(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
