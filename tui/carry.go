@@ -53,7 +53,7 @@ func (p *homePage) carryAuditForm(prev checklist.AuditSummary, infos []checklist
 	opts := []huh.Option[string]{huh.NewOption("Lo stesso dell'audit precedente ("+prev.Catalogue+")", prev.Catalogue)}
 	for _, c := range infos {
 		if k := c.ID + "@" + c.Version; c.ID == prevID && k != prev.Catalogue {
-			label := fmt.Sprintf("%s (%s, %d voci)", c.Title, k, c.Items)
+			label := fmt.Sprintf("%s (%s, %s)", c.Title, k, checklist.Voci(c.Items))
 			if c.Current {
 				label += " — integrato, attuale"
 			}

@@ -135,16 +135,12 @@ func (p *checklistPage) inheritedSummary() string {
 	if n == 0 {
 		return ""
 	}
-	state := "nascoste"
+	state := checklist.Plural(n, "nascosta", "nascoste")
 	if p.inherited {
-		state = "mostrate"
+		state = checklist.Plural(n, "mostrata", "mostrate")
 	}
-	nc := "non conformi"
-	if bad == 1 {
-		nc = "non conforme"
-	}
-	return fmt.Sprintf("↑ %d voci ereditate %s (i): %d con risposta, %d %s — da %s",
-		n, state, answered, bad, nc, strings.Join(from, " e "))
+	return fmt.Sprintf("↑ %s %s (i): %d con risposta, %s — da %s",
+		checklist.Count(n, "voce ereditata", "voci ereditate"), state, answered, checklist.Count(bad, "non conforme", "non conformi"), strings.Join(from, " e "))
 }
 
 func (p *checklistPage) renderList(w, h int) string {
@@ -326,7 +322,7 @@ func (p *checklistPage) detailWindow(detail string, w, h int) string {
 	rest := h - len(out)
 	if len(lines)-from > rest {
 		out = append(out, lines[from:from+rest-1]...)
-		out = append(out, st.Muted.Render(fmt.Sprintf("▼ altre %d righe (] per scorrere)", len(lines)-from-(rest-1))))
+		out = append(out, st.Muted.Render(fmt.Sprintf("▼ %s (] per scorrere)", checklist.Plural(len(lines)-from-(rest-1), "un'altra riga", fmt.Sprintf("altre %d righe", len(lines)-from-(rest-1))))))
 	} else {
 		out = append(out, lines[from:]...)
 	}

@@ -218,7 +218,7 @@ func (p *homePage) newAuditForm(infos []checklist.CatalogueInfo) tea.Cmd {
 	p.draft = newAuditDraft{year: strconv.Itoa(p.ctx.Now().Year()), auditor: p.ctx.User}
 	var opts []huh.Option[string]
 	for _, c := range infos {
-		label := fmt.Sprintf("%s (%s@%s, %d voci)", c.Title, c.ID, c.Version, c.Items)
+		label := fmt.Sprintf("%s (%s@%s, %s)", c.Title, c.ID, c.Version, checklist.Voci(c.Items))
 		switch {
 		case c.Current:
 			label += " — integrato, attuale"

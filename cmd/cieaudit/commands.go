@@ -277,7 +277,7 @@ per intero e poi spostato al suo posto; un file esistente è sostituito solo con
 				return err
 			}
 			if out != "-" {
-				fmt.Fprintf(a.stderr, "Esportate %d misure di %s in %s\n", len(c.Items()), c.Key(), out)
+				fmt.Fprintf(a.stderr, "%s di %s in %s\n", checklist.Plural(len(c.Items()), "Esportata 1 misura", fmt.Sprintf("Esportate %d misure", len(c.Items()))), c.Key(), out)
 			}
 			return nil
 		},

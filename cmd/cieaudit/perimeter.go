@@ -58,7 +58,7 @@ func renameRemoveCmds(a *app, kind checklist.ScopeKind, what string) []*cobra.Co
 			if err != nil {
 				return auditErr(args[0], err)
 			}
-			fmt.Fprintf(a.stdout, "Rimossa %s %s (%d risposte e valutazioni eliminate).\n", what, args[1], n)
+			fmt.Fprintf(a.stdout, "Rimossa %s %s (%s).\n", what, args[1], checklist.Count(n, "risposta o valutazione eliminata", "risposte e valutazioni eliminate"))
 			return nil
 		},
 	}
