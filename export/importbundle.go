@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -440,11 +442,36 @@ func (b *bundleReader) finish(opts ReadOptions) (*checklist.ImportedAudit, error
 			return nil, fmt.Errorf("voce %q del fascicolo: non elencata in %s; il fascicolo è rifiutato", checklist.CleanText(name, false), FileSums)
 		}
 	}
+	for _, name := range slices.Sorted(maps.Keys(b.sums)) {
+		if !knownBundleFile(name) {
+			return nil, fmt.Errorf("voce \"%s\" del fascicolo: file che il formato del fascicolo non prevede; l'importazione non potrebbe conservarlo (esportando di nuovo andrebbe perso), il fascicolo è rifiutato", checklist.CleanText(name, false))
+		}
+	}
 	doc, ok := b.kept[FileJSON]
 	if !ok {
 		return nil, fmt.Errorf("il fascicolo non ha %s, il documento da cui si ricostruisce l'audit", FileJSON)
 	}
 	return decodeBundle(doc, &bundleFiles{kept: b.kept, sums: b.sums}, opts)
+}
+
+// knownBundleFile reports whether name is a file cieaudit export writes:
+// the rendered documents and tables (only hashed on import, written again
+// from the audit), audit.json, SHA256SUMS and its signature, and the
+// catalogue, evidence and stemma files, which the import keeps and checks
+// against audit.json. Any other file would be lost by an import, so a
+// bundle holding one is refused.
+func knownBundleFile(name string) bool {
+	switch name {
+	case FilePDF, FileHTML, FileODT, FileXLSX, FileJSON, FileSums, FileSignature:
+		return true
+	}
+	for _, t := range Tables {
+		if name == t.FileName() {
+			return true
+		}
+	}
+	return strings.HasPrefix(name, DirCatalogue+"/") || strings.HasPrefix(name, DirEvidence+"/") ||
+		strings.HasPrefix(name, "stemma.")
 }
 
 // bundleFiles are the files of a bundle read and checked against

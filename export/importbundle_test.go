@@ -256,3 +256,55 @@ func TestReadBundleRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestReadBundleUnknownFiles: a file listed in SHA256SUMS that the format
+// does not know (an import would drop it) is refused naming it, in a zip
+// and in a folder; SHA256SUMS.sig, not listed, is accepted and ignored.
+func TestReadBundleUnknownFiles(t *testing.T) {
+	files := minimalBundle(t)
+	with := func(extra ...bundleFile) []bundleFile {
+		fs := append(slices.Clone(files[:len(files)-1]), extra...)
+		return append(fs, bundleFile{FileSums, checksums(fs)})
+	}
+	folder := func(fs []bundleFile) string {
+		dir := t.TempDir()
+		for _, f := range fs {
+			p := filepath.Join(dir, filepath.FromSlash(f.name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, f.data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	for _, tc := range []struct {
+		name  string
+		files []bundleFile
+		want  string // "" accepted
+	}{
+		{"as exported", files, ""},
+		{"signature, not listed", append(slices.Clone(files), bundleFile{FileSignature, []byte("-----BEGIN SSH SIGNATURE-----\n")}), ""},
+		{"a report table", with(bundleFile{TableEvents.FileName(), []byte("x")}), ""},
+		{"unknown file", with(bundleFile{"verbale.pdf", []byte("%PDF-1.4")}), `voce "verbale.pdf" del fascicolo: file che il formato del fascicolo non prevede`},
+		{"unknown file, sorted first", with(bundleFile{"LEGGIMI.txt", []byte("x")}, bundleFile{"zeta.txt", []byte("x")}), `voce "LEGGIMI.txt"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for form, read := range map[string]func() (*checklist.ImportedAudit, error){
+				"zip": func() (*checklist.ImportedAudit, error) {
+					return ReadBundleFrom(bytes.NewReader(zipOf(t, tc.files)), ReadOptions{})
+				},
+				"folder": func() (*checklist.ImportedAudit, error) { return ReadBundleDir(folder(tc.files), ReadOptions{}) },
+			} {
+				_, err := read()
+				switch {
+				case tc.want == "" && err != nil:
+					t.Errorf("%s refused: %v", form, err)
+				case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+					t.Errorf("%s: got %v, want a refusal naming %q", form, err, tc.want)
+				}
+			}
+		})
+	}
+}

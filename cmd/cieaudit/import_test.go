@@ -270,6 +270,11 @@ func TestCLIImportRefusesHostileBundles(t *testing.T) {
 		{"entry not in SHA256SUMS", edit(func(es []zipEntry) []zipEntry {
 			return append(es, zipEntry{name: "extra.txt", data: []byte("x")})
 		}), "extra.txt"},
+		// Listed in SHA256SUMS but unknown to the format: an import would
+		// drop it and export again without it, so it is refused.
+		{"unknown file listed in SHA256SUMS", edit(func(es []zipEntry) []zipEntry {
+			return resum(append(es, zipEntry{name: "verbale-firmato.pdf", data: []byte("%PDF-1.4 x")}))
+		}), `voce "verbale-firmato.pdf" del fascicolo: file che il formato del fascicolo non prevede`},
 		{"listed file missing", edit(func(es []zipEntry) []zipEntry {
 			return slices.DeleteFunc(es, func(e zipEntry) bool { return e.name == "risposte.csv" })
 		}), "risposte.csv"},
