@@ -51,6 +51,11 @@ ssh … import --merge - < fascicolo.zip`, export.MaxBundleStream>>20),
 			if asJSON && !merge {
 				return usagef("--json si usa con --merge (import --merge FASCICOLO --json)")
 			}
+			release, err := a.tryImportSlot()
+			if err != nil {
+				return err
+			}
+			defer release()
 			s, err := a.open()
 			if err != nil {
 				return err
@@ -79,6 +84,31 @@ ssh … import --merge - < fascicolo.zip`, export.MaxBundleStream>>20),
 	cmd.Flags().BoolVar(&merge, "merge", false, "unisce la copia all'audit già presente (se manca, lo importa)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "con --merge: il riepilogo dell'unione in JSON (cieaudit.import-merge/v1)")
 	return cmd
+}
+
+// maxServerImports is how many imports an SSH server runs at once: each
+// holds its bundle in memory while it checks it (up to about 350 MB for a
+// 256 MiB stream), so that many sessions importing together cannot
+// exhaust the jump host.
+const maxServerImports = 2
+
+// errImportBusy is the refusal of an import beyond maxServerImports.
+var errImportBusy = fmt.Errorf("un'altra importazione è in corso sul server (al massimo %d alla volta), riprovare tra poco", maxServerImports)
+
+// tryImportSlot takes one of the server's import slots without waiting,
+// or refuses the import with errImportBusy: a session beyond the bound is
+// told at once rather than queued with its bundle in memory. The local CLI
+// (no slots) is not bounded. release gives the slot back.
+func (a *app) tryImportSlot() (release func(), err error) {
+	if a.importSlots == nil {
+		return func() {}, nil
+	}
+	select {
+	case a.importSlots <- struct{}{}:
+		return func() { <-a.importSlots }, nil
+	default:
+		return nil, errImportBusy
+	}
 }
 
 // storedCatalogueLookup finds a catalogue stored in s with digest, for an

@@ -7,9 +7,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cieaudit/cieaudit/checklist"
 	"github.com/cieaudit/cieaudit/export"
+	"github.com/cieaudit/cieaudit/storage"
 )
 
 // firstAtIn rewrites the first "at" of audit.json's list section to at.
@@ -154,4 +156,60 @@ func mustRead(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestServerImportSlots: the SSH server runs at most maxServerImports
+// imports at once; a session beyond them is refused at once with an Italian
+// sentence and exit 1, before reading its bundle, and a slot given back
+// lets the next import run. In process, through the per-role SSH tree, with
+// the slots held by the test instead of by running imports (no timing).
+func TestServerImportSlots(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	_, zipPath, _ := demoWithEvidence(t, dir)
+	bundle := mustRead(t, zipPath)
+	store, err := storage.Open(filepath.Join(dir, "server.db"), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	slots := make(chan struct{}, maxServerImports)
+	session := func(role checklist.Role, args ...string) (int, string, string) {
+		var stdout, stderr bytes.Buffer
+		a := &app{stdin: bytes.NewReader(bundle), stdout: &stdout, stderr: &stderr, now: time.Now, store: store,
+			user: "ada", remote: true, importSlots: slots}
+		code, refused := a.executeRemote(args, role, func() error { return nil })
+		if refused != nil {
+			t.Fatalf("%v refused by the SSH tree: %v", args, refused)
+		}
+		return code, stdout.String(), stderr.String()
+	}
+	for range maxServerImports {
+		slots <- struct{}{} // imports running in other sessions
+	}
+	for _, tc := range []struct {
+		role checklist.Role
+		args []string
+	}{
+		{checklist.RoleAdmin, []string{"import", "-"}},
+		{checklist.RoleAuditor, []string{"import", "--merge", "-"}},
+	} {
+		code, stdout, stderr := session(tc.role, tc.args...)
+		if want := "un'altra importazione è in corso sul server (al massimo 2 alla volta), riprovare tra poco"; code != 1 || !strings.Contains(stderr, want) || stdout != "" {
+			t.Errorf("%s %v with every slot taken: exit %d, stdout %q, stderr %q; want exit 1 and %q", tc.role, tc.args, code, stdout, stderr, want)
+		}
+	}
+	if len(slots) != maxServerImports {
+		t.Fatalf("a refused import changed the slots held: %d", len(slots))
+	}
+	if audits, err := store.ListAudits(); err != nil || len(audits) != 0 {
+		t.Fatalf("a refused import wrote %d audits (%v)", len(audits), err)
+	}
+	<-slots // one import ends
+	if code, stdout, stderr := session(checklist.RoleAdmin, "import", "-"); code != 0 || !strings.Contains(stdout, "Importato l'audit") {
+		t.Fatalf("import with a free slot: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if len(slots) != maxServerImports-1 {
+		t.Errorf("the import did not give its slot back: %d held", len(slots))
+	}
 }

@@ -37,6 +37,9 @@ type app struct {
 	// for the few decisions that depend on the data (import --merge of an
 	// audit the database lacks).
 	role checklist.Role
+	// importSlots, set by the SSH server (one per server), bounds the
+	// imports its sessions run at once (see tryImportSlot).
+	importSlots chan struct{}
 	// started is set once a command's own code runs; errors before that
 	// (unknown command, missing required flag) are usage errors.
 	started bool

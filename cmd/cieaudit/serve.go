@@ -211,8 +211,9 @@ func (a *app) serve(ctx context.Context, o serveOptions) error {
 // open store, with the session as stdin/stdout/stderr, in the command tree
 // of the caller's role (executeRemote).
 func (a *app) execOverSSH(store *storage.Store) func(ctx context.Context, sess ssh.Session, id server.Identity, args []string, accept func() error) (int, error) {
+	slots := make(chan struct{}, maxServerImports)
 	return func(ctx context.Context, sess ssh.Session, id server.Identity, args []string, accept func() error) (int, error) {
-		sub := &app{stdin: sess, stdout: sess, stderr: sess.Stderr(), now: a.now, store: store, user: id.User, remote: true}
+		sub := &app{stdin: sess, stdout: sess, stderr: sess.Stderr(), now: a.now, store: store, user: id.User, remote: true, importSlots: slots}
 		return sub.executeRemote(args, id.Role, accept)
 	}
 }
