@@ -1066,6 +1066,7 @@ func question(it *checklist.Item) string {
 // Allegati part lists them.
 var annexList = [][2]string{
 	{"piano-sicurezza-cie.odt", "questo documento in formato OpenDocument, modificabile con LibreOffice Writer"},
+	{"piano-sicurezza-cie.html", "questo documento come pagina web, da leggere o stampare con un browser"},
 	{"risposte.csv", "esito, nota e autore di ogni misura verificata (risultati della checklist)"},
 	{"postazioni.csv", "sedi e postazioni con l'inventario dei beni"},
 	{"operatori.csv", "registro degli operatori e delle smart card operatore (SCO)"},
@@ -1073,6 +1074,7 @@ var annexList = [][2]string{
 	{"variazioni.csv", "variazioni del piano dopo la trasmissione"},
 	{"rischi.csv", "rischio inerente e residuo per minaccia e ambito"},
 	{"azioni.csv", "azioni migliorative con responsabile e scadenza"},
+	{"confronto.csv", "confronto con l'audit dell'anno precedente, misura per misura"},
 	{"storico.csv", "registro completo delle modifiche"},
 	{"audit.xlsx", "le stesse tabelle in un unico foglio di calcolo"},
 	{"audit.json", "l'audit completo, per l'archiviazione e il riuso"},
@@ -1083,6 +1085,15 @@ var annexList = [][2]string{
 // pinned catalogue's YAML and the stemma, which the bundle also carries.
 func (r *report) Annexes() [][2]string {
 	out := slices.Clone(annexList)
+	for i := range out {
+		// The bundle always has every table: say which ones are empty.
+		switch {
+		case out[i][0] == "rischi.csv" && !r.RiskModel:
+			out[i][1] = "vuoto: il catalogo non ha un modello di rischio"
+		case out[i][0] == "confronto.csv" && r.Comparison == nil:
+			out[i][1] = "vuoto: l'audit non parte da un audit dell'anno precedente"
+		}
+	}
 	if r.CatalogueFile != "" {
 		// The folder, not the file: its name is the catalogue's key.
 		out = append(out, [2]string{DirCatalogue + "/", "il catalogo delle misure usato dall'audit (file YAML), esattamente come caricato"})

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -136,6 +137,30 @@ func TestPlainChecklistHasNoRiskSection(t *testing.T) {
 	}
 	if !strings.Contains(text, "BOZZA") || !strings.Contains(text, "copertura") {
 		t.Errorf("plain checklist report lacks BOZZA or coverage")
+	}
+	if !strings.Contains(text, "vuoto: il catalogo non ha un modello di rischio") {
+		t.Errorf("plain checklist's Allegati do not say rischi.csv is empty")
+	}
+}
+
+// TestAnnexesAreBundleFiles: every file the Allegati list names is in the
+// bundle, and every table of the bundle is listed.
+func TestAnnexesAreBundleFiles(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "b")
+	if _, err := Bundle(fixtureSnapshot(), nil, out, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, a := range annexList {
+		listed[a[0]] = true
+		if _, err := os.Stat(filepath.Join(out, a[0])); err != nil {
+			t.Errorf("Allegati list %s, not in the bundle", a[0])
+		}
+	}
+	for _, tb := range Tables {
+		if name := string(tb) + ".csv"; !listed[name] {
+			t.Errorf("Allegati do not list %s", name)
+		}
 	}
 }
 
