@@ -48,7 +48,7 @@ var auditIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
 // CheckAuditID refuses an audit ID that cieaudit could not have written.
 func CheckAuditID(id string) error {
 	if !auditIDPattern.MatchString(id) {
-		return fmt.Errorf("ID dell'audit %q non valido: attese da 1 a 64 lettere minuscole, cifre o trattini", CleanText(id, false))
+		return fmt.Errorf("ID dell'audit \"%s\" non valido: attese da 1 a 64 lettere minuscole, cifre o trattini", CleanText(id, false))
 	}
 	return nil
 }
@@ -86,7 +86,7 @@ func CheckImported(imp *ImportedAudit, now time.Time) error {
 	switch a.Status {
 	case StatusDraft, StatusInProgress, StatusClosed:
 	default:
-		return fmt.Errorf("audit.status: stato %q non valido (bozza, in_corso o chiuso)", CleanText(string(a.Status), false))
+		return fmt.Errorf("audit.status: stato \"%s\" non valido (bozza, in_corso o chiuso)", CleanText(string(a.Status), false))
 	}
 	if a.CatalogueID != cat.ID || a.CatalogueVersion != cat.Version || a.CatalogueDigest != cat.Digest {
 		return fmt.Errorf("audit.catalogue_digest: l'audit è vincolato a %s (impronta %.12s…), il catalogo del fascicolo è %s (impronta %.12s…)",
@@ -206,11 +206,11 @@ func unsafeTextIn(v reflect.Value, at string) (where string, long error, found b
 // (inPerimeter false); an answer may not.
 func itemAt(s *Snapshot, scope Scope, item string, inPerimeter bool) (*Item, error) {
 	if inPerimeter && !s.Audit.HasScope(scope) {
-		return nil, fmt.Errorf("ambito %q non presente nel perimetro dell'audit", CleanText(scope.String(), false))
+		return nil, fmt.Errorf("ambito \"%s\" non presente nel perimetro dell'audit", CleanText(scope.String(), false))
 	}
 	it := s.Catalogue.Item(item)
 	if it == nil {
-		return nil, fmt.Errorf("misura %q non presente nel catalogo %s", CleanText(item, false), s.Catalogue.Key())
+		return nil, fmt.Errorf("misura \"%s\" non presente nel catalogo %s", CleanText(item, false), s.Catalogue.Key())
 	}
 	if it.Scope != scope.Kind {
 		return nil, fmt.Errorf("la misura %s si valuta per ambito %s, non %s", it.ID, strings.ToLower(it.Scope.Label()), strings.ToLower(scope.Kind.Label()))
@@ -257,10 +257,10 @@ func checkImportedEvaluations(s *Snapshot) error {
 	for i, e := range s.Evaluations {
 		at := fmt.Sprintf("evaluations[%d]", i)
 		if !s.Audit.HasScope(e.Scope) {
-			return fmt.Errorf("%s.scope: ambito %q non presente nel perimetro dell'audit", at, CleanText(e.Scope.String(), false))
+			return fmt.Errorf("%s.scope: ambito \"%s\" non presente nel perimetro dell'audit", at, CleanText(e.Scope.String(), false))
 		}
 		if s.Catalogue.Section(e.Section) == nil {
-			return fmt.Errorf("%s.section: sezione %q non presente nel catalogo %s", at, CleanText(e.Section, false), s.Catalogue.Key())
+			return fmt.Errorf("%s.section: sezione \"%s\" non presente nel catalogo %s", at, CleanText(e.Section, false), s.Catalogue.Key())
 		}
 		key := e.Scope.String() + "\x00" + e.Section
 		if seen[key] || strings.TrimSpace(e.Text) == "" {
@@ -297,7 +297,7 @@ func checkImportedActions(s *Snapshot) error {
 		switch p.Status {
 		case ActionToStart, ActionInProgress, ActionDone:
 		default:
-			return fmt.Errorf("%s.status: stato %q non valido", at, CleanText(string(p.Status), false))
+			return fmt.Errorf("%s.status: stato \"%s\" non valido", at, CleanText(string(p.Status), false))
 		}
 	}
 	for key, o := range s.Overrides {
@@ -328,13 +328,13 @@ func checkImportedRegisters(s *Snapshot) error {
 	seen := map[string]bool{}
 	for i, o := range s.Operators {
 		if !operatorIDPattern.MatchString(o.ID) || seen[o.ID] {
-			return fmt.Errorf("operators[%d].id: %q non valido o ripetuto (op-N)", i, CleanText(o.ID, false))
+			return fmt.Errorf("operators[%d].id: \"%s\" non valido o ripetuto (op-N)", i, CleanText(o.ID, false))
 		}
 		seen[o.ID] = true
 	}
 	for i, e := range s.Events {
 		if !eventIDPattern.MatchString(e.ID) || seen[e.ID] {
-			return fmt.Errorf("events[%d].id: %q non valido o ripetuto (ev-N)", i, CleanText(e.ID, false))
+			return fmt.Errorf("events[%d].id: \"%s\" non valido o ripetuto (ev-N)", i, CleanText(e.ID, false))
 		}
 		seen[e.ID] = true
 	}
@@ -365,7 +365,7 @@ func checkImportedEvidence(s *Snapshot, contents map[string][]byte) error {
 			return fmt.Errorf("%s: %w", at, err)
 		}
 		if name, err := EvidenceName(e.Name); err != nil || name != e.Name {
-			return fmt.Errorf("%s.name: nome %q non nella forma memorizzata", at, CleanText(e.Name, false))
+			return fmt.Errorf("%s.name: nome \"%s\" non nella forma memorizzata", at, CleanText(e.Name, false))
 		}
 		data, ok := contents[e.Digest]
 		if !ok {
@@ -379,7 +379,7 @@ func checkImportedEvidence(s *Snapshot, contents map[string][]byte) error {
 			return fmt.Errorf("%s.size: %d byte dichiarati, il contenuto ne ha %d", at, e.Size, len(data))
 		}
 		if mime, err := DetectEvidenceType(data); err != nil || mime != e.Type {
-			return fmt.Errorf("%s.type: tipo %q dichiarato, il contenuto non lo è", at, CleanText(e.Type, false))
+			return fmt.Errorf("%s.type: tipo \"%s\" dichiarato, il contenuto non lo è", at, CleanText(e.Type, false))
 		}
 		if !used[e.Digest] {
 			used[e.Digest] = true

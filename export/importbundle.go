@@ -218,7 +218,7 @@ func newBundleReader() *bundleReader {
 // its fixed names, catalogo/NAME and evidenze/NAME.
 func (b *bundleReader) checkName(name string) error {
 	bad := func(why string) error {
-		return fmt.Errorf("voce %q del fascicolo: %s; il fascicolo è rifiutato", checklist.CleanText(name, false), why)
+		return fmt.Errorf("voce \"%s\" del fascicolo: %s; il fascicolo è rifiutato", checklist.CleanText(name, false), why)
 	}
 	switch {
 	case name == "" || len(name) > 255:
@@ -243,7 +243,7 @@ func (b *bundleReader) checkName(name string) error {
 		if prev == name {
 			return bad("voce ripetuta nell'archivio")
 		}
-		return bad(fmt.Sprintf("stesso nome di %q a meno di maiuscole", checklist.CleanText(prev, false)))
+		return bad(fmt.Sprintf("stesso nome di \"%s\" a meno di maiuscole", checklist.CleanText(prev, false)))
 	}
 	if len(b.lower) >= MaxBundleEntries {
 		return fmt.Errorf("il fascicolo ha più di %d file: non è un fascicolo di cieaudit", MaxBundleEntries)
@@ -287,13 +287,13 @@ func (b *bundleReader) add(name string, r io.Reader) error {
 	n, err := io.Copy(w, io.LimitReader(r, limit+1))
 	b.total += n
 	if err != nil {
-		return fmt.Errorf("voce %q del fascicolo illeggibile: archivio troncato o danneggiato", checklist.CleanText(name, false))
+		return fmt.Errorf("voce \"%s\" del fascicolo illeggibile: archivio troncato o danneggiato", checklist.CleanText(name, false))
 	}
 	if n > limit {
 		if b.total > MaxBundleBytes-1 {
-			return fmt.Errorf("il fascicolo supera %d MiB di contenuto: rifiutato (voce %q)", int64(MaxBundleBytes)>>20, checklist.CleanText(name, false))
+			return fmt.Errorf("il fascicolo supera %d MiB di contenuto: rifiutato (voce \"%s\")", int64(MaxBundleBytes)>>20, checklist.CleanText(name, false))
 		}
-		return fmt.Errorf("voce %q del fascicolo: oltre il limite di %s per questo file", checklist.CleanText(name, false), checklist.FormatBytes(limit))
+		return fmt.Errorf("voce \"%s\" del fascicolo: oltre il limite di %s per questo file", checklist.CleanText(name, false), checklist.FormatBytes(limit))
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	b.sums[name] = sum
@@ -307,7 +307,7 @@ func (b *bundleReader) add(name string, r io.Reader) error {
 		}
 		b.evidence[sum] = true
 		if b.evidenceSize += n; b.evidenceSize > checklist.MaxEvidenceAuditBytes {
-			return fmt.Errorf("voce %q del fascicolo: gli allegati superano il limite di %d MiB per audit", checklist.CleanText(name, false), checklist.MaxEvidenceAuditBytes>>20)
+			return fmt.Errorf("voce \"%s\" del fascicolo: gli allegati superano il limite di %d MiB per audit", checklist.CleanText(name, false), checklist.MaxEvidenceAuditBytes>>20)
 		}
 	}
 	b.kept[name] = buf.Bytes()
@@ -333,17 +333,17 @@ func ReadBundleZip(ra io.ReaderAt, size int64, opts ReadOptions) (*checklist.Imp
 		}
 		switch {
 		case mode.IsDir():
-			return nil, fmt.Errorf("voce %q del fascicolo: cartella non prevista (solo %s/ e %s/); il fascicolo è rifiutato", checklist.CleanText(name, false), DirEvidence, DirCatalogue)
+			return nil, fmt.Errorf("voce \"%s\" del fascicolo: cartella non prevista (solo %s/ e %s/); il fascicolo è rifiutato", checklist.CleanText(name, false), DirEvidence, DirCatalogue)
 		case mode&fs.ModeSymlink != 0:
-			return nil, fmt.Errorf("voce %q del fascicolo: collegamento simbolico non ammesso; il fascicolo è rifiutato", checklist.CleanText(name, false))
+			return nil, fmt.Errorf("voce \"%s\" del fascicolo: collegamento simbolico non ammesso; il fascicolo è rifiutato", checklist.CleanText(name, false))
 		case !mode.IsRegular():
-			return nil, fmt.Errorf("voce %q del fascicolo: non è un file ordinario; il fascicolo è rifiutato", checklist.CleanText(name, false))
+			return nil, fmt.Errorf("voce \"%s\" del fascicolo: non è un file ordinario; il fascicolo è rifiutato", checklist.CleanText(name, false))
 		case f.Flags&0x1 != 0:
-			return nil, fmt.Errorf("voce %q del fascicolo: cifrata, non ammessa", checklist.CleanText(name, false))
+			return nil, fmt.Errorf("voce \"%s\" del fascicolo: cifrata, non ammessa", checklist.CleanText(name, false))
 		}
 		rc, err := f.Open()
 		if err != nil {
-			return nil, fmt.Errorf("voce %q del fascicolo illeggibile: archivio danneggiato o compressione non supportata", checklist.CleanText(name, false))
+			return nil, fmt.Errorf("voce \"%s\" del fascicolo illeggibile: archivio danneggiato o compressione non supportata", checklist.CleanText(name, false))
 		}
 		err = b.add(name, rc)
 		rc.Close()
@@ -399,11 +399,11 @@ func ReadBundleDir(dir string, opts ReadOptions) (*checklist.ImportedAudit, erro
 			if p == DirEvidence || p == DirCatalogue {
 				return nil
 			}
-			return fmt.Errorf("cartella %q nel fascicolo: non prevista (solo %s/ e %s/); il fascicolo è rifiutato", checklist.CleanText(p, false), DirEvidence, DirCatalogue)
+			return fmt.Errorf("cartella \"%s\" nel fascicolo: non prevista (solo %s/ e %s/); il fascicolo è rifiutato", checklist.CleanText(p, false), DirEvidence, DirCatalogue)
 		case d.Type()&fs.ModeSymlink != 0:
-			return fmt.Errorf("file %q del fascicolo: collegamento simbolico non ammesso; il fascicolo è rifiutato", checklist.CleanText(p, false))
+			return fmt.Errorf("file \"%s\" del fascicolo: collegamento simbolico non ammesso; il fascicolo è rifiutato", checklist.CleanText(p, false))
 		case !d.Type().IsRegular():
-			return fmt.Errorf("file %q del fascicolo: non è un file ordinario; il fascicolo è rifiutato", checklist.CleanText(p, false))
+			return fmt.Errorf("file \"%s\" del fascicolo: non è un file ordinario; il fascicolo è rifiutato", checklist.CleanText(p, false))
 		}
 		f, err := root.Open(p)
 		if err != nil {
@@ -439,7 +439,7 @@ func (b *bundleReader) finish(opts ReadOptions) (*checklist.ImportedAudit, error
 	}
 	for name := range b.sums {
 		if _, ok := listed[name]; !ok && name != FileSums && name != FileSignature {
-			return nil, fmt.Errorf("voce %q del fascicolo: non elencata in %s; il fascicolo è rifiutato", checklist.CleanText(name, false), FileSums)
+			return nil, fmt.Errorf("voce \"%s\" del fascicolo: non elencata in %s; il fascicolo è rifiutato", checklist.CleanText(name, false), FileSums)
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(b.sums)) {
@@ -547,7 +547,7 @@ func decodeBundle(data []byte, files *bundleFiles, opts ReadOptions) (*checklist
 	}
 	switch {
 	case doc.Schema != SchemaJSON && doc.Schema != "cieaudit.audit/v1":
-		return nil, fmt.Errorf("%s: schema %q non riconosciuto (atteso %s): non è un audit.json di cieaudit o viene da una versione più recente", FileJSON, checklist.CleanText(doc.Schema, false), SchemaJSON)
+		return nil, fmt.Errorf("%s: schema \"%s\" non riconosciuto (atteso %s): non è un audit.json di cieaudit o viene da una versione più recente", FileJSON, checklist.CleanText(doc.Schema, false), SchemaJSON)
 	case doc.Audit == nil || doc.Catalogue == nil:
 		return nil, fmt.Errorf("%s: campi audit e catalogue mancanti", FileJSON)
 	case doc.Catalogue.ID != doc.Audit.CatalogueID || doc.Catalogue.Version != doc.Audit.CatalogueVersion || doc.Catalogue.Digest != doc.Audit.CatalogueDigest:
@@ -619,7 +619,7 @@ func bundleCatalogue(doc *importDocument, files *bundleFiles, opts ReadOptions) 
 	if files != nil {
 		for name := range files.sums {
 			if strings.HasPrefix(name, DirCatalogue+"/") && name != ref.File {
-				return nil, nil, fmt.Errorf("%s: file non indicato da audit.json (catalogue.file %q)", checklist.CleanText(name, false), checklist.CleanText(ref.File, false))
+				return nil, nil, fmt.Errorf("%s: file non indicato da audit.json (catalogue.file \"%s\")", checklist.CleanText(name, false), checklist.CleanText(ref.File, false))
 			}
 		}
 	}
@@ -686,7 +686,7 @@ func joinFiles(doc *importDocument, snap *checklist.Snapshot, imp *checklist.Imp
 	for i, e := range doc.Evidence {
 		want := EvidenceFile(e.Evidence)
 		if e.File != want {
-			return fmt.Errorf("%s: evidence[%d].file %q invece di %q", FileJSON, i, checklist.CleanText(e.File, false), want)
+			return fmt.Errorf("%s: evidence[%d].file \"%s\" invece di \"%s\"", FileJSON, i, checklist.CleanText(e.File, false), want)
 		}
 		named[want] = true
 		sum, ok := files.sums[want]

@@ -260,7 +260,12 @@ func TestCLIImportRefusesHostileBundles(t *testing.T) {
 		}), "/etc/cron.d/x"},
 		{"backslash", edit(func(es []zipEntry) []zipEntry {
 			return resum(append(es, zipEntry{name: `evidenze\..\x.txt`, data: []byte("x")}))
-		}), `evidenze\\..\\x.txt`},
+		}), `voce "evidenze\..\x.txt" del fascicolo`},
+		// A name is shown cleaned once (CleanText), not quoted again: the
+		// control character as \x00, not \\x00.
+		{"control character in a name", edit(func(es []zipEntry) []zipEntry {
+			return resum(append(es, zipEntry{name: "a\x00b.txt", data: []byte("x")}))
+		}), `voce "a\x00b.txt" del fascicolo: nome con caratteri non ammessi`},
 		{"duplicate entry", edit(func(es []zipEntry) []zipEntry {
 			return append(es, zipEntry{name: export.FileJSON, data: jsonDoc})
 		}), "ripetuta"},
