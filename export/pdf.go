@@ -749,10 +749,12 @@ func (d *pdfDoc) outcome() {
 	}
 	d.paragraph("Misure previste da una fonte normativa con esito no o parziale, con il riferimento che le prevede.")
 	rows := make([][]cell, len(r.NonConformities))
+	ids := make([]string, len(r.NonConformities))
 	for i, nc := range r.NonConformities {
 		rows[i] = []cell{{text: nc.ItemID, bold: true}, plain(nc.Title), {text: nc.Outcome, bold: true, colour: &colourNo}, plain(nc.Findings), plain(nc.Reference)}
+		ids[i] = nc.ItemID
 	}
-	d.table([]column{{"ID", 0.09, "L"}, {"Misura", 0.3, "L"}, {"Esito", 0.1, "L"}, {"Dove", 0.2, "L"}, {"Riferimento", 0.31, "L"}}, rows)
+	d.table(d.idColumns([]column{{"ID", 0.09, "L"}, {"Misura", 0.3, "L"}, {"Esito", 0.1, "L"}, {"Dove", 0.2, "L"}, {"Riferimento", 0.31, "L"}}, 1, ids), rows)
 }
 
 // complianceBars draws one horizontal bar per group: a quick picture of
@@ -779,9 +781,33 @@ func (d *pdfDoc) complianceBars(rows []complianceRow) {
 	d.SetY(d.GetY() + 2)
 }
 
+// idColumns widens cols[0], the ID column, to the widest of ids in bold
+// (a catalogue's IDs may be longer than the built-in "ORG-01": "CRED-01"
+// was split "CRED-0" / "1"), taking the room from cols[take].
+func (d *pdfDoc) idColumns(cols []column, take int, ids []string) []column {
+	d.font(true, tableSize)
+	need := 0.0
+	for _, id := range ids {
+		need = max(need, d.GetStringWidth(pdfText(id)))
+	}
+	if f := (need + 2*cellPad + 0.5) / contentWidth; f > cols[0].width {
+		cols[take].width -= f - cols[0].width
+		cols[0].width = f
+	}
+	return cols
+}
+
 func (d *pdfDoc) currentState() {
 	d.part("6. Stato attuale", true)
-	cols := []column{{"ID", 0.09, "L"}, {"Misura e domanda", 0.33, "L"}, {"Risposta", 0.12, "L"}, {"Riferimento e origine", 0.23, "L"}, {"Note", 0.23, "L"}}
+	var ids []string
+	for _, sc := range d.rep.Scopes {
+		for _, sec := range sc.Sections {
+			for _, it := range sec.Items {
+				ids = append(ids, it.ID)
+			}
+		}
+	}
+	cols := d.idColumns([]column{{"ID", 0.09, "L"}, {"Misura e domanda", 0.33, "L"}, {"Risposta", 0.12, "L"}, {"Riferimento e origine", 0.23, "L"}, {"Note", 0.23, "L"}}, 1, ids)
 	for i, sc := range d.rep.Scopes {
 		if i > 0 {
 			d.SetY(d.GetY() + 2)

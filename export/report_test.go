@@ -207,14 +207,28 @@ func TestDateAnswersInItalian(t *testing.T) {
 // (fpdf would split it mid-word, as the register's dates were: "01/12/202"
 // / "6 22:11"); only unbreakable strings longer than any column may be.
 func TestPDFNoWordSplit(t *testing.T) {
-	snap := logoSnapshot(t, "stemma.png")
-	d, err := renderPDF(snap, nil)
+	// The plain catalogue's IDs ("CRED-01") are longer than the built-in
+	// ones: its ID column was split "CRED-0" / "1".
+	src, err := os.ReadFile("../testdata/catalogues/good/dps-plain.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range d.broken {
-		if len([]rune(w)) < 30 {
-			t.Errorf("word %q split mid-word in a table cell", w)
+	cat, err := checklist.Parse(src, "dps-plain.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := &checklist.Snapshot{Audit: checklist.Audit{ID: "plain", Ente: checklist.Ente{Name: "Comune di Prova"}, Year: 2026,
+		Status: checklist.StatusInProgress, CatalogueID: cat.ID, CatalogueVersion: cat.Version,
+		Sedi: []checklist.Sede{{Name: "Municipio"}}, Postazioni: []checklist.Postazione{{Code: "PS001A01", Sede: "Municipio"}}}, Catalogue: cat}
+	for name, snap := range map[string]*checklist.Snapshot{"fixture": logoSnapshot(t, "stemma.png"), "plain": plain} {
+		d, err := renderPDF(snap, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range d.broken {
+			if len([]rune(w)) < 30 {
+				t.Errorf("%s: word %q split mid-word in a table cell", name, w)
+			}
 		}
 	}
 }
