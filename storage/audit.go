@@ -417,7 +417,7 @@ func immutableFields(old, edited *checklist.Audit) error {
 	case edited.ID != old.ID:
 		return errors.New("l'ID dell'audit non si può cambiare")
 	case edited.Status != old.Status || !signOffEqual(edited.SignOff, old.SignOff):
-		return errors.New("stato e chiusura dell'audit si cambiano con SetStatus (cieaudit audit close/reopen)")
+		return errors.New("stato e chiusura dell'audit si cambiano dalla pagina «Firma e chiusura» dell'interfaccia, non con una modifica dei dati")
 	case edited.CatalogueID != old.CatalogueID || edited.CatalogueVersion != old.CatalogueVersion || edited.CatalogueDigest != old.CatalogueDigest:
 		return errors.New("il catalogo di un audit non si può cambiare: creare un nuovo audit")
 	case !logoEqual(edited.Logo, old.Logo):

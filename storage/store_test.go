@@ -545,7 +545,7 @@ func TestUpdateAudit(t *testing.T) {
 	}{
 		{"fn error", func(*checklist.Audit) error { return errors.New("annullato") }, "annullato"},
 		{"invalid data", func(a *checklist.Audit) error { a.Ente.Name = ""; return nil }, "ente.name"},
-		{"status", func(a *checklist.Audit) error { a.Status = checklist.StatusClosed; return nil }, "SetStatus"},
+		{"status", func(a *checklist.Audit) error { a.Status = checklist.StatusClosed; return nil }, "Firma e chiusura"},
 		{"catalogue", func(a *checklist.Audit) error { a.CatalogueVersion = "2"; return nil }, "catalogo di un audit non si può cambiare"},
 		{"ID", func(a *checklist.Audit) error { a.ID = "x"; return nil }, "ID"},
 		{"remove answered postazione", func(a *checklist.Audit) error { a.Postazioni = a.Postazioni[:1]; return nil }, "Postazione PG0991A02 ha già risposte"},

@@ -133,11 +133,13 @@ func printImported(a *app, au checklist.Audit, imp *checklist.ImportedAudit) {
 		au.ID, checklist.CleanText(au.Ente.Name, false), checklist.CleanText(au.Ente.ISTAT, false), au.Year,
 		checklist.CleanText(au.CatalogueKey(), false), au.Status.Label())
 	parts := []string{
-		fmt.Sprintf("%d risposte", n.Answers), fmt.Sprintf("%d valutazioni", n.Evaluations),
-		fmt.Sprintf("%d voci di storico", n.History), fmt.Sprintf("%d azioni", n.Actions),
-		fmt.Sprintf("%d rischi modificati", n.Overrides), fmt.Sprintf("%d trasmissioni del piano", n.Baselines),
-		fmt.Sprintf("%d operatori", n.Operators), fmt.Sprintf("%d eventi", n.Events),
-		fmt.Sprintf("%d risposte riportate da verificare", n.Carried), fmt.Sprintf("%d allegati", n.Evidence),
+		checklist.Count(n.Answers, "risposta", "risposte"), checklist.Count(n.Evaluations, "valutazione", "valutazioni"),
+		checklist.Count(n.History, "voce di storico", "voci di storico"), checklist.Count(n.Actions, "azione", "azioni"),
+		checklist.Count(n.Overrides, "rischio modificato", "rischi modificati"),
+		checklist.Count(n.Baselines, "trasmissione del piano", "trasmissioni del piano"),
+		checklist.Count(n.Operators, "operatore", "operatori"), checklist.Count(n.Events, "evento", "eventi"),
+		checklist.Count(n.Carried, "risposta riportata da verificare", "risposte riportate da verificare"),
+		checklist.Count(n.Evidence, "allegato", "allegati"),
 	}
 	fmt.Fprintln(a.stdout, "  "+strings.Join(parts, ", ")+".")
 }
