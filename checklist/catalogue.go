@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 )
 
 // Category is the kind of measure: physical, technical or organisational.
@@ -202,6 +203,18 @@ func (c OriginClass) Label() string {
 		return "buona pratica"
 	case ClassLegacy:
 		return "storico"
+	}
+	return string(c)
+}
+
+// CellLabel is Label as a table cell starts it, with a capital letter:
+// "Buona pratica", "In parte buona pratica". An unknown class is kept as
+// it is.
+func (c OriginClass) CellLabel() string {
+	switch c {
+	case ClassNormative, ClassPartlyInferred, ClassGoodPractice, ClassLegacy:
+		l := c.Label()
+		return strings.ToUpper(l[:1]) + l[1:]
 	}
 	return string(c)
 }

@@ -44,6 +44,7 @@ type tableWriter struct {
 	// the converted row.
 	dates   []bool
 	excel   bool
+	cols    []Column
 	scratch []string
 	buf     *bufio.Writer
 	sep     byte
@@ -51,7 +52,7 @@ type tableWriter struct {
 
 func newTableWriter(w io.Writer, t Table, d Dialect) (*tableWriter, error) {
 	cols := t.Columns()
-	tw := &tableWriter{table: t, numeric: make([]bool, len(cols)), dates: make([]bool, len(cols)), scratch: make([]string, len(cols)),
+	tw := &tableWriter{table: t, cols: cols, numeric: make([]bool, len(cols)), dates: make([]bool, len(cols)), scratch: make([]string, len(cols)),
 		buf: bufio.NewWriterSize(w, 64<<10), sep: ','}
 	for i, c := range cols {
 		tw.numeric[i], tw.dates[i] = c.Numeric, c.Date
@@ -79,6 +80,8 @@ func (tw *tableWriter) write(row []string) error {
 	if tw.excel {
 		for i, v := range row {
 			switch {
+			case tw.cols[i].Label != nil:
+				v = tw.cols[i].Label(v)
 			case tw.numeric[i]:
 				v = strings.ReplaceAll(v, ".", ",")
 			case tw.dates[i]:

@@ -23,7 +23,7 @@ var cycleColumns = map[Table][]Column{
 		{Name: "scope_label", Doc: "Italian label of the scope."},
 		{Name: "threat_id", Doc: "Catalogue threat, when given."},
 		{Name: "description", Doc: "What happened."},
-		{Name: "areas", Doc: "Areas hit, `riservatezza`, `integrita`, `disponibilita`, separated by ` | `."},
+		{Name: "areas", Label: labelAreas, Doc: "Areas hit, `riservatezza`, `integrita`, `disponibilita`, separated by ` | `."},
 		{Name: "actions", Doc: "Actions taken."},
 		{Name: "notified", Doc: "Who was notified and when, as `recipient@when` (`prefettura`, `helpdesk`, `forze-ordine`, `garante`), separated by ` | `."},
 		{Name: "gdpr_deadline", Date: true, Doc: "End of the 72 hours of GDPR art. 33 (`YYYY-MM-DDTHH:MM`) for an event that hit confidentiality, else empty."},

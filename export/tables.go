@@ -88,7 +88,54 @@ type Column struct {
 	Date bool
 	// Doc is the English description used in docs/export.md.
 	Doc string
+	// Label turns a stored code into the Italian label people read; the
+	// XLSX and the excel CSV dialect write it, rfc4180 keeps the code
+	// (docs/export.md, "Labels for people"). Nil keeps the value.
+	Label func(string) string
 }
+
+// People is the value the XLSX and the excel dialect write for v.
+func (c Column) People(v string) string {
+	if c.Label == nil {
+		return v
+	}
+	return c.Label(v)
+}
+
+// labelOf labels a coded cell with a checklist label function (the same
+// the documents print). An empty cell stays empty; a code the function
+// does not know is written as it is.
+func labelOf[K ~string](label func(K) string) func(string) string {
+	return func(v string) string {
+		if v == "" {
+			return ""
+		}
+		return label(K(v))
+	}
+}
+
+// labelList labels every element of a " | "-separated list.
+func labelList(label func(string) string) func(string) string {
+	return func(v string) string {
+		parts := strings.Split(v, listSeparator)
+		for i, p := range parts {
+			parts[i] = label(p)
+		}
+		return strings.Join(parts, listSeparator)
+	}
+}
+
+// The labels of the coded columns without a label column beside them.
+var (
+	labelYesNo        = labelOf(checklist.Outcome.Label) // "si"/"no" → "Sì"/"No"
+	labelOutcome      = labelOf(checklist.Outcome.Label)
+	labelCategory     = labelOf(checklist.Category.Label)
+	labelLevel        = labelOf(checklist.Level.Label)
+	labelOffice       = labelOf(checklist.Office.Label)
+	labelOriginClass  = labelOf(checklist.OriginClass.CellLabel)
+	labelMacroprocess = labelList(labelOf(checklist.Macroprocess.Label))
+	labelAreas        = labelList(labelOf(checklist.ImpactArea.Label))
+)
 
 // Columns returns the table's columns in order.
 func (t Table) Columns() []Column {
@@ -263,20 +310,20 @@ var tableColumns = map[Table][]Column{
 		{Name: "section_id", Doc: "Catalogue section holding the item."},
 		{Name: "item_id", Doc: "Stable catalogue item ID, e.g. `FIS-03`."},
 		{Name: "item_title", Doc: "Short Italian title of the measure."},
-		{Name: "category", Doc: "`fisica`, `tecnica` or `organizzativa`."},
-		{Name: "level", Doc: "Protection level: `minimo`, `standard` or `alto`."},
+		{Name: "category", Label: labelCategory, Doc: "`fisica`, `tecnica` or `organizzativa`."},
+		{Name: "level", Label: labelLevel, Doc: "Protection level: `minimo`, `standard` or `alto`."},
 		{Name: "origin", Doc: "Origin tags of the measure joined by `+` (`dm`, `circolare`, `cie30`, `inferito`, …)."},
-		{Name: "good_practice", Doc: "`si` when the measure is inferred good practice rather than a legal requirement, else `no`."},
+		{Name: "good_practice", Label: labelYesNo, Doc: "`si` when the measure is inferred good practice rather than a legal requirement, else `no`."},
 		{Name: "value", Doc: "Canonical answer value: `si`, `no`, `parziale`, `na` for esito items, a number, a date, text or a choice ID."},
 		{Name: "value_label", Doc: "Italian rendering of the value (`Sì`, `Non applicabile`, choice label, number with unit)."},
-		{Name: "outcome", Doc: "What the answer means as a measure: `si`, `no`, `parziale`, `na`, or empty for descriptive answers."},
+		{Name: "outcome", Label: labelOutcome, Doc: "What the answer means as a measure: `si`, `no`, `parziale`, `na`, or empty for descriptive answers."},
 		{Name: "note", Doc: "Auditor's note (free text)."},
 		{Name: "author", Doc: "Who gave the answer."},
 		{Name: "answered_at", Date: true, Doc: "When the answer was last changed, RFC 3339 in UTC."},
 		{Name: "rev", Numeric: true, Doc: "Number of changes to the answer."},
 		{Name: "reference", Doc: "Normative reference of the measure as the catalogue states it (`—` when there is none)."},
-		{Name: "origin_class", Doc: "How reports present the origin: `normativa`, `in_parte_buona_pratica` (a normative source plus inferred requirements), `buona_pratica` or `storico`."},
-		{Name: "macroprocess", Doc: "Macroprocessi of Allegato A the measure belongs to (`mp1`, `mp2`, `mp3`), separated by ` | `."},
+		{Name: "origin_class", Label: labelOriginClass, Doc: "How reports present the origin: `normativa`, `in_parte_buona_pratica` (a normative source plus inferred requirements), `buona_pratica` or `storico`."},
+		{Name: "macroprocess", Label: labelMacroprocess, Doc: "Macroprocessi of Allegato A the measure belongs to (`mp1`, `mp2`, `mp3`), separated by ` | `."},
 	},
 	TableWorkstations: {
 		auditIDColumn,
@@ -284,7 +331,7 @@ var tableColumns = map[Table][]Column{
 		{Name: "sede", Doc: "Name of the sede housing the workstation."},
 		{Name: "sede_address", Doc: "Address of that sede."},
 		{Name: "room", Doc: "Room or office."},
-		{Name: "office", Doc: "`front` (serves the public) or `back`."},
+		{Name: "office", Label: labelOffice, Doc: "`front` (serves the public) or `back`."},
 		{Name: "pc", Doc: "PC model / serial number."},
 		{Name: "lettore_impronte", Doc: "Fingerprint scanner."},
 		{Name: "lettore_smart_card", Doc: "Smart-card reader."},
@@ -306,16 +353,16 @@ var tableColumns = map[Table][]Column{
 		{Name: "threat_name", Doc: "Italian name of the threat."},
 		{Name: "probability", Numeric: true, Doc: "Probability used (catalogue default or audit override)."},
 		{Name: "impact", Numeric: true, Doc: "Impact used (catalogue default or audit override)."},
-		{Name: "overridden", Doc: "`si` when probability and impact come from an audit override, else `no`."},
+		{Name: "overridden", Label: labelYesNo, Doc: "`si` when probability and impact come from an audit override, else `no`."},
 		{Name: "inherent_risk", Numeric: true, Doc: "probability × impact: the risk with no measure in place."},
 		{Name: "inherent_band", Doc: "Band ID of the inherent risk."},
 		{Name: "mitigation_percent", Numeric: true, Doc: "Combined mitigation of the measures in place, in percent, after the catalogue's cap."},
 		{Name: "residual_risk", Numeric: true, Doc: "inherent_risk × (1 − mitigation), two decimals."},
 		{Name: "band", Doc: "Band ID of the residual risk (e.g. `basso`, `alto`)."},
 		{Name: "band_label", Doc: "Italian label of that band."},
-		{Name: "provisional", Doc: "`si` when some measure countering the threat is not answered yet (counted as not in place)."},
+		{Name: "provisional", Label: labelYesNo, Doc: "`si` when some measure countering the threat is not answered yet (counted as not in place)."},
 		{Name: "missing_items", Doc: "IDs of those unanswered measures, separated by ` | `."},
-		{Name: "partial", Doc: "`si` for an ente or sede row of an audit with scopes below it: it counts only the measures of that level, so it is not the risk of any place; else `no`."},
+		{Name: "partial", Label: labelYesNo, Doc: "`si` for an ente or sede row of an audit with scopes below it: it counts only the measures of that level, so it is not the risk of any place; else `no`."},
 	},
 	TableActions: {
 		auditIDColumn,
@@ -325,17 +372,17 @@ var tableColumns = map[Table][]Column{
 		{Name: "priority_value", Numeric: true, Doc: "That residual risk, two decimals."},
 		{Name: "item_id", Doc: "Catalogue item the action puts in place."},
 		{Name: "item_title", Doc: "Short Italian title of the measure."},
-		{Name: "outcome", Doc: "Worst finding: `no` if the measure is missing somewhere, else `parziale`."},
+		{Name: "outcome", Label: labelOutcome, Doc: "Worst finding: `no` if the measure is missing somewhere, else `parziale`."},
 		{Name: "findings", Doc: "Where the measure is missing or partial, as `scope=outcome` separated by ` | `."},
 		{Name: "risk_reduction", Numeric: true, Doc: "Total residual risk removed once the measure is fully in place, two decimals."},
-		{Name: "good_practice", Doc: "`si` when the measure is inferred good practice rather than a legal requirement, else `no`."},
+		{Name: "good_practice", Label: labelYesNo, Doc: "`si` when the measure is inferred good practice rather than a legal requirement, else `no`."},
 		{Name: "owner", Doc: "Who is responsible for the action."},
 		{Name: "due", Date: true, Doc: "Due date, YYYY-MM-DD."},
 		{Name: "status", Doc: "`da_avviare`, `in_corso` or `completata`."},
 		{Name: "status_label", Doc: "Italian label of the status."},
-		{Name: "non_conformity", Doc: "`si` when the measure rests only on normative sources: a `no` or `parziale` is a non-conformità, listed first whatever the residual risk; else `no`."},
+		{Name: "non_conformity", Label: labelYesNo, Doc: "`si` when the measure rests only on normative sources: a `no` or `parziale` is a non-conformità, listed first whatever the residual risk; else `no`."},
 		{Name: "reference", Doc: "Normative reference of the measure."},
-		{Name: "origin_class", Doc: "`normativa`, `in_parte_buona_pratica`, `buona_pratica` or `storico` (see risposte)."},
+		{Name: "origin_class", Label: labelOriginClass, Doc: "`normativa`, `in_parte_buona_pratica`, `buona_pratica` or `storico` (see risposte)."},
 	},
 	TableHistory: {
 		auditIDColumn,

@@ -182,7 +182,7 @@ func streamSheet(f *excelize.File, sheet, table string, cols []Column, rows func
 			return fmt.Errorf("riga di %d colonne, attese %d", len(row), len(cols))
 		}
 		for i, v := range row {
-			values[i] = xlsxValue(v, cols[i].Numeric)
+			values[i] = xlsxValue(cols[i].People(v), cols[i].Numeric)
 			if cols[i].Date {
 				if t, clock, ok := sheetTime(v); ok {
 					// A spreadsheet date has no zone: the Italian

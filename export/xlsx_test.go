@@ -203,3 +203,127 @@ func TestXLSXSheetXML(t *testing.T) {
 		}
 	}
 }
+
+// The coded columns of the tables for people carry the Italian label, the
+// same in the XLSX and the excel dialect, while rfc4180 keeps the code;
+// docs/export.md lists each such column in "Labels for people".
+func TestPeopleLabels(t *testing.T) {
+	doc, err := os.ReadFile("../docs/export.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := bytes.Index(doc, []byte("### Labels for people"))
+	if start < 0 {
+		t.Fatal("docs/export.md has no section Labels for people")
+	}
+	section := doc[start:]
+	if end := bytes.Index(section[4:], []byte("\n#")); end >= 0 {
+		section = section[:end+4]
+	}
+	labelled := map[string]bool{}
+	for _, table := range append(slices.Clone(Tables), TableMeasures) {
+		for _, c := range table.Columns() {
+			if c.Label != nil {
+				labelled[c.Name] = true
+			} else if bytes.Contains(section, []byte("| `"+c.Name+"` |")) {
+				t.Errorf("docs/export.md, Labels for people: %s (%s) writes its code", c.Name, table)
+			}
+		}
+	}
+	for name := range labelled {
+		if !bytes.Contains(section, []byte("| `"+name+"` |")) {
+			t.Errorf("docs/export.md, Labels for people: no row for %s", name)
+		}
+	}
+
+	cells := []struct {
+		table       Table
+		column      string
+		code, label string
+	}{
+		{TableAnswers, "origin_class", "buona_pratica", "Buona pratica"},
+		{TableAnswers, "origin_class", "in_parte_buona_pratica", "In parte buona pratica"},
+		{TableAnswers, "outcome", "si", "Sì"},
+		{TableAnswers, "outcome", "na", "Non applicabile"},
+		{TableAnswers, "outcome", "", ""},
+		{TableAnswers, "good_practice", "no", "No"},
+		{TableAnswers, "category", "organizzativa", "Organizzativa"},
+		{TableAnswers, "level", "alto", "Alto"},
+		{TableAnswers, "macroprocess", "mp1 | mp2", "MP1 Anagrafe (INA/ANPR) | MP2 Emissione"},
+		{TableAnswers, "macroprocess", "", ""},
+		{TableWorkstations, "office", "front", "Front office"},
+		{TableRisks, "provisional", "si", "Sì"},
+		{TableActions, "non_conformity", "si", "Sì"},
+		{TableEvents, "areas", "riservatezza | integrita", "riservatezza | integrità"},
+		// A code no label function knows is written as it is.
+		{TableAnswers, "origin_class", "x;=1+1", "x;=1+1"},
+		// Columns marked "(codice)" keep the code beside their label.
+		{TableAnswers, "value", "na", "na"},
+		{TableActions, "status", "in_corso", "in_corso"},
+	}
+	for _, c := range cells {
+		i := slices.IndexFunc(c.table.Columns(), func(col Column) bool { return col.Name == c.column })
+		if i < 0 {
+			t.Fatalf("%s has no column %s", c.table, c.column)
+		}
+		if got := c.table.Columns()[i].People(c.code); got != c.label {
+			t.Errorf("%s.%s: %q is written %q for people, want %q", c.table, c.column, c.code, got, c.label)
+		}
+	}
+
+	// The real files: the demo fixture's workbook and both CSV dialects.
+	snap := fixtureSnapshot()
+	assessment := checklist.Assess(snap)
+	var buf bytes.Buffer
+	if err := WriteXLSX(&buf, snap, assessment); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	files := []struct {
+		table  Table
+		column string
+		people string // a value the column must hold for people
+		code   string // the same value in rfc4180
+	}{
+		{TableAnswers, "origin_class", "Buona pratica", "buona_pratica"},
+		{TableAnswers, "outcome", "Parziale", "parziale"},
+		{TableWorkstations, "office", "Front office", "front"},
+		{TableActions, "non_conformity", "Sì", "si"},
+	}
+	for _, c := range files {
+		i := slices.IndexFunc(c.table.Columns(), func(col Column) bool { return col.Name == c.column })
+		rows, err := f.GetRows(c.table.SheetName())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sheet []string
+		for _, r := range rows[1:] {
+			sheet = append(sheet, r[i])
+		}
+		if !slices.Contains(sheet, c.people) || slices.Contains(sheet, c.code) {
+			t.Errorf("XLSX %s, %s: %q, want %q and never %q", c.table.SheetName(), c.column, sheet, c.people, c.code)
+		}
+		for _, d := range []Dialect{DialectExcel, DialectRFC4180} {
+			var out bytes.Buffer
+			if err := WriteCSV(&out, c.table, snap, assessment, d); err != nil {
+				t.Fatal(err)
+			}
+			want, never := c.people, c.code
+			if d == DialectRFC4180 {
+				want, never = c.code, c.people
+			}
+			records := readCSV(t, out.Bytes(), d)
+			var column []string
+			for _, r := range records[1:] {
+				column = append(column, r[i])
+			}
+			if !slices.Contains(column, want) || slices.Contains(column, never) {
+				t.Errorf("%s %s, %s: %q, want %q and never %q", d, c.table, c.column, column, want, never)
+			}
+		}
+	}
+}
