@@ -135,7 +135,28 @@ var (
 	labelOriginClass  = labelOf(checklist.OriginClass.CellLabel)
 	labelMacroprocess = labelList(labelOf(checklist.Macroprocess.Label))
 	labelAreas        = labelList(labelOf(checklist.ImpactArea.Label))
+	labelFindings     = labelList(findingLabel)
 )
+
+// findingLabel turns one "scope=outcome" finding of the actions into
+// "Sede Municipio: Parziale", the measure outcome as the Esito column
+// labels it; anything else is kept as it is.
+func findingLabel(v string) string {
+	at, outcome, ok := cutLast(v, "=")
+	sc, err := checklist.ParseScope(at)
+	if !ok || err != nil || !slices.Contains(checklist.Outcomes, checklist.Outcome(outcome)) {
+		return v
+	}
+	return sc.Label() + ": " + checklist.Outcome(outcome).Label()
+}
+
+// cutLast is strings.Cut at the last sep.
+func cutLast(s, sep string) (before, after string, found bool) {
+	if i := strings.LastIndex(s, sep); i >= 0 {
+		return s[:i], s[i+len(sep):], true
+	}
+	return s, "", false
+}
 
 // Columns returns the table's columns in order.
 func (t Table) Columns() []Column {
@@ -373,7 +394,7 @@ var tableColumns = map[Table][]Column{
 		{Name: "item_id", Doc: "Catalogue item the action puts in place."},
 		{Name: "item_title", Doc: "Short Italian title of the measure."},
 		{Name: "outcome", Label: labelOutcome, Doc: "Worst finding: `no` if the measure is missing somewhere, else `parziale`."},
-		{Name: "findings", Doc: "Where the measure is missing or partial, as `scope=outcome` separated by ` | `."},
+		{Name: "findings", Label: labelFindings, Doc: "Where the measure is missing or partial, as `scope=outcome` separated by ` | `."},
 		{Name: "risk_reduction", Numeric: true, Doc: "Total residual risk removed once the measure is fully in place, two decimals."},
 		{Name: "good_practice", Label: labelYesNo, Doc: "`si` when the measure is inferred good practice rather than a legal requirement, else `no`."},
 		{Name: "owner", Doc: "Who is responsible for the action."},
