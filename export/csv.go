@@ -79,20 +79,30 @@ func (tw *tableWriter) write(row []string) error {
 	}
 	if tw.excel {
 		for i, v := range row {
-			switch {
-			case tw.cols[i].Label != nil:
-				v = tw.cols[i].Label(v)
-			case tw.numeric[i]:
-				v = strings.ReplaceAll(v, ".", ",")
-			case tw.dates[i]:
-				v = spreadsheetDate(v)
-			}
-			tw.scratch[i] = v
+			tw.scratch[i] = tw.cell(i, v)
 		}
 		row = tw.scratch
 	}
 	tw.record(row, tw.numeric)
 	return nil
+}
+
+// cell is the text column i carries for v in the writer's dialect, before
+// quoting: in the excel dialect, the label for people, the decimal comma
+// or the spreadsheet date; in rfc4180, v itself.
+func (tw *tableWriter) cell(i int, v string) string {
+	if !tw.excel {
+		return v
+	}
+	switch {
+	case tw.cols[i].Label != nil:
+		return tw.cols[i].Label(v)
+	case tw.numeric[i]:
+		return strings.ReplaceAll(v, ".", ",")
+	case tw.dates[i]:
+		return spreadsheetDate(v)
+	}
+	return v
 }
 
 // quoteTriggers are the characters that get a field quoted, in both
