@@ -63,10 +63,12 @@ func TestEnteFormLogo(t *testing.T) {
 	}
 
 	// Over SSH: no path of the server's files, the command to use instead.
-	r := newHarness(t, Options{Store: s, AuditID: id, ExportRoot: t.TempDir(), Role: checklist.RoleAuditor}, 120, 40)
+	// The command names the server the client reached, as the evidence
+	// page's does.
+	r := newHarness(t, Options{Store: s, AuditID: id, ExportRoot: t.TempDir(), SSHAddr: "10.0.0.7:2222", Role: checklist.RoleAuditor}, 120, 40)
 	r.press("a")
 	r.press("enter", "enter", "enter", "enter", "enter", "enter", "enter", "tab")
-	if scr := r.screen(); !strings.Contains(scr, "ssh … audit set "+id+" --logo - < stemma.png") || strings.Contains(scr, "percorso del file") {
+	if scr := r.screen(); !strings.Contains(scr, "ssh -p 2222 10.0.0.7 audit set "+id+" --logo - < stemma.png") || strings.Contains(scr, "percorso del file") {
 		t.Fatalf("SSH stemma page:\n%s", scr)
 	}
 }

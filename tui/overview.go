@@ -233,9 +233,10 @@ func (p *overviewPage) logoGroup(d *enteDraft) *huh.Group {
 	}
 	rule := fmt.Sprintf("Immagine PNG o JPEG (riconosciuta dal contenuto), al massimo %d KiB e %d×%d pixel; compare sul frontespizio di PDF, HTML e ODT.",
 		checklist.MaxLogoBytes>>10, checklist.MaxLogoSide, checklist.MaxLogoSide)
-	if p.ctx.exportRoot != "" {
+	if p.ctx.remote {
+		cmd := sshCommand(p.ctx.sshAddr, "audit set "+sshArg(a.ID), "--logo - < stemma.png")
 		return huh.NewGroup(huh.NewNote().Title("Stemma del comune").Description(current + "\n" + rule +
-			"\nVia SSH lo stemma si carica dal proprio computer:\n  ssh … audit set " + a.ID + " --logo - < stemma.png\n(--no-logo lo toglie)."))
+			"\nVia SSH lo stemma si carica dal proprio computer:\n  " + checklist.CleanText(strings.Join(cmd, " "), false) + "\n(--no-logo lo toglie)."))
 	}
 	return huh.NewGroup(huh.NewInput().Title("Stemma del comune: percorso del file").
 		Description(current + "\n" + rule + "\nVuoto: resta com'è; «" + logoRemove + "» lo toglie.").
