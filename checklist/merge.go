@@ -564,13 +564,13 @@ func (m *merger) mergeRegisters() {
 		same: jsonEqual[Operator], sameValue: jsonEqual[Operator], side: lastChangeSide[Operator], locate: itemKey}
 	opKey := func(o Operator) string { return o.ID }
 	m.out.Operators = of.merge(m, index(m.local.Operators, opKey), index(m.incoming.Operators, opKey))
-	sortByNumber(m.out.Operators, opKey)
+	SortByNumber(m.out.Operators, opKey)
 
 	ef := family[SecurityEvent]{kind: ChangeEvent, touches: itemTouches(ChangeEvent),
 		same: jsonEqual[SecurityEvent], sameValue: jsonEqual[SecurityEvent], side: lastChangeSide[SecurityEvent], locate: itemKey}
 	evKey := func(e SecurityEvent) string { return e.ID }
 	m.out.Events = ef.merge(m, index(m.local.Events, evKey), index(m.incoming.Events, evKey))
-	sortByNumber(m.out.Events, evKey)
+	SortByNumber(m.out.Events, evKey)
 	for from, to := range m.renames {
 		r := ScopeRename{From: from, To: to}
 		for i := range m.out.Operators {
@@ -758,8 +758,9 @@ func (m *merger) renamedText(s string) string {
 	return m.renamed(sc).String()
 }
 
-// sortByNumber orders register entries by the number of their ID.
-func sortByNumber[T any](list []T, id func(T) string) {
+// SortByNumber orders register entries (op-N, ev-N, al-N) by the number
+// of their ID, so that op-2 comes before op-10; equal numbers by the ID.
+func SortByNumber[T any](list []T, id func(T) string) {
 	slices.SortStableFunc(list, func(a, b T) int {
 		return cmp.Or(cmp.Compare(idNumber(id(a)), idNumber(id(b))), cmp.Compare(id(a), id(b)))
 	})
@@ -815,7 +816,7 @@ func (m *merger) mergeEvidence() {
 		merged[i].Scope = m.renamed(merged[i].Scope)
 	}
 	merged = keepInPerimeter(m, merged, func(e Evidence) Scope { return e.Scope })
-	sortByNumber(merged, key)
+	SortByNumber(merged, key)
 	for _, e := range merged {
 		if _, ok := local.rec[e.ID]; !ok {
 			m.res.EvidenceAdded = append(m.res.EvidenceAdded, e)

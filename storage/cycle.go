@@ -2,8 +2,6 @@ package storage
 
 import (
 	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
@@ -347,8 +345,8 @@ func readCycle(b *bolt.Bucket, snap *checklist.Snapshot) error {
 	if err := forEachIn(b, bucketEvents, eventCodec, func(v checklist.SecurityEvent) { snap.Events = append(snap.Events, v) }); err != nil {
 		return fmt.Errorf("eventi: %w", err)
 	}
-	sortRegister(snap.Operators, func(o checklist.Operator) string { return o.ID })
-	sortRegister(snap.Events, func(e checklist.SecurityEvent) string { return e.ID })
+	checklist.SortByNumber(snap.Operators, func(o checklist.Operator) string { return o.ID })
+	checklist.SortByNumber(snap.Events, func(e checklist.SecurityEvent) string { return e.ID })
 	return nil
 }
 
@@ -358,14 +356,4 @@ func forEachIn[T any](b *bolt.Bucket, name []byte, c *codec[T], fn func(T)) erro
 		return c.each(nb, fn)
 	}
 	return nil
-}
-
-// sortRegister orders entries by the number of their id (op-2 before op-10).
-func sortRegister[T any](s []T, id func(T) string) {
-	num := func(v T) int {
-		_, n, _ := strings.Cut(id(v), "-")
-		k, _ := strconv.Atoi(n)
-		return k
-	}
-	slices.SortStableFunc(s, func(a, b T) int { return num(a) - num(b) })
 }

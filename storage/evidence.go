@@ -230,17 +230,8 @@ func readEvidence(b *bolt.Bucket) ([]checklist.Evidence, error) {
 	}
 	var out []checklist.Evidence
 	err := evidenceCodec.each(rb, func(e checklist.Evidence) { out = append(out, e) })
-	sortEvidence(out)
+	checklist.SortByNumber(out, func(e checklist.Evidence) string { return e.ID })
 	return out, err
-}
-
-func sortEvidence(es []checklist.Evidence) {
-	n := func(id string) int { k, _ := strconv.Atoi(strings.TrimPrefix(id, "al-")); return k }
-	for i := 1; i < len(es); i++ {
-		for j := i; j > 0 && n(es[j].ID) < n(es[j-1].ID); j-- {
-			es[j], es[j-1] = es[j-1], es[j]
-		}
-	}
 }
 
 func usesDigest(all []checklist.Evidence, digest string) bool {
